@@ -1,0 +1,1 @@
+"""Built-in CSV connector (placeholder until implemented)."""

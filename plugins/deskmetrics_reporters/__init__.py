@@ -1,0 +1,1 @@
+"""Built-in reporters (placeholder until implemented)."""

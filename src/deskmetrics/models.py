@@ -1,0 +1,216 @@
+"""The normalized schema: every connector maps its helpdesk onto these records.
+
+Field names and vocabularies are those of the KPI specification (docs/metrics.md). Every record
+carries the source's own id (``id``, text) and, once stored, the connection it came from
+(``source``): the sync engine sets ``source``, so a connector never writes into another
+connection's rows.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+
+class Status(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    PENDING = "pending"
+    ON_HOLD = "on_hold"
+    SOLVED = "solved"
+    CLOSED = "closed"
+    DELETED = "deleted"
+    SPAM = "spam"
+
+
+RESOLVED_STATUSES = frozenset({Status.SOLVED, Status.CLOSED})
+TOMBSTONE_STATUSES = frozenset({Status.DELETED, Status.SPAM})
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    WEB = "web"
+    CHAT = "chat"
+    PHONE = "phone"
+    SOCIAL = "social"
+    API = "api"
+    OTHER = "other"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class AuthorRole(StrEnum):
+    AGENT = "agent"
+    CUSTOMER = "customer"
+    SYSTEM = "system"
+
+
+class SurveyKind(StrEnum):
+    CSAT = "csat"
+    NPS = "nps"
+    CES = "ces"
+
+
+def _require_aware_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        # A naive timestamp is ambiguous; connectors must attach the source's zone first.
+        raise ValueError("timestamp has no time zone (connectors must make it timezone-aware)")
+    return value.astimezone(UTC)
+
+
+UTCDateTime = Annotated[datetime, AfterValidator(_require_aware_utc)]
+"""A timezone-aware timestamp, normalized to UTC on validation. Naive input is rejected."""
+
+
+class Record(BaseModel):
+    """Fields every normalized record has. Subclasses name their store table in ``table``."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False)
+
+    table: ClassVar[str]
+
+    id: str = Field(min_length=1, description="The source's own id for this record.")
+    source: str | None = Field(
+        default=None, description="The connection name; set by the sync engine when stored."
+    )
+    custom_fields: dict[str, Any] = Field(
+        default_factory=dict, description="Source-specific fields by readable name."
+    )
+    raw: dict[str, Any] | None = Field(
+        default=None, description="The source payload, kept only when the connection has keep_raw."
+    )
+
+    def label(self) -> str:
+        """How errors name this record: ``ticket 4711``."""
+        return f"{type(self).__name__.lower()} {self.id}"
+
+
+class Ticket(Record):
+    table: ClassVar[str] = "tickets"
+
+    created_at: UTCDateTime
+    updated_at: UTCDateTime | None = None
+    status: Status = Status.OPEN
+    priority: Priority | None = None
+    channel: Channel | None = None
+    subject: str | None = None
+    requester_id: str | None = None
+    assignee_id: str | None = None
+    group_id: str | None = None
+    organization_id: str | None = None
+    first_response_at: UTCDateTime | None = None
+    first_resolved_at: UTCDateTime | None = None
+    resolved_at: UTCDateTime | None = None
+    reopens: int = Field(default=0, ge=0)
+    agent_replies: int | None = Field(default=None, ge=0)
+    escalated: bool = False
+    handle_seconds: float | None = Field(default=None, ge=0)
+    first_response_due_at: UTCDateTime | None = None
+    resolution_due_at: UTCDateTime | None = None
+    tags: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _timestamps_follow_creation(self) -> Ticket:
+        for name in ("first_response_at", "first_resolved_at", "resolved_at"):
+            value = getattr(self, name)
+            if value is not None and value < self.created_at:
+                raise ValueError(f"{name} ({value.isoformat()}) is before created_at")
+        return self
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status in RESOLVED_STATUSES
+
+
+class Interaction(Record):
+    table: ClassVar[str] = "interactions"
+
+    ticket_id: str
+    author_id: str | None = None
+    author_role: AuthorRole
+    public: bool = True
+    created_at: UTCDateTime
+
+
+class SurveyResponse(Record):
+    table: ClassVar[str] = "surveys"
+
+    ticket_id: str | None = None
+    customer_id: str | None = None
+    agent_id: str | None = None
+    kind: SurveyKind
+    score: float | None = Field(default=None, description="None: offered, not answered.")
+    scale_min: float
+    scale_max: float
+    higher_is_better: bool = True
+    created_at: UTCDateTime
+    comment: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_scale(cls, data: Any) -> Any:
+        # Each kind has a conventional scale; sources only need to say so when they differ.
+        if isinstance(data, dict) and data.get("kind") in DEFAULT_SCALES:
+            low, high = DEFAULT_SCALES[SurveyKind(data["kind"])]
+            if data.get("scale_min") is None:
+                data = {**data, "scale_min": low}
+            if data.get("scale_max") is None:
+                data = {**data, "scale_max": high}
+        return data
+
+    @model_validator(mode="after")
+    def _score_within_scale(self) -> SurveyResponse:
+        if self.scale_min >= self.scale_max:
+            raise ValueError(f"scale_min {self.scale_min} is not below scale_max {self.scale_max}")
+        if self.score is not None and not self.scale_min <= self.score <= self.scale_max:
+            raise ValueError(
+                f"score {self.score:g} is outside the scale {self.scale_min:g}–{self.scale_max:g}"
+            )
+        return self
+
+
+DEFAULT_SCALES: dict[SurveyKind, tuple[float, float]] = {
+    SurveyKind.CSAT: (1, 5),
+    SurveyKind.NPS: (0, 10),
+    SurveyKind.CES: (1, 7),
+}
+
+
+class Customer(Record):
+    table: ClassVar[str] = "customers"
+
+    name: str | None = None
+    created_at: UTCDateTime
+    churned_at: UTCDateTime | None = None
+
+    @model_validator(mode="after")
+    def _churn_after_creation(self) -> Customer:
+        if self.churned_at is not None and self.churned_at < self.created_at:
+            raise ValueError("churned_at is before created_at")
+        return self
+
+
+class Agent(Record):
+    table: ClassVar[str] = "agents"
+
+    name: str | None = None
+    email: str | None = None
+    group_id: str | None = None
+
+
+class Group(Record):
+    table: ClassVar[str] = "groups"
+
+    name: str | None = None
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (Ticket, Interaction, SurveyResponse, Customer, Agent, Group)
+"""Every record type, in the order the store writes them."""

@@ -1,0 +1,68 @@
+"""The plugin manager: entry points, broken-plugin isolation and the environment switches.
+
+``DESKMETRICS_LOAD_PLUGINS=a,b`` loads only the named entry points (an empty value loads none);
+``DESKMETRICS_STRICT_PLUGINS=1`` turns a plugin that fails to import or register into an error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib import metadata
+
+import pluggy
+
+from deskmetrics import hookspecs
+from deskmetrics.errors import DeskmetricsError
+
+ENTRY_POINT_GROUP = "deskmetrics"
+
+pm = pluggy.PluginManager("deskmetrics")
+pm.add_hookspecs(hookspecs)
+
+
+class PluginError(DeskmetricsError):
+    """A plugin failed to load or register while DESKMETRICS_STRICT_PLUGINS is set."""
+
+
+_versions: dict[str, tuple[str | None, str | None]] = {}
+_loaded = False
+
+
+def strict() -> bool:
+    return os.environ.get("DESKMETRICS_STRICT_PLUGINS", "") not in ("", "0", "false", "no")
+
+
+def report_broken(name: str, exc: BaseException, doing: str = "load") -> None:
+    """Skip a broken plugin with a warning naming it, or raise in strict mode."""
+    message = f"plugin {name!r} failed to {doing}: {type(exc).__name__}: {exc}"
+    if strict():
+        raise PluginError(message) from exc
+    print(f"deskmetrics: warning: skipping {message}", file=sys.stderr)
+
+
+def load_plugins() -> None:
+    """Register every installed plugin once; later calls do nothing."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    wanted = os.environ.get("DESKMETRICS_LOAD_PLUGINS")
+    allowed = None if wanted is None else {n.strip() for n in wanted.split(",") if n.strip()}
+    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if allowed is not None and entry_point.name not in allowed:
+            continue
+        if pm.get_plugin(entry_point.name) is not None or pm.is_blocked(entry_point.name):
+            continue
+        try:
+            pm.register(entry_point.load(), name=entry_point.name)
+        except Exception as exc:
+            report_broken(entry_point.name, exc)
+            continue
+        dist = entry_point.dist
+        _versions[entry_point.name] = (dist.version, dist.name) if dist else (None, None)
+
+
+def plugin_version(name: str) -> tuple[str | None, str | None]:
+    """(version, distribution name) of a plugin loaded from an entry point."""
+    return _versions.get(name, (None, None))

@@ -1,0 +1,198 @@
+"""The sync engine: connector batches into the store, one transaction per batch.
+
+Each batch's records, rejected rows, new cursor state and run counters commit together, so a
+sync killed at any instant resumes from the last committed batch: nothing lost (the cursor never
+runs ahead of the data) and nothing duplicated (records are upserted by source and id).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from deskmetrics.config import Config, build_connector, secret_values
+from deskmetrics.connector import Connector
+from deskmetrics.errors import ConfigError, DeskmetricsError
+from deskmetrics.registry import get_registry
+from deskmetrics.store import Store
+
+
+@dataclass
+class StreamResult:
+    connection: str
+    stream: str
+    status: str  # succeeded | failed | interrupted
+    records: int = 0
+    rejected: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class ConnectionResult:
+    connection: str
+    connector: str
+    status: str  # succeeded | failed
+    streams: list[StreamResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def records(self) -> int:
+        return sum(s.records for s in self.streams)
+
+
+@dataclass
+class SyncSummary:
+    connections: list[ConnectionResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status == "succeeded" for c in self.connections)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "connections": [
+                {**asdict(c), "records": c.records} for c in self.connections
+            ],
+        }
+
+
+class SyncObserver(Protocol):
+    """Receives progress; the CLI's live display implements it."""
+
+    def stream_started(self, connection: str, stream: str) -> None: ...
+
+    def batch_written(self, connection: str, stream: str, records: int) -> None: ...
+
+    def stream_finished(self, result: StreamResult) -> None: ...
+
+
+class _Silent:
+    def stream_started(self, connection: str, stream: str) -> None:
+        pass
+
+    def batch_written(self, connection: str, stream: str, records: int) -> None:
+        pass
+
+    def stream_finished(self, result: StreamResult) -> None:
+        pass
+
+
+def _scrub(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, DeskmetricsError):
+        return str(exc)
+    # Anything else is a bug in a connector: keep the type, it is what a bug report needs.
+    return f"{type(exc).__name__}: {exc}"
+
+
+def sync_stream(
+    store: Store,
+    connector: Connector,
+    stream: str,
+    *,
+    full_refresh: bool = False,
+    observer: SyncObserver | None = None,
+) -> StreamResult:
+    observer = observer or _Silent()
+    name = connector.connection
+    state = None if full_refresh else store.get_state(name, stream)
+    run_id = store.start_run(name, stream, full_refresh=full_refresh)
+    result = StreamResult(name, stream, "running")
+    counts: Counter[str] = Counter()
+    started = time.monotonic()
+    observer.stream_started(name, stream)
+    try:
+        for batch in connector.read(stream, state):
+            with store.transaction():
+                written = store.write(batch.records, source=name)
+                if batch.rejected:
+                    store.add_rejected(run_id, name, stream, batch.rejected)
+                if batch.state is not None:
+                    store.set_state(name, stream, batch.state)
+                store.add_to_run(run_id, written, len(batch.rejected))
+            counts += written
+            result.records += sum(written.values())
+            result.rejected += len(batch.rejected)
+            observer.batch_written(name, stream, result.records)
+    except BaseException as exc:
+        interrupted = isinstance(exc, KeyboardInterrupt | SystemExit)
+        result.status = "interrupted" if interrupted else "failed"
+        result.error = _scrub(_describe(exc), secret_values(connector))
+        store.finish_run(run_id, result.status, result.error)
+        if interrupted:
+            raise
+    else:
+        result.status = "succeeded"
+        store.finish_run(run_id, "succeeded")
+    finally:
+        result.counts = dict(counts)
+        result.seconds = round(time.monotonic() - started, 3)
+        observer.stream_finished(result)
+    return result
+
+
+def sync_connector(
+    store: Store,
+    connector: Connector,
+    *,
+    full_refresh: bool = False,
+    observer: SyncObserver | None = None,
+) -> ConnectionResult:
+    """Sync every stream of one connector; a failed stream fails the connection, not the rest."""
+    result = ConnectionResult(connector.connection, connector.name, "succeeded")
+    try:
+        for stream in connector.streams:
+            stream_result = sync_stream(
+                store, connector, stream, full_refresh=full_refresh, observer=observer
+            )
+            result.streams.append(stream_result)
+            if stream_result.status != "succeeded":
+                result.status = "failed"
+                result.error = result.error or f"{stream}: {stream_result.error}"
+    finally:
+        result.warnings = [_scrub(w, secret_values(connector)) for w in connector.warnings]
+        connector.close()
+    return result
+
+
+def sync(
+    config: Config,
+    store: Store,
+    names: list[str] | None = None,
+    *,
+    full_refresh: bool = False,
+    observer: SyncObserver | None = None,
+) -> SyncSummary:
+    """Sync the named connections of ``config`` (all when ``names`` is empty)."""
+    if not config.connections:
+        raise ConfigError(f"{config.where}: no [connections.*] configured; see `deskmetrics init`")
+    for name in names or []:
+        if name not in config.connections:
+            known = ", ".join(config.connections)
+            raise ConfigError(f"{config.where}: no connection named {name!r} (configured: {known})")
+    connectors = get_registry().connectors
+    summary = SyncSummary()
+    for name in names or list(config.connections):
+        connection = config.connections[name]
+        try:
+            connector = build_connector(config, connection, connectors)
+        except ConfigError as exc:
+            summary.connections.append(
+                ConnectionResult(name, connection.connector, "failed", error=str(exc))
+            )
+            continue
+        summary.connections.append(
+            sync_connector(store, connector, full_refresh=full_refresh, observer=observer)
+        )
+    return summary

@@ -1,0 +1,1 @@
+"""Helpers for testing deskmetrics and its plugins: demo data generator, fixtures."""

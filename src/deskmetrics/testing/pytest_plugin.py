@@ -1,0 +1,1 @@
+"""pytest plugin shipped with deskmetrics: fixtures for plugin authors' tests."""
