@@ -212,5 +212,12 @@ class Group(Record):
     name: str | None = None
 
 
-RECORD_TYPES: tuple[type[Record], ...] = (Ticket, Interaction, SurveyResponse, Customer, Agent, Group)
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Group,
+    Agent,
+    Customer,
+    Ticket,
+    Interaction,
+    SurveyResponse,
+)
 """Every record type, in the order the store writes them."""

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from importlib import metadata
@@ -16,6 +17,8 @@ from deskmetrics import hookspecs
 from deskmetrics.errors import DeskmetricsError
 
 ENTRY_POINT_GROUP = "deskmetrics"
+DEFAULT_PLUGINS: tuple[str, ...] = ()
+"""Core modules registered like plugins on every run (not subject to DESKMETRICS_LOAD_PLUGINS)."""
 
 pm = pluggy.PluginManager("deskmetrics")
 pm.add_hookspecs(hookspecs)
@@ -47,6 +50,9 @@ def load_plugins() -> None:
     if _loaded:
         return
     _loaded = True
+    for module_name in DEFAULT_PLUGINS:
+        if pm.get_plugin(module_name) is None:
+            pm.register(importlib.import_module(module_name), name=module_name)
     wanted = os.environ.get("DESKMETRICS_LOAD_PLUGINS")
     allowed = None if wanted is None else {n.strip() for n in wanted.split(",") if n.strip()}
     for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):

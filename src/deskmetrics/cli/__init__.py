@@ -1,2 +1,70 @@
+"""The ``deskmetrics`` command line. Each command family lives in its own module.
+
+Plugins add commands through the ``register_commands(cli)`` hook; a plugin whose hook fails is
+skipped with a warning like any other broken plugin.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from deskmetrics.cli import (
+    config_commands,
+    demo_commands,
+    plugin_commands,
+    state_commands,
+    sync_commands,
+)
+from deskmetrics.cli.app import App, DeskmetricsGroup
+from deskmetrics.errors import DeskmetricsError
+from deskmetrics.plugins import load_plugins, pm, report_broken
+
+
+@click.group(cls=DeskmetricsGroup)
+@click.version_option(package_name="deskmetrics")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    envvar="DESKMETRICS_CONFIG",
+    help="Config file (default: ./deskmetrics.toml, or $DESKMETRICS_CONFIG).",
+)
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """Customer-service KPIs from your helpdesk: sync, then report."""
+    ctx.obj = App(config_path)
+
+
+for family in (sync_commands, state_commands, plugin_commands, config_commands, demo_commands):
+    family.register(cli)
+
+_plugin_commands_added = False
+
+
+def get_cli() -> click.Group:
+    """The command group with every plugin's commands added (once)."""
+    global _plugin_commands_added
+    if not _plugin_commands_added:
+        _plugin_commands_added = True
+        load_plugins()
+        for impl in pm.hook.register_commands.get_hookimpls():
+            before = set(cli.commands)
+            try:
+                impl.function(cli=cli)
+            except Exception as exc:
+                report_broken(impl.plugin_name, exc, doing="register commands")
+            added = sorted(set(cli.commands) - before)
+            if added:
+                plugin_commands.commands_by_plugin[impl.plugin_name] = added
+    return cli
+
+
 def main() -> None:
-    raise SystemExit("not yet")
+    try:
+        command = get_cli()
+    except DeskmetricsError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    command(prog_name="deskmetrics")

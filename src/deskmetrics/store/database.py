@@ -206,13 +206,12 @@ class Store:
     def reset_state(self, connection: str, stream: str | None = None) -> int:
         """Forget saved cursors so the next sync reads from the start; returns rows removed."""
         with self.transaction():
-            if stream is None:
-                cur = self.conn.execute("DELETE FROM sync_state WHERE connection = ?", (connection,))
-            else:
-                cur = self.conn.execute(
-                    "DELETE FROM sync_state WHERE connection = ? AND stream = ?",
-                    (connection, stream),
-                )
+            sql = "DELETE FROM sync_state WHERE connection = ?"
+            args: tuple[str, ...] = (connection,)
+            if stream is not None:
+                sql += " AND stream = ?"
+                args += (stream,)
+            cur = self.conn.execute(sql, args)
         return cur.rowcount
 
     # -- run history -----------------------------------------------------------------------

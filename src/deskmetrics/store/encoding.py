@@ -16,6 +16,7 @@ from typing import Any
 
 from deskmetrics.models import Record
 
+
 def to_db_time(value: datetime) -> str:
     """The store's text form of an aware timestamp; text order equals time order."""
     if value.tzinfo is not UTC:

@@ -1,0 +1,45 @@
+"""What every command shares: the lazily loaded config and store, and error presentation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from deskmetrics.config import Config, load_config
+from deskmetrics.errors import ConfigError, DeskmetricsError
+from deskmetrics.store import Store
+
+
+class App:
+    """Per-invocation state, available to commands as ``ctx.obj`` (``@pass_app``)."""
+
+    def __init__(self, config_path: str | None) -> None:
+        self.config_path = config_path
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+    def open_store(self) -> Store:
+        return Store(self.config.database)
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+class DeskmetricsGroup(click.Group):
+    """Shows deskmetrics errors as one clear line: exit 2 for configuration, 1 otherwise."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            error = click.ClickException(str(exc))
+            error.exit_code = 2
+            raise error from None
+        except DeskmetricsError as exc:
+            raise click.ClickException(str(exc)) from None

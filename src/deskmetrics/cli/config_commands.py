@@ -1,0 +1,115 @@
+"""``deskmetrics init`` writes a starter config; ``deskmetrics check`` validates and tests it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from deskmetrics.cli.app import App, pass_app
+from deskmetrics.config import CONFIG_FILE, build_connector, secret_values
+from deskmetrics.errors import ConfigError, DeskmetricsError
+from deskmetrics.registry import get_registry
+
+STARTER = """\
+# deskmetrics configuration (TOML). Reference: docs/configuration.md
+#
+# Secrets: do not paste tokens here. Write "${{ENV_VAR}}" and export that variable;
+# deskmetrics reads it at run time and never logs, prints or stores it.
+
+[database]
+# The SQLite file everything is synced into, relative to this file.
+path = "deskmetrics.db"
+
+[report]
+# Day, week and month boundaries of reports are taken in this IANA time zone.
+timezone = "UTC"
+# Metrics computed from fewer observations than this are marked low_sample.
+min_sample = 30
+
+# One [connections.NAME] table per data source; NAME is yours to choose.
+# Installed connectors: {connectors}
+#
+# [connections.spreadsheets]
+# connector = "csv"
+# path = "exports"            # folder with tickets.csv, interactions.csv, surveys.csv, ...
+# timezone = "UTC"            # zone of timestamps written without an offset
+#
+# [connections.support]
+# connector = "zendesk"
+# subdomain = "acme"
+# oauth_token = "${{ZENDESK_OAUTH_TOKEN}}"
+"""
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(init)
+    cli.add_command(check)
+
+
+@click.command()
+@click.option(
+    "--path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=CONFIG_FILE,
+    show_default=True,
+    help="Where to write the file.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: Path, force: bool) -> None:
+    """Write a commented starter config file."""
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} already exists (use --force to overwrite it)")
+    connectors = ", ".join(sorted(get_registry().connectors)) or "none"
+    path.write_text(STARTER.format(connectors=connectors), encoding="utf-8")
+    click.echo(f"Wrote {path}. Add a [connections.NAME] table, then run: deskmetrics check")
+
+
+@click.command()
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
+    """Validate the config and test every connection (or the NAMES given).
+
+    Each connector proves its credentials with one cheap call. Exits with 1 when any fails.
+    """
+    config = app.config
+    for name in names:
+        if name not in config.connections:
+            known = ", ".join(config.connections) or "none"
+            raise ConfigError(f"{config.where}: no connection named {name!r} (configured: {known})")
+    connectors = get_registry().connectors
+    results: list[dict[str, Any]] = []
+    for name in names or tuple(config.connections):
+        connection = config.connections[name]
+        result: dict[str, Any] = {"connection": name, "connector": connection.connector}
+        try:
+            connector = build_connector(config, connection, connectors)
+        except ConfigError as exc:
+            results.append({**result, "ok": False, "message": str(exc)})
+            continue
+        try:
+            message = connector.check()
+            results.append({**result, "ok": True, "message": message})
+        except DeskmetricsError as exc:
+            text = str(exc)
+            for secret in secret_values(connector):
+                text = text.replace(secret, "***")
+            results.append({**result, "ok": False, "message": text})
+        finally:
+            connector.close()
+    if as_json:
+        click.echo(json.dumps({"config": config.where, "connections": results}, indent=2))
+    else:
+        click.echo(f"{config.where}: configuration is valid")
+        if not results:
+            click.echo("No connections configured yet.")
+        for item in results:
+            mark = "ok  " if item["ok"] else "FAIL"
+            click.echo(f"{mark} {item['connection']} ({item['connector']}): {item['message']}")
+    if not all(item["ok"] for item in results):
+        sys.exit(1)

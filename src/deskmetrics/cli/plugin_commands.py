@@ -1,0 +1,88 @@
+"""``deskmetrics plugins``, ``install`` and ``uninstall``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+import deskmetrics
+from deskmetrics.plugins import DEFAULT_PLUGINS, plugin_version, pm
+from deskmetrics.registry import get_registry
+
+commands_by_plugin: dict[str, list[str]] = {}
+"""Commands each plugin added through register_commands (filled when the CLI is built)."""
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(plugins_command)
+    cli.add_command(install)
+    cli.add_command(uninstall)
+
+
+def plugin_details() -> list[dict[str, Any]]:
+    registry = get_registry()
+    details = []
+    for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):
+        version, package = plugin_version(name)
+        if name in DEFAULT_PLUGINS:
+            version, package = deskmetrics.__version__, "deskmetrics"
+        hooks = sorted(caller.name for caller in pm.get_hookcallers(plugin) or [])
+        registers = dict(registry.provided_by.get(name, {}))
+        if commands_by_plugin.get(name):
+            registers["commands"] = commands_by_plugin[name]
+        details.append(
+            {"name": name, "version": version, "package": package, "hooks": hooks, **registers}
+        )
+    return details
+
+
+@click.command("plugins")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def plugins_command(as_json: bool) -> None:
+    """List installed plugins, their versions and what each registers."""
+    details = plugin_details()
+    if as_json:
+        click.echo(json.dumps(details, indent=2))
+        return
+    table = Table("plugin", "version", "package", "registers")
+    for item in details:
+        provided = "; ".join(
+            f"{kind}: {', '.join(item[kind])}"
+            for kind in ("connectors", "reporters", "metrics", "commands")
+            if item.get(kind)
+        )
+        table.add_row(item["name"], item["version"] or "", item["package"] or "", provided)
+    Console().print(table)
+
+
+def _pip(*args: str) -> None:
+    # The current interpreter's pip, so plugins land where deskmetrics runs.
+    completed = subprocess.run([sys.executable, "-m", "pip", *args], check=False)
+    if completed.returncode:
+        sys.exit(completed.returncode)
+
+
+@click.command()
+@click.argument("packages", nargs=-1, required=True)
+@click.option("-U", "--upgrade", is_flag=True, help="Upgrade to the newest version.")
+@click.option("-e", "--editable", is_flag=True, help="Install local project(s) in editable mode.")
+def install(packages: tuple[str, ...], upgrade: bool, editable: bool) -> None:
+    """Install plugins (or any package) into deskmetrics' Python environment."""
+    args = ["install", *(["--upgrade"] if upgrade else [])]
+    for package in packages:
+        args += ["-e", package] if editable else [package]
+    _pip(*args)
+
+
+@click.command()
+@click.argument("packages", nargs=-1, required=True)
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+def uninstall(packages: tuple[str, ...], yes: bool) -> None:
+    """Uninstall plugins from deskmetrics' Python environment."""
+    _pip("uninstall", *(["-y"] if yes else []), *packages)
