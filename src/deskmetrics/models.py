@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from deskmetrics.errors import RecordError, describe_validation_error
 
 
 class Status(StrEnum):
@@ -91,6 +93,21 @@ class Record(BaseModel):
     def label(self) -> str:
         """How errors name this record: ``ticket 4711``."""
         return f"{type(self).__name__.lower()} {self.id}"
+
+    @classmethod
+    def build(cls, data: dict[str, Any]) -> Self:
+        """Validate source data into a record; errors name the record, each field and why.
+
+        Raises :class:`deskmetrics.RecordError` such as
+        ``ticket 4711: 1 invalid field`` / ``  created_at: Input should be a valid datetime…``.
+        """
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            problems = describe_validation_error(exc)
+            name = f"{cls.__name__.lower()} {data.get('id', '(no id)')}"
+            plural = "s" if len(problems) != 1 else ""
+            raise RecordError(f"{name}: {len(problems)} invalid field{plural}", problems) from None
 
 
 class Ticket(Record):
