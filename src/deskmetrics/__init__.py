@@ -28,6 +28,13 @@ from deskmetrics.errors import (
     StoreError,
     describe_validation_error,
 )
+from deskmetrics.http_client import (
+    HttpClient,
+    HttpError,
+    RequestTimeout,
+    retry_after_seconds,
+    standard_rate_headers,
+)
 from deskmetrics.models import (
     RESOLVED_STATUSES,
     TOMBSTONE_STATUSES,
@@ -45,6 +52,7 @@ from deskmetrics.models import (
     Ticket,
     UTCDateTime,
 )
+from deskmetrics.rate_budget import RateBudget, budget_for
 from deskmetrics.store import RejectedRow, Store
 
 hookimpl = pluggy.HookimplMarker("deskmetrics")
@@ -68,11 +76,15 @@ __all__ = [
     "Customer",
     "DeskmetricsError",
     "Group",
+    "HttpClient",
+    "HttpError",
     "Interaction",
     "Priority",
+    "RateBudget",
     "Record",
     "RecordError",
     "RejectedRow",
+    "RequestTimeout",
     "Secret",
     "State",
     "Status",
@@ -82,7 +94,10 @@ __all__ = [
     "SurveyResponse",
     "Ticket",
     "UTCDateTime",
+    "budget_for",
     "describe_validation_error",
     "hookimpl",
     "load_config",
+    "retry_after_seconds",
+    "standard_rate_headers",
 ]

@@ -1,0 +1,223 @@
+"""The HTTP client connectors share: retries, exact Retry-After, a rate budget, clear errors.
+
+One :class:`HttpClient` per connection. It retries 429 (waiting exactly ``Retry-After``), 5xx and
+timeouts with tenacity; asks the account's :class:`~deskmetrics.RateBudget` before every request
+and feeds it the rate-limit headers of every response; and turns 401, 403 and 404 into
+:class:`HttpError` messages that name the endpoint and never contain a credential.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import httpx
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+
+from deskmetrics.errors import ConnectorError
+from deskmetrics.rate_budget import RateBudget
+
+RateHeaders = Callable[[httpx.Response], tuple[int | None, float | None]]
+"""Reads (remaining requests, seconds until the window resets) from a response."""
+
+DEFAULT_RETRY_AFTER = 60.0
+"""Wait after a 429 without a usable Retry-After (Zendesk's edge protection sends none)."""
+
+_EXPLAIN = {
+    401: "the credentials were rejected (wrong or expired token, or wrong account)",
+    403: "the credentials lack permission for this endpoint (role or plan)",
+    404: "not found (check the account name or base_url)",
+}
+
+
+class HttpError(ConnectorError):
+    """An HTTP request failed for good; ``status`` is None for timeouts and network errors."""
+
+    def __init__(self, message: str, *, status: int | None, endpoint: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.endpoint = endpoint
+
+
+class RequestTimeout(HttpError):
+    """Every attempt timed out; a connector may retry with smaller pages."""
+
+
+class _Retry(Exception):
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds from a Retry-After header (delta seconds or HTTP date); None when unusable."""
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value).timestamp()
+        except (TypeError, ValueError):
+            return None
+        seconds = when - (time.time() if now is None else now)
+    return seconds if seconds > 0 else None
+
+
+def standard_rate_headers(response: httpx.Response) -> tuple[int | None, float | None]:
+    """Remaining/reset from the common header spellings (X-RateLimit-*, RateLimit-*)."""
+    headers = response.headers
+    remaining = None
+    for name in ("x-ratelimit-remaining", "x-rate-limit-remaining", "ratelimit-remaining"):
+        if name in headers:
+            try:
+                remaining = int(float(headers[name]))
+            except ValueError:
+                continue
+            break
+    reset = None
+    if "ratelimit-reset" in headers:
+        try:
+            reset = float(headers["ratelimit-reset"])
+        except ValueError:
+            reset = None
+    return remaining, reset
+
+
+class HttpClient:
+    """A connection's HTTP client. ``requests`` counts requests sent, retries included."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: httpx.Auth | tuple[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 60.0,
+        retries: int = 5,
+        budget: RateBudget | None = None,
+        rate_headers: RateHeaders = standard_rate_headers,
+        secrets: Iterable[str] = (),
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.client = httpx.Client(
+            base_url=base_url,
+            auth=auth,
+            headers={"User-Agent": "deskmetrics", **(headers or {})},
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=True,
+        )
+        self.retries = retries
+        self.budget = budget or RateBudget(**({"sleep": sleep} if sleep else {}))
+        self.rate_headers = rate_headers
+        self.secrets = [s for s in secrets if s]
+        self.sleep = sleep or self.budget.sleep
+        self.requests = 0
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _scrub(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def _wait(self, state: RetryCallState) -> float:
+        assert state.outcome is not None
+        error = state.outcome.exception()
+        if isinstance(error, _Retry) and error.retry_after is not None:
+            return error.retry_after
+        return float(min(2 ** (state.attempt_number - 1), 60))
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, Any] | None = None,
+        bucket: str = "default",
+    ) -> httpx.Response:
+        endpoint = self._scrub(url.split("?")[0])
+        retrying = Retrying(
+            retry=retry_if_exception_type(_Retry),
+            stop=stop_after_attempt(self.retries + 1),
+            wait=self._wait,
+            sleep=self.sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(self._attempt, method, url, params, bucket, endpoint)
+        except _Retry as exc:
+            cls = RequestTimeout if "timed out" in str(exc) else HttpError
+            status = None if cls is RequestTimeout else _status_of(str(exc))
+            raise cls(
+                f"{method} {endpoint}: gave up after {self.retries + 1} attempts ({exc})",
+                status=status,
+                endpoint=endpoint,
+            ) from None
+
+    def get(
+        self, url: str, *, params: dict[str, Any] | None = None, bucket: str = "default"
+    ) -> httpx.Response:
+        return self.request("GET", url, params=params, bucket=bucket)
+
+    def get_json(
+        self, url: str, *, params: dict[str, Any] | None = None, bucket: str = "default"
+    ) -> Any:
+        response = self.get(url, params=params, bucket=bucket)
+        try:
+            return response.json()
+        except ValueError:
+            raise HttpError(
+                f"GET {self._scrub(url.split('?')[0])}: the response is not JSON "
+                f"({response.headers.get('content-type', 'no content type')})",
+                status=response.status_code,
+                endpoint=url,
+            ) from None
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, Any] | None,
+        bucket: str,
+        endpoint: str,
+    ) -> httpx.Response:
+        self.budget.acquire(bucket)
+        self.requests += 1
+        try:
+            response = self.client.request(method, url, params=params)
+        except httpx.TimeoutException:
+            raise _Retry("timed out") from None
+        except httpx.TransportError as exc:
+            raise _Retry(f"network error: {type(exc).__name__}") from None
+        remaining, reset = self.rate_headers(response)
+        self.budget.observe(bucket, remaining=remaining, reset_after=reset)
+        status = response.status_code
+        if status == 429:
+            wait = retry_after_seconds(response.headers.get("retry-after"))
+            wait = DEFAULT_RETRY_AFTER if wait is None else wait
+            self.budget.pause(bucket, wait)
+            raise _Retry("429 Too Many Requests", retry_after=wait)
+        if status >= 500:
+            raise _Retry(
+                f"{status} {response.reason_phrase}",
+                retry_after=retry_after_seconds(response.headers.get("retry-after")),
+            )
+        if status >= 400:
+            reason = _EXPLAIN.get(status) or self._scrub(response.text[:200].strip())
+            raise HttpError(
+                f"{method} {endpoint}: {status} {response.reason_phrase}: {reason}",
+                status=status,
+                endpoint=endpoint,
+            )
+        return response
+
+
+def _status_of(reason: str) -> int | None:
+    head = reason.split(" ", 1)[0]
+    return int(head) if head.isdigit() else None
