@@ -201,8 +201,10 @@ class HttpClient:
         if status == 429:
             wait = retry_after_seconds(response.headers.get("retry-after"))
             wait = DEFAULT_RETRY_AFTER if wait is None else wait
+            # The pause holds every request of this account's bucket, this retry included, so
+            # the retry itself does not wait again.
             self.budget.pause(bucket, wait)
-            raise _Retry("429 Too Many Requests", retry_after=wait)
+            raise _Retry("429 Too Many Requests", retry_after=0.0)
         if status >= 500:
             raise _Retry(
                 f"{status} {response.reason_phrase}",
