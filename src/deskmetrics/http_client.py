@@ -126,6 +126,10 @@ class HttpClient:
             text = text.replace(secret, "***")
         return text
 
+    def _sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            self.sleep(seconds)
+
     def _wait(self, state: RetryCallState) -> float:
         assert state.outcome is not None
         error = state.outcome.exception()
@@ -146,7 +150,7 @@ class HttpClient:
             retry=retry_if_exception_type(_Retry),
             stop=stop_after_attempt(self.retries + 1),
             wait=self._wait,
-            sleep=self.sleep,
+            sleep=self._sleep,
             reraise=True,
         )
         try:
