@@ -35,6 +35,7 @@ from deskmetrics.http_client import (
     retry_after_seconds,
     standard_rate_headers,
 )
+from deskmetrics.metrics import Filter, Metric, MetricValue, Scope
 from deskmetrics.models import (
     RESOLVED_STATUSES,
     TOMBSTONE_STATUSES,
@@ -50,9 +51,12 @@ from deskmetrics.models import (
     SurveyKind,
     SurveyResponse,
     Ticket,
+    TicketUpdate,
     UTCDateTime,
 )
 from deskmetrics.rate_budget import RateBudget, budget_for
+from deskmetrics.report import Report, build_report
+from deskmetrics.reporter import Reporter
 from deskmetrics.store import RejectedRow, Store
 
 hookimpl = pluggy.HookimplMarker("deskmetrics")
@@ -75,16 +79,22 @@ __all__ = [
     "ConnectorOptions",
     "Customer",
     "DeskmetricsError",
+    "Filter",
     "Group",
     "HttpClient",
     "HttpError",
     "Interaction",
+    "Metric",
+    "MetricValue",
     "Priority",
     "RateBudget",
     "Record",
     "RecordError",
     "RejectedRow",
+    "Report",
+    "Reporter",
     "RequestTimeout",
+    "Scope",
     "Secret",
     "State",
     "Status",
@@ -93,8 +103,10 @@ __all__ = [
     "SurveyKind",
     "SurveyResponse",
     "Ticket",
+    "TicketUpdate",
     "UTCDateTime",
     "budget_for",
+    "build_report",
     "describe_validation_error",
     "hookimpl",
     "load_config",

@@ -73,7 +73,12 @@ UTCDateTime = Annotated[datetime, AfterValidator(_require_aware_utc)]
 
 
 class Record(BaseModel):
-    """Fields every normalized record has. Subclasses name their store table in ``table``."""
+    """Fields every normalized record has. Subclasses name their store table in ``table``.
+
+    Fields a connector does not set keep the value already stored when a record is upserted
+    again (set a field to ``None`` explicitly to clear it). So a stream that does not know a
+    ticket's SLA deadlines does not wipe those another stream wrote.
+    """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False)
 
@@ -145,6 +150,28 @@ class Ticket(Record):
     @property
     def is_resolved(self) -> bool:
         return self.status in RESOLVED_STATUSES
+
+
+class TicketUpdate(Record):
+    """New values for some fields of a ticket, from a stream other than the ticket's own.
+
+    SLA events, time entries and conversations arrive separately from tickets. Only the fields
+    you set are changed (set one to ``None`` to clear it). If the ticket is not stored yet, the
+    update waits in ``pending_updates`` and is applied when the ticket arrives.
+    """
+
+    table: ClassVar[str] = "tickets"
+
+    status: Status | None = None
+    first_response_at: UTCDateTime | None = None
+    first_resolved_at: UTCDateTime | None = None
+    resolved_at: UTCDateTime | None = None
+    reopens: int | None = Field(default=None, ge=0)
+    agent_replies: int | None = Field(default=None, ge=0)
+    escalated: bool | None = None
+    handle_seconds: float | None = Field(default=None, ge=0)
+    first_response_due_at: UTCDateTime | None = None
+    resolution_due_at: UTCDateTime | None = None
 
 
 class Interaction(Record):
@@ -237,4 +264,4 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Interaction,
     SurveyResponse,
 )
-"""Every record type, in the order the store writes them."""
+"""Every stored record type, in the order the store writes them (TicketUpdate comes after)."""

@@ -14,8 +14,8 @@ from typing import Any
 import sqlite_utils
 
 from deskmetrics.errors import StoreError
-from deskmetrics.models import RECORD_TYPES, Record, Ticket
-from deskmetrics.store.encoding import RowEncoder, now_db_time
+from deskmetrics.models import RECORD_TYPES, Record, Ticket, TicketUpdate
+from deskmetrics.store.encoding import RowEncoder, field_encoders, now_db_time
 from deskmetrics.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 JSONState = dict[str, Any]
@@ -48,21 +48,35 @@ class Run:
 
 
 class _Upsert:
-    """A prepared upsert for one record type: columns from the model, conflict on the key."""
+    """Prepared upserts for one record type: columns from the model, conflict on the key.
+
+    On conflict only the fields the record set are updated, so a stream that does not know a
+    field never wipes what another stream stored; one statement per distinct set of fields.
+    """
 
     def __init__(self, model: type[Record]) -> None:
         self.table = model.table
         self.encode = RowEncoder(model)
         names = self.encode.columns
         quoted = ", ".join(f'"{n}"' for n in names)
-        updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n not in ("source", "id"))
-        self.sql = (
+        self._insert = (
             f'INSERT INTO "{self.table}" ({quoted}) VALUES ({", ".join("?" * len(names))}) '
-            f"ON CONFLICT (source, id) DO UPDATE SET {updates}"
+            f"ON CONFLICT (source, id) DO UPDATE SET "
         )
+        self._order = [n for n in names if n not in ("source", "id", "synced_at")]
+        self._sql: dict[frozenset[str], str] = {}
+
+    def sql(self, fields_set: frozenset[str]) -> str:
+        sql = self._sql.get(fields_set)
+        if sql is None:
+            updated = [n for n in self._order if n in fields_set] + ["synced_at"]
+            sql = self._insert + ", ".join(f'"{n}" = excluded."{n}"' for n in updated)
+            self._sql[fields_set] = sql
+        return sql
 
 
 _UPSERTS = {model: _Upsert(model) for model in RECORD_TYPES}
+_UPDATE_ENCODERS = field_encoders(TicketUpdate)
 
 
 class Store:
@@ -78,15 +92,21 @@ class Store:
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a directory, not a database file")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        self.db = sqlite_utils.Database(conn)
         try:
-            conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-            self.db = sqlite_utils.Database(conn)
+            # Read the version before anything writes: a foreign or newer file stays untouched.
+            self._check_version()
             self.conn.execute("PRAGMA journal_mode = WAL")
             # WAL + NORMAL survives a killed process; only an OS crash can drop the last commits.
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            conn.close()
             raise StoreError(self._explain(exc)) from exc
+        except BaseException:
+            conn.close()
+            raise
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -109,13 +129,17 @@ class Store:
             return f"{self.path}: the database is locked by another process ({text}); try again"
         return f"{self.path}: {text}"
 
-    def _migrate(self) -> None:
+    def _check_version(self) -> int:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: written by a newer deskmetrics (schema {version}, this version "
                 f"knows {SCHEMA_VERSION}); upgrade deskmetrics to use it"
             )
+        return version
+
+    def _migrate(self) -> None:
+        version = self._check_version()
         for number in range(version + 1, SCHEMA_VERSION + 1):
             # executescript would commit on its own; run statements inside one transaction.
             with self.db.atomic():
@@ -143,6 +167,12 @@ class Store:
         synced_at = now_db_time()
         groups: dict[type[Record], list[Record]] = {}
         for record in records:
+            if type(record) not in _UPSERTS and type(record) is not TicketUpdate:
+                # Silently skipping it would lose data: the batch fails (and rolls back) instead.
+                raise StoreError(
+                    f"cannot store {type(record).__name__} records from {source!r}: not one of "
+                    f"the store's record types ({', '.join(m.__name__ for m in RECORD_TYPES)})"
+                )
             groups.setdefault(type(record), []).append(record)
         counts: Counter[str] = Counter()
         with self.transaction():
@@ -150,23 +180,95 @@ class Store:
                 batch = groups.get(model)
                 if not batch:
                     continue
-                encode = _UPSERTS[model].encode
-                rows = [encode(record, source, synced_at) for record in batch]
-                self.conn.executemany(_UPSERTS[model].sql, rows)
+                upsert = _UPSERTS[model]
+                by_fields: dict[frozenset[str], list[tuple[Any, ...]]] = {}
+                for record in batch:
+                    by_fields.setdefault(frozenset(record.model_fields_set), []).append(
+                        upsert.encode(record, source, synced_at)
+                    )
+                for fields_set, rows in by_fields.items():
+                    self.conn.executemany(upsert.sql(fields_set), rows)
                 if model is Ticket:
                     self._write_tags(source, batch)  # type: ignore[arg-type]
-                counts[model.table] += len(rows)
+                    self._apply_pending(source, [t.id for t in batch], synced_at)
+                counts[model.table] += len(batch)
+            updates = groups.get(TicketUpdate)
+            if updates:
+                self._write_updates(source, updates, synced_at)  # type: ignore[arg-type]
+                counts["ticket_updates"] += len(updates)
         return counts
+
+    def _update_ticket(
+        self, source: str, ticket_id: str, values: dict[str, Any], synced_at: str
+    ) -> None:
+        assignments = "".join(f'"{name}" = ?, ' for name in values)
+        self.conn.execute(
+            f"UPDATE tickets SET {assignments}synced_at = ? WHERE source = ? AND id = ?",
+            (*values.values(), synced_at, source, ticket_id),
+        )
+
+    def _write_updates(self, source: str, updates: list[TicketUpdate], synced_at: str) -> None:
+        ids = list(dict.fromkeys(u.id for u in updates))
+        stored: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            stored.update(
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT id FROM tickets WHERE source = ? AND id IN ({marks})", (source, *chunk)
+                )
+            )
+        for update in updates:
+            values = {
+                name: _UPDATE_ENCODERS[name](getattr(update, name))
+                for name in update.model_fields_set
+                if name not in ("id", "source")
+            }
+            if update.id in stored:
+                self._update_ticket(source, update.id, values, synced_at)
+            else:
+                self.conn.execute(
+                    "INSERT INTO pending_updates (source, ticket_id, seq, fields, created_at) "
+                    "SELECT ?, ?, coalesce(max(seq), 0) + 1, ?, ? FROM pending_updates "
+                    "WHERE source = ? AND ticket_id = ?",
+                    (source, update.id, json.dumps(values), synced_at, source, update.id),
+                )
+
+    def _apply_pending(self, source: str, ticket_ids: list[str], synced_at: str) -> None:
+        has_pending = self.conn.execute(
+            "SELECT 1 FROM pending_updates WHERE source = ? LIMIT 1", (source,)
+        ).fetchone()
+        if not has_pending:
+            return
+        ids = list(dict.fromkeys(ticket_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            pending = self.conn.execute(
+                f"SELECT ticket_id, fields FROM pending_updates WHERE source = ? "
+                f"AND ticket_id IN ({marks}) ORDER BY ticket_id, seq",
+                (source, *chunk),
+            ).fetchall()
+            for ticket_id, fields in pending:
+                self._update_ticket(source, ticket_id, json.loads(fields), synced_at)
+            self.conn.execute(
+                f"DELETE FROM pending_updates WHERE source = ? AND ticket_id IN ({marks})",
+                (source, *chunk),
+            )
 
     def _write_tags(self, source: str, tickets: list[Ticket]) -> None:
         # Kept here rather than in a trigger: json_each in a trigger tripled the cost of a sync.
+        # A ticket listed twice in one batch is stored as its last version; so are its tags.
+        # Tickets that did not set tags keep the ones stored.
+        latest = {t.id: t for t in tickets if "tags" in t.model_fields_set}
         self.conn.executemany(
             "DELETE FROM ticket_tags WHERE source = ? AND ticket_id = ?",
-            [(source, t.id) for t in tickets],
+            [(source, ticket_id) for ticket_id in latest],
         )
         self.conn.executemany(
             "INSERT OR IGNORE INTO ticket_tags (source, ticket_id, tag) VALUES (?, ?, ?)",
-            [(source, t.id, tag) for t in tickets for tag in t.tags],
+            [(source, t.id, tag) for t in latest.values() for tag in t.tags],
         )
 
     def count(self, table: str, source: str | None = None) -> int:

@@ -65,6 +65,11 @@ def _encoder_for(annotation: Any) -> Callable[[Any], Any]:
     return _plain
 
 
+def field_encoders(model: type[Record]) -> dict[str, Callable[[Any], Any]]:
+    """Per field of ``model``: the function turning its value into a store value."""
+    return {name: _encoder_for(info.annotation) for name, info in model.model_fields.items()}
+
+
 class RowEncoder:
     """Turns records of one type into row tuples; ``columns`` names the tuple's columns.
 
@@ -77,7 +82,13 @@ class RowEncoder:
         for name, info in model.model_fields.items():
             if name not in ("source", "id"):
                 kinds[_encoder_for(info.annotation)].append(name)
-        self._plain = operator.itemgetter(*kinds[_plain])
+        plain = kinds[_plain]
+        # itemgetter of one name returns the bare value, not a 1-tuple: wrap it (Group, Customer).
+        if len(plain) == 1:
+            getter = operator.itemgetter(plain[0])
+            self._plain: Callable[[dict[str, Any]], tuple[Any, ...]] = lambda d: (getter(d),)
+        else:
+            self._plain = operator.itemgetter(*plain)
         self._times = kinds[_time]
         self._jsons = kinds[_json]
         self.columns = ["source", "id", *kinds[_plain], *self._times, *self._jsons, "synced_at"]

@@ -101,6 +101,16 @@ CREATE TABLE surveys (
 );
 CREATE INDEX surveys_kind_created ON surveys(kind, created_at);
 
+-- TicketUpdate records for tickets not stored yet; applied (and deleted) when they arrive.
+CREATE TABLE pending_updates (
+    source TEXT NOT NULL,
+    ticket_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    fields TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (source, ticket_id, seq)
+);
+
 -- Cursor state per connection and stream, written in the same transaction as each batch.
 CREATE TABLE sync_state (
     connection TEXT NOT NULL,
