@@ -90,5 +90,12 @@ class Connector:
         """Yield batches of ``stream`` records changed since ``state`` (None: from the start)."""
         raise NotImplementedError(f"{type(self).__name__}.read")
 
+    def schedules(self) -> list[Any]:
+        """Business-hours schedules defined in the source, as ``deskmetrics.Schedule`` objects.
+
+        ``deskmetrics schedules import CONNECTION`` writes them into the config. Default: none.
+        """
+        return []
+
     def close(self) -> None:
         """Release clients and files; called once after the connection's sync."""
