@@ -1,0 +1,261 @@
+"""Business-hours schedules from configuration (``[schedules.NAME]``) and from helpdesk formats.
+
+The configuration format is documented in docs/business-hours.md. Every problem is reported as a
+ConfigError naming the exact key, e.g. ``deskmetrics.toml: schedules.support.hours.mon: ...``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from itertools import pairwise
+from typing import Any
+
+from deskmetrics.config import Config
+from deskmetrics.metrics.business_hours import (
+    DAY_NAMES,
+    MINUTES_PER_DAY,
+    Interval,
+    Schedule,
+    Weekly,
+    format_interval,
+    normalize_weekly,
+)
+from deskmetrics.timezones import to_iana
+
+SCHEDULE_KEYS = ("timezone", "hours", "holidays", "country_holidays", "country_subdivision")
+FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_INDEX = {name: i for names in (DAY_NAMES, FULL_DAY_NAMES) for i, name in enumerate(names)}
+_INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$", re.ASCII)
+_HOURS_EXAMPLE = '"09:00-17:00" or "09:00-12:00, 13:00-17:00"'
+
+
+def parse_schedules(config: Config) -> dict[str, Schedule]:
+    """Every ``[schedules.NAME]`` table of the configuration as a Schedule, by name."""
+    section = config.data.get("schedules", {})
+    if not isinstance(section, dict):
+        raise config.error("schedules", "must be a table, e.g. [schedules.support]")
+    return {name: _parse_schedule(config, name, table) for name, table in section.items()}
+
+
+def pick_schedule(
+    config: Config, schedules: Mapping[str, Schedule], key: str, name: object
+) -> Schedule:
+    """The schedule a connection or report names at ``key`` (e.g. ``connections.zd.schedule``)."""
+    if isinstance(name, str) and name in schedules:
+        return schedules[name]
+    known = ", ".join(sorted(schedules)) or "none; add a [schedules.NAME] table"
+    raise config.error(key, f"no schedule named {name!r} (configured: {known})")
+
+
+def parse_hours(text: str) -> tuple[Interval, ...]:
+    """``"09:00-12:00, 13:00-17:00"`` → ``((540, 720), (780, 1020))``; ``""`` → closed.
+
+    Raises ValueError saying what is wrong. Intervals may touch; they may not overlap, run
+    backwards or cross midnight (``24:00`` ends a day).
+    """
+    intervals: list[Interval] = []
+    for part in text.split(","):
+        if not part.strip():
+            if text.strip():
+                raise ValueError(f"{text!r} has an empty interval (stray comma?)")
+            continue
+        match = _INTERVAL.match(part)
+        if not match:
+            raise ValueError(f"{part.strip()!r} is not HH:MM-HH:MM (e.g. {_HOURS_EXAMPLE})")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2 != 0):
+            raise ValueError(f"{part.strip()!r} is not a time of day (00:00 to 24:00)")
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if end <= start:
+            raise ValueError(
+                f"{part.strip()!r} ends before it starts; an interval cannot cross midnight: "
+                f'use "{h1:02d}:{m1:02d}-24:00" and "00:00-{h2:02d}:{m2:02d}" on the next day'
+            )
+        intervals.append((start, end))
+    intervals.sort()
+    for previous, current in pairwise(intervals):
+        if current[0] < previous[1]:
+            raise ValueError(f"{format_interval(previous)} overlaps {format_interval(current)}")
+    return tuple(intervals)
+
+
+def weekly_from_week_minutes(intervals: Iterable[tuple[int, int]]) -> Weekly:
+    """Zendesk schedule intervals (minutes since Sunday 00:00, 0..10080) → ``Schedule.weekly``.
+
+    Zendesk intervals never span two days; one ending at midnight ends at 24:00 of its day.
+    """
+    days: list[list[Interval]] = [[] for _ in range(7)]
+    week = 7 * MINUTES_PER_DAY
+    for start, end in intervals:
+        if not 0 <= start < end <= week:
+            raise ValueError(f"interval {start}-{end} is not within one week (0..10080 minutes)")
+        sunday_day = start // MINUTES_PER_DAY
+        offset = sunday_day * MINUTES_PER_DAY
+        if end - offset > MINUTES_PER_DAY:
+            raise ValueError(f"interval {start}-{end} spans two days")
+        days[(sunday_day + 6) % 7].append((start - offset, end - offset))
+    return normalize_weekly(days)
+
+
+def weekly_from_day_table(days: Mapping[str, Mapping[str, str]]) -> Weekly:
+    """Freshdesk ``business_hours`` (``{"monday": {"start_time": "08:00:00 am", ...}}``) → weekly.
+
+    Absent days are closed. Times are 12-hour clock readings; an end such as ``"11:59:59 pm"``
+    is rounded up to the next whole minute, so a whole day is ``(0, 1440)``.
+    """
+    weekly: list[list[Interval]] = [[] for _ in range(7)]
+    for day, hours in days.items():
+        index = _DAY_INDEX.get(day.lower())
+        if index is None:
+            raise ValueError(f"unknown day {day!r}")
+        start = _clock_12h(hours["start_time"], round_up=False)
+        end = _clock_12h(hours["end_time"], round_up=True)
+        weekly[index].append((start, end))
+    return normalize_weekly(weekly)
+
+
+def schedule_to_config(schedule: Schedule) -> dict[str, Any]:
+    """The ``[schedules.NAME]`` table that :func:`parse_schedules` reads back as ``schedule``."""
+    table: dict[str, Any] = {"timezone": schedule.timezone}
+    table["hours"] = {
+        day: ", ".join(format_interval(interval) for interval in intervals)
+        for day, intervals in zip(DAY_NAMES, schedule.weekly, strict=True)
+        if intervals
+    }
+    if schedule.holidays:
+        table["holidays"] = [day.isoformat() for day in sorted(schedule.holidays)]
+    if schedule.country:
+        table["country_holidays"] = schedule.country
+    if schedule.subdivision:
+        table["country_subdivision"] = schedule.subdivision
+    return table
+
+
+_CLOCK_12H = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap])\.?m\.?\s*$", re.ASCII | re.I)
+
+
+def _clock_12h(text: str, *, round_up: bool) -> int:
+    match = _CLOCK_12H.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a 12-hour time like '08:00:00 am'")
+    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    if not 1 <= hour <= 12 or minute > 59 or second > 59:
+        raise ValueError(f"{text!r} is not a 12-hour time like '08:00:00 am'")
+    minutes = (hour % 12 + (12 if match[4].lower() == "p" else 0)) * 60 + minute
+    return minutes + 1 if round_up and second else minutes
+
+
+def _parse_schedule(config: Config, name: str, table: Any) -> Schedule:
+    key = f"schedules.{name}"
+    if not isinstance(table, dict):
+        raise config.error(key, 'must be a table with timezone = "..." and hours.mon = "..."')
+    for unknown in table:
+        if unknown not in SCHEDULE_KEYS:
+            raise config.error(
+                f"{key}.{unknown}", f"unknown key (known: {', '.join(SCHEDULE_KEYS)})"
+            )
+
+    zone = table.get("timezone")
+    if zone is None:
+        raise config.error(
+            f"{key}.timezone", 'missing: the schedule\'s time zone, e.g. "Europe/Berlin"'
+        )
+    if not isinstance(zone, str):
+        raise config.error(f"{key}.timezone", 'must be a string, e.g. "Europe/Berlin"')
+    try:
+        timezone = to_iana(zone)
+    except ValueError as exc:
+        raise config.error(f"{key}.timezone", str(exc)) from None
+
+    weekly = _parse_week(config, key, table.get("hours", {}))
+    explicit = _parse_holidays(config, key, table.get("holidays", []))
+
+    country = table.get("country_holidays")
+    subdivision = table.get("country_subdivision")
+    if country is not None and (not isinstance(country, str) or not country.strip()):
+        raise config.error(f"{key}.country_holidays", 'must be a country code, e.g. "DE"')
+    if subdivision is not None:
+        if not isinstance(subdivision, str) or not subdivision.strip():
+            raise config.error(f"{key}.country_subdivision", 'must be a code, e.g. "BY"')
+        if country is None:
+            raise config.error(
+                f"{key}.country_subdivision", "needs country_holidays (the country it belongs to)"
+            )
+    try:
+        return Schedule(
+            name,
+            timezone,
+            weekly,
+            explicit,
+            country=country.strip() if country else None,
+            subdivision=subdivision.strip() if subdivision else None,
+        )
+    except ValueError as exc:
+        # Only the country lookup can still fail here; everything else was checked above.
+        which = "country_subdivision" if "subdivision" in str(exc) else "country_holidays"
+        raise config.error(f"{key}.{which}", str(exc)) from None
+
+
+def _parse_week(config: Config, key: str, hours: Any) -> Weekly:
+    if not isinstance(hours, dict):
+        raise config.error(
+            f"{key}.hours", 'must be a table of days, e.g. hours.mon = "09:00-17:00"'
+        )
+    days: list[tuple[Interval, ...]] = [() for _ in range(7)]
+    seen: dict[int, str] = {}
+    for day, value in hours.items():
+        day_key = f"{key}.hours.{day}"
+        index = _DAY_INDEX.get(day)
+        if index is None:
+            raise config.error(
+                day_key, f"unknown day (use {', '.join(DAY_NAMES)}, or full names like monday)"
+            )
+        if index in seen:
+            raise config.error(day_key, f"the same day as hours.{seen[index]}")
+        seen[index] = day
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = ", ".join(value) if value else ""
+        if not isinstance(value, str):
+            raise config.error(day_key, f'must be a string like {_HOURS_EXAMPLE} ("" = closed)')
+        try:
+            days[index] = parse_hours(value)
+        except ValueError as exc:
+            raise config.error(day_key, str(exc)) from None
+    if not any(days):
+        raise config.error(
+            f"{key}.hours", 'no working hours on any day; add e.g. hours.mon = "09:00-17:00"'
+        )
+    return tuple(days)
+
+
+def _parse_holidays(config: Config, key: str, value: Any) -> frozenset[date]:
+    if not isinstance(value, list):
+        raise config.error(f"{key}.holidays", 'must be a list of dates, e.g. ["2026-12-24"]')
+    days: set[date] = set()
+    for i, item in enumerate(value):
+        item_key = f"{key}.holidays[{i}]"
+        # TOML has a date type; a quoted "YYYY-MM-DD" or a "FIRST..LAST" range works too.
+        if type(item) is date:
+            days.add(item)
+            continue
+        if not isinstance(item, str):
+            raise config.error(item_key, f"{item!r} is not a date (YYYY-MM-DD)")
+        first_text, dots, last_text = item.partition("..")
+        first = _parse_date(config, item_key, first_text)
+        last = _parse_date(config, item_key, last_text) if dots else first
+        if last < first:
+            raise config.error(item_key, f"{item!r} ends before it starts")
+        days.update(date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1))
+    return frozenset(days)
+
+
+def _parse_date(config: Config, key: str, text: str) -> date:
+    text = text.strip()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise config.error(key, f"{text!r} is not a date (YYYY-MM-DD)") from None
