@@ -105,11 +105,13 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
     config.database = config.base_dir / Path(db_path).expanduser()
 
     report = data.get("report", {})
-    _only_keys(config, "report", report, ("timezone", "min_sample", "backlog_overdue_hours"))
+    _only_keys(
+        config, "report", report, ("timezone", "min_sample", "backlog_overdue_hours", "schedule")
+    )
     config.timezone = report.get("timezone", "UTC")
     try:
         ZoneInfo(config.timezone)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         raise config.error(
             "report.timezone", f"{config.timezone!r} is not an IANA time zone (e.g. Europe/Berlin)"
         ) from None

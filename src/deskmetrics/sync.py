@@ -8,6 +8,7 @@ runs ahead of the data) and nothing duplicated (records are upserted by source a
 from __future__ import annotations
 
 import time
+import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
@@ -15,6 +16,7 @@ from typing import Any, Protocol
 from deskmetrics.config import Config, build_connector, secret_values
 from deskmetrics.connector import Connector
 from deskmetrics.errors import ConfigError, DeskmetricsError
+from deskmetrics.locks import LockedError, connection_lock
 from deskmetrics.registry import get_registry
 from deskmetrics.store import Store
 
@@ -35,7 +37,7 @@ class StreamResult:
 class ConnectionResult:
     connection: str
     connector: str
-    status: str  # succeeded | failed
+    status: str  # succeeded | failed | locked (another process is syncing it)
     streams: list[StreamResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
@@ -56,9 +58,7 @@ class SyncSummary:
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
-            "connections": [
-                {**asdict(c), "records": c.records} for c in self.connections
-            ],
+            "connections": [{**asdict(c), "records": c.records} for c in self.connections],
         }
 
 
@@ -103,11 +103,13 @@ def sync_stream(
     *,
     full_refresh: bool = False,
     observer: SyncObserver | None = None,
+    sync_id: str | None = None,
 ) -> StreamResult:
     observer = observer or _Silent()
     name = connector.connection
     state = None if full_refresh else store.get_state(name, stream)
-    run_id = store.start_run(name, stream, full_refresh=full_refresh)
+    sync_id = sync_id or uuid.uuid4().hex
+    run_id = store.start_run(name, stream, sync_id=sync_id, full_refresh=full_refresh)
     result = StreamResult(name, stream, "running")
     counts: Counter[str] = Counter()
     started = time.monotonic()
@@ -151,10 +153,16 @@ def sync_connector(
 ) -> ConnectionResult:
     """Sync every stream of one connector; a failed stream fails the connection, not the rest."""
     result = ConnectionResult(connector.connection, connector.name, "succeeded")
+    sync_id = uuid.uuid4().hex
     try:
         for stream in connector.streams:
             stream_result = sync_stream(
-                store, connector, stream, full_refresh=full_refresh, observer=observer
+                store,
+                connector,
+                stream,
+                full_refresh=full_refresh,
+                observer=observer,
+                sync_id=sync_id,
             )
             result.streams.append(stream_result)
             if stream_result.status != "succeeded":
@@ -173,8 +181,13 @@ def sync(
     *,
     full_refresh: bool = False,
     observer: SyncObserver | None = None,
+    lock_wait: float = 0.0,
 ) -> SyncSummary:
-    """Sync the named connections of ``config`` (all when ``names`` is empty)."""
+    """Sync the named connections of ``config`` (all when ``names`` is empty).
+
+    Each connection is synced under its lock (see :mod:`deskmetrics.locks`); one that another
+    process is syncing is reported ``locked`` after waiting up to ``lock_wait`` seconds.
+    """
     if not config.connections:
         raise ConfigError(f"{config.where}: no [connections.*] configured; see `deskmetrics init`")
     for name in names or []:
@@ -192,7 +205,13 @@ def sync(
                 ConnectionResult(name, connection.connector, "failed", error=str(exc))
             )
             continue
-        summary.connections.append(
-            sync_connector(store, connector, full_refresh=full_refresh, observer=observer)
-        )
+        try:
+            with connection_lock(store.path, name, wait=lock_wait):
+                result = sync_connector(
+                    store, connector, full_refresh=full_refresh, observer=observer
+                )
+        except LockedError as exc:
+            connector.close()
+            result = ConnectionResult(name, connection.connector, "locked", error=str(exc))
+        summary.connections.append(result)
     return summary

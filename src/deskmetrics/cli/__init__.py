@@ -14,7 +14,10 @@ from deskmetrics.cli import (
     config_commands,
     demo_commands,
     plugin_commands,
+    report_commands,
+    schedule_commands,
     state_commands,
+    status_commands,
     sync_commands,
 )
 from deskmetrics.cli.app import App, DeskmetricsGroup
@@ -37,7 +40,16 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
     ctx.obj = App(config_path)
 
 
-for family in (sync_commands, state_commands, plugin_commands, config_commands, demo_commands):
+for family in (
+    sync_commands,
+    report_commands,
+    state_commands,
+    status_commands,
+    schedule_commands,
+    plugin_commands,
+    config_commands,
+    demo_commands,
+):
     family.register(cli)
 
 _plugin_commands_added = False

@@ -7,6 +7,7 @@ import sys
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from deskmetrics.cli.app import App, pass_app
 from deskmetrics.cli.progress import LineProgress, LiveProgress
@@ -21,8 +22,18 @@ def register(cli: click.Group) -> None:
 @click.argument("names", nargs=-1)
 @click.option("--full-refresh", is_flag=True, help="Ignore saved cursors and read everything.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
+@click.option(
+    "--wait",
+    "lock_wait",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    help="Wait this long for a connection that another process is syncing.",
+)
 @pass_app
-def sync_command(app: App, names: tuple[str, ...], full_refresh: bool, as_json: bool) -> None:
+def sync_command(
+    app: App, names: tuple[str, ...], full_refresh: bool, as_json: bool, lock_wait: float
+) -> None:
     """Sync all connections, or the NAMES given.
 
     Exits with 1 when any connection failed, so schedulers can alert on it.
@@ -32,7 +43,14 @@ def sync_command(app: App, names: tuple[str, ...], full_refresh: bool, as_json: 
     with app.open_store() as store:
         progress = LiveProgress(err) if err.is_terminal and not as_json else LineProgress(err)
         with progress:
-            summary = sync(config, store, list(names), full_refresh=full_refresh, observer=progress)
+            summary = sync(
+                config,
+                store,
+                list(names),
+                full_refresh=full_refresh,
+                observer=progress,
+                lock_wait=lock_wait,
+            )
     if as_json:
         click.echo(json.dumps(summary.to_dict(), indent=2))
     else:
@@ -42,16 +60,24 @@ def sync_command(app: App, names: tuple[str, ...], full_refresh: bool, as_json: 
 
 
 def print_summary(summary: SyncSummary, console: Console) -> None:
+    # soft_wrap: a message is one line however narrow the terminal (logs get grepped); the
+    # error text is escaped, not read as markup ("[connections.x]" or "[Errno 2]" would vanish).
     for connection in summary.connections:
         for warning in connection.warnings:
-            console.print(f"warning: {connection.connection}: {warning}", markup=False)
+            console.print(
+                f"warning: {connection.connection}: {warning}", markup=False, soft_wrap=True
+            )
         if connection.status == "succeeded":
             console.print(
                 f"{connection.connection}: synced {connection.records:,} records",
                 markup=False,
                 highlight=False,
+                soft_wrap=True,
             )
         else:
             console.print(
-                f"[red]{connection.connection}: failed[/]: {connection.error}", highlight=False
+                f"[red]{escape(connection.connection)}: {connection.status}[/]: "
+                f"{escape(connection.error or '')}",
+                highlight=False,
+                soft_wrap=True,
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ class RejectedRow:
 @dataclass
 class Run:
     id: int
+    sync_id: str
     connection: str
     stream: str
     started_at: str
@@ -318,7 +320,16 @@ class Store:
 
     # -- run history -----------------------------------------------------------------------
 
-    def start_run(self, connection: str, stream: str, *, full_refresh: bool = False) -> int:
+    def start_run(
+        self,
+        connection: str,
+        stream: str,
+        *,
+        sync_id: str | None = None,
+        full_refresh: bool = False,
+    ) -> int:
+        """Record a stream's run as running; ``sync_id`` groups the streams of one sync."""
+        sync_id = sync_id or uuid.uuid4().hex
         with self.transaction():
             # A run still marked running was cut off (killed process, power loss).
             self.conn.execute(
@@ -327,9 +338,9 @@ class Store:
                 (connection, stream),
             )
             cur = self.conn.execute(
-                "INSERT INTO sync_runs (connection, stream, started_at, status, full_refresh) "
-                "VALUES (?, ?, ?, 'running', ?)",
-                (connection, stream, now_db_time(), int(full_refresh)),
+                "INSERT INTO sync_runs (sync_id, connection, stream, started_at, status, "
+                "full_refresh) VALUES (?, ?, ?, ?, 'running', ?)",
+                (sync_id, connection, stream, now_db_time(), int(full_refresh)),
             )
         assert cur.lastrowid is not None
         return cur.lastrowid

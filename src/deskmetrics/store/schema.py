@@ -120,9 +120,11 @@ CREATE TABLE sync_state (
     PRIMARY KEY (connection, stream)
 );
 
--- One row per stream per sync run: the audit trail behind `deskmetrics status`.
+-- One row per stream per sync run (sync_id groups the streams of one connection's sync):
+-- the audit trail behind `deskmetrics status`.
 CREATE TABLE sync_runs (
     id INTEGER PRIMARY KEY,
+    sync_id TEXT NOT NULL,
     connection TEXT NOT NULL,
     stream TEXT NOT NULL,
     started_at TEXT NOT NULL,
