@@ -42,6 +42,8 @@ class ConnectionConfig:
 class Config:
     path: Path | None
     database: Path
+    database_timeout: float = 30.0
+    """Seconds to wait for a database another process is writing before giving up."""
     timezone: str = "UTC"
     min_sample: int = 30
     connections: dict[str, ConnectionConfig] = field(default_factory=dict)
@@ -98,7 +100,11 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
             raise config.error(section, "must be a table, e.g. [" + section + "]")
 
     database = data.get("database", {})
-    _only_keys(config, "database", database, ("path",))
+    _only_keys(config, "database", database, ("path", "timeout"))
+    timeout = database.get("timeout", 30)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout < 0:
+        raise config.error("database.timeout", "must be a number of seconds (0 or more)")
+    config.database_timeout = float(timeout)
     db_path = database.get("path", "deskmetrics.db")
     if not isinstance(db_path, str) or not db_path:
         raise config.error("database.path", "must be a non-empty string")

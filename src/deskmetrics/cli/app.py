@@ -25,7 +25,7 @@ class App:
         return self._config
 
     def open_store(self) -> Store:
-        return Store(self.config.database)
+        return Store(self.config.database, timeout=self.config.database_timeout)
 
 
 pass_app = click.make_pass_decorator(App)

@@ -162,6 +162,21 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from exc
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """Read inside one transaction: every query sees the same committed state.
+
+        In WAL mode a sync can keep committing batches meanwhile; a report built inside a
+        snapshot never mixes data from before and after one of them.
+        """
+        try:
+            with self.db.atomic():
+                # A deferred transaction takes its snapshot at the first read: take it now.
+                self.conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+                yield self
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(self._explain(exc)) from exc
+
     # -- records ---------------------------------------------------------------------------
 
     def write(self, records: Iterable[Record], *, source: str) -> Counter[str]:
