@@ -1,0 +1,249 @@
+"""The CSV connector: a directory of CSV files, one per stream, read only when they changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import ClassVar
+
+import deskmetrics
+from deskmetrics_csv.cells import Cells
+from deskmetrics_csv.derived import DERIVED_FIELDS, ReplyIndex
+from deskmetrics_csv.files import (
+    CsvRows,
+    Fingerprint,
+    count_rows,
+    detect_delimiter,
+    fingerprint,
+    same_content,
+)
+from deskmetrics_csv.options import CsvOptions
+from deskmetrics_csv.rows import Fill, HeaderMap, Problem, RowConverter
+from deskmetrics_csv.streams import FILE_ORDER, STREAMS, StreamSpec
+
+_MAX_PROBLEMS = 1000
+"""Problems kept for the error of a rejected file; the bad-row count stays exact beyond it."""
+
+
+class CsvConnector(deskmetrics.Connector):
+    """Reads tickets.csv, interactions.csv, surveys.csv, customers.csv, agents.csv, groups.csv."""
+
+    name: ClassVar[str] = "csv"
+    description: ClassVar[str] = "CSV files in a directory, one per stream (docs/csv-format.md)"
+    streams: ClassVar[tuple[str, ...]] = tuple(STREAMS)
+    Options: ClassVar[type[CsvOptions]] = CsvOptions
+
+    options: CsvOptions
+
+    @cached_property
+    def cells(self) -> Cells:
+        """How this connection reads cells (its values tables, time zone and format)."""
+        return Cells(
+            values=self.options.values,
+            timezone=self.options.timezone,
+            datetime_format=self.options.datetime_format,
+            connection=self.connection,
+        )
+
+    def directory(self) -> Path:
+        """The configured directory, or ConnectorError naming where it was looked for."""
+        path = self.resolve_path(self.options.path)
+        key = f"connections.{self.connection}.path"
+        if not path.exists():
+            raise deskmetrics.ConnectorError(f"{path}: directory not found (set by {key})")
+        if not path.is_dir():
+            raise deskmetrics.ConnectorError(f"{path}: not a directory (set by {key})")
+        return path
+
+    def check(self) -> str:
+        directory = self.directory()
+        found = []
+        for name in FILE_ORDER:
+            path = directory / name
+            if path.is_file():
+                try:
+                    rows = count_rows(path)
+                except deskmetrics.RecordError as exc:
+                    raise deskmetrics.ConnectorError(f"{directory}: {exc}") from None
+                found.append(f"{name} ({rows:,} row{'' if rows == 1 else 's'})")
+        if not found:
+            raise deskmetrics.ConnectorError(
+                f"{directory}: none of {', '.join(FILE_ORDER)} is there"
+            )
+        return f"{directory}: {', '.join(found)}"
+
+    def read(self, stream: str, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        spec = STREAMS[stream]
+        directory = self.directory()
+        # Tickets take derived values from interactions.csv, so a change there re-reads them.
+        watched = (stream, "interactions") if stream == "tickets" else (stream,)
+        current = fingerprint(
+            directory,
+            [STREAMS[name].file for name in watched],
+            state,
+            settings=self._settings(watched),
+        )
+        if current == state:
+            return
+        path = directory / spec.file
+        if same_content(current, state) or current["files"][spec.file] is None:
+            yield deskmetrics.Batch([], state=current)
+            return
+        yield from self._read_file(spec, path, current)
+
+    def _settings(self, streams: tuple[str, ...]) -> str:
+        """Digest of the options that change what these streams' files yield: editing them
+        (say, adding a values mapping for rows skipped before) re-reads unchanged files."""
+        fields = {name for stream in streams for name in STREAMS[stream].fields}
+        options = self.options
+        relevant = {
+            "columns": {stream: options.columns.get(stream, {}) for stream in streams},
+            "values": {name: table for name, table in options.values.items() if name in fields},
+            "timezone": options.timezone,
+            "datetime_format": options.datetime_format,
+            "delimiter": options.delimiter,
+            "keep_raw": self.keep_raw,
+        }
+        return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
+
+    def _read_file(
+        self, spec: StreamSpec, path: Path, state: Fingerprint
+    ) -> Iterator[deskmetrics.Batch]:
+        delimiter = self.options.delimiter or detect_delimiter(path)
+        fill = self._derivation(path.parent) if spec.name == "tickets" else None
+        if self.options.on_error == "reject":
+            small = self._validate(spec, path, delimiter, fill)
+            if small is not None:
+                # The whole file fit in one batch: no need to read it twice.
+                yield deskmetrics.Batch(small, state=state)
+                return
+        yield from self._batches(spec, path, delimiter, fill, state)
+
+    def _open(
+        self,
+        spec: StreamSpec,
+        path: Path,
+        delimiter: str,
+        fill: Fill | None,
+        *,
+        keep_raw: bool | None = None,
+    ) -> tuple[CsvRows, RowConverter | None]:
+        """The file's rows and a converter for them (None when the file has no header at all)."""
+        rows = CsvRows(path, delimiter)
+        if rows.header is None:
+            return rows, None
+        try:
+            renames = self.options.columns.get(spec.name, {})
+            header = HeaderMap(spec, rows.header, renames, self.connection)
+        except BaseException:
+            rows.close()
+            raise
+        keep_raw = self.keep_raw if keep_raw is None else keep_raw
+        converter = RowConverter(spec, header, self.cells, keep_raw=keep_raw, fill=fill)
+        return rows, converter
+
+    def _validate(
+        self, spec: StreamSpec, path: Path, delimiter: str, fill: Fill | None
+    ) -> list[deskmetrics.Record] | None:
+        """First pass of the reject policy: raise if any row is bad, before anything is stored.
+
+        Returns the records when they fit in one batch, else None (the caller reads them again,
+        so memory stays bounded by the batch size whatever the file's length).
+        """
+        bad_rows = 0
+        problems: list[Problem] = []
+        kept: list[deskmetrics.Record] | None = []
+        rows, converter = self._open(spec, path, delimiter, fill)
+        with rows:
+            if converter is None:
+                return []
+            for line, cells in rows:
+                record, found = converter.convert(line, cells)
+                if found:
+                    bad_rows += 1
+                    problems += found[: _MAX_PROBLEMS - len(problems)]
+                    kept = None
+                elif kept is not None and record is not None:
+                    kept.append(record)
+                    if len(kept) > self.options.batch_size:
+                        kept = None
+        if bad_rows:
+            raise deskmetrics.RecordError(
+                f"{spec.file}: {bad_rows} bad row{'' if bad_rows == 1 else 's'}; "
+                f"nothing from this file was stored",
+                problems=[str(p) for p in problems],
+            )
+        return kept
+
+    def _batches(
+        self,
+        spec: StreamSpec,
+        path: Path,
+        delimiter: str,
+        fill: Fill | None,
+        state: Fingerprint,
+    ) -> Iterator[deskmetrics.Batch]:
+        """Good rows in batches, bad ones as rejected rows; the state rides on the last batch only
+        so that a sync cut off mid-file reads the file again from its start."""
+        skip = self.options.on_error == "skip"
+        records: list[deskmetrics.Record] = []
+        rejected: list[deskmetrics.RejectedRow] = []
+        rows, converter = self._open(spec, path, delimiter, fill)
+        with rows:
+            if converter is not None:
+                for line, cells in rows:
+                    record, problems = converter.convert(line, cells)
+                    if record is not None:
+                        records.append(record)
+                    elif not skip:
+                        raise deskmetrics.RecordError(
+                            f"{spec.file} changed while it was being read; sync again",
+                            problems=[str(p) for p in problems],
+                        )
+                    else:
+                        data = converter.as_dict(cells)
+                        rejected += [problem.rejected(data) for problem in problems]
+                    if len(records) + len(rejected) >= self.options.batch_size:
+                        yield deskmetrics.Batch(records, rejected=rejected)
+                        records, rejected = [], []
+        yield deskmetrics.Batch(records, state=state, rejected=rejected)
+
+    def _derivation(self, directory: Path) -> Fill | None:
+        """Fills a ticket's missing first_response_at / agent_replies from interactions.csv."""
+        path = directory / "interactions.csv"
+        if not path.is_file():
+            return None
+        index = ReplyIndex()
+        spec = STREAMS["interactions"]
+        try:
+            delimiter = self.options.delimiter or detect_delimiter(path)
+            rows, converter = self._open(spec, path, delimiter, None, keep_raw=False)
+            with rows:
+                if converter is None:
+                    return None
+                for line, cells in rows:
+                    record, _ = converter.convert(line, cells)
+                    # Bad interaction rows are reported by the interactions stream itself.
+                    if isinstance(record, deskmetrics.Interaction):
+                        index.add(record)
+        except deskmetrics.RecordError as exc:
+            self.warn(
+                f"{self.connection}: tickets: first_response_at and agent_replies not derived, "
+                f"interactions.csv is unreadable: {str(exc).splitlines()[0]}"
+            )
+            return None
+
+        def fill(data: dict[str, object]) -> list[str]:
+            missing = [name for name in DERIVED_FIELDS if data.get(name) is None]
+            if not missing:
+                return []
+            derived = index.derive(str(data.get("id")))
+            for name in missing:
+                if derived.get(name) is not None:
+                    data[name] = derived[name]
+            return [name for name in missing if derived.get(name) is not None]
+
+        return fill
