@@ -128,7 +128,8 @@ def sync_stream(
             result.rejected += len(batch.rejected)
             observer.batch_written(name, stream, result.records)
     except BaseException as exc:
-        interrupted = isinstance(exc, KeyboardInterrupt | SystemExit)
+        # An Exception fails the stream; anything else (Ctrl-C, SystemExit) stops the process.
+        interrupted = not isinstance(exc, Exception)
         result.status = "interrupted" if interrupted else "failed"
         result.error = _scrub(_describe(exc), secret_values(connector))
         store.finish_run(run_id, result.status, result.error)

@@ -1,1 +1,24 @@
-"""Helpers for testing deskmetrics and its plugins: demo data generator, fixtures."""
+"""Helpers for testing deskmetrics plugins: the conformance suite, a fake HTTP server, demo data.
+
+- :class:`ConnectorConformance`: subclass it in your tests to check a connector.
+- :class:`FakeServer`: a real HTTP server on 127.0.0.1 answering from a Python function.
+- :func:`demo_records`, :func:`write_demo_csv`: a seeded synthetic helpdesk of any size.
+"""
+
+from deskmetrics.testing.conformance import (
+    ConnectorConformance,
+    FakeSource,
+    FaultInjector,
+    store_contents,
+)
+from deskmetrics.testing.fake_server import FakeRequest, FakeResponse, FakeServer
+
+__all__ = [
+    "ConnectorConformance",
+    "FakeRequest",
+    "FakeResponse",
+    "FakeServer",
+    "FakeSource",
+    "FaultInjector",
+    "store_contents",
+]
