@@ -11,14 +11,24 @@ from deskmetrics.testing.conformance import (
     FaultInjector,
     store_contents,
 )
+from deskmetrics.testing.demo_data import (
+    DemoSpec,
+    demo_records,
+    write_demo_config,
+    write_demo_csv,
+)
 from deskmetrics.testing.fake_server import FakeRequest, FakeResponse, FakeServer
 
 __all__ = [
     "ConnectorConformance",
+    "DemoSpec",
     "FakeRequest",
     "FakeResponse",
     "FakeServer",
     "FakeSource",
     "FaultInjector",
+    "demo_records",
     "store_contents",
+    "write_demo_config",
+    "write_demo_csv",
 ]
