@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr, ValidationError
@@ -209,10 +210,17 @@ def secret_fields(cls: type[Connector]) -> frozenset[str]:
 
 
 def secret_values(connector: Connector) -> list[str]:
-    """The connector's secret option values, so error messages can be scrubbed of them."""
-    values = []
+    """The connector's secret option values, so error messages can be scrubbed of them.
+
+    Each also in its URL-encoded forms: an HTTP library's error quotes the request URL, where a
+    token with ``+``, ``/`` or ``=`` (base64) appears percent-encoded.
+    """
+    values: list[str] = []
     for name in secret_fields(type(connector)):
         value = getattr(connector.options, name, None)
         if isinstance(value, SecretStr) and value.get_secret_value():
-            values.append(value.get_secret_value())
+            secret = value.get_secret_value()
+            for form in (secret, quote(secret, safe=""), quote_plus(secret)):
+                if form not in values:
+                    values.append(form)
     return values

@@ -17,7 +17,7 @@ from deskmetrics import hookspecs
 from deskmetrics.errors import DeskmetricsError
 
 ENTRY_POINT_GROUP = "deskmetrics"
-DEFAULT_PLUGINS: tuple[str, ...] = ()
+DEFAULT_PLUGINS: tuple[str, ...] = ("deskmetrics.metrics.builtin",)
 """Core modules registered like plugins on every run (not subject to DESKMETRICS_LOAD_PLUGINS)."""
 
 pm = pluggy.PluginManager("deskmetrics")
@@ -44,6 +44,24 @@ def report_broken(name: str, exc: BaseException, doing: str = "load") -> None:
     print(f"deskmetrics: warning: skipping {message}", file=sys.stderr)
 
 
+def _reject_unknown_hooks(plugin: object) -> None:
+    """Unregister and fail a plugin implementing a hook deskmetrics does not have.
+
+    pluggy accepts such an implementation silently, so a misspelt ``register_connector`` would
+    make a plugin that quietly does nothing. (``@hookimpl(optionalhook=True)`` opts out.)
+    """
+    unknown = sorted(
+        caller.name
+        for caller in pm.get_hookcallers(plugin) or []
+        if not caller.has_spec()
+        and any(i.plugin is plugin and not i.optionalhook for i in caller.get_hookimpls())
+    )
+    if unknown:
+        pm.unregister(plugin)
+        known = ", ".join(sorted(n for n, c in vars(pm.hook).items() if c.has_spec()))
+        raise ValueError(f"unknown hook {', '.join(unknown)} (deskmetrics hooks: {known})")
+
+
 def load_plugins() -> None:
     """Register every installed plugin once; later calls do nothing."""
     global _loaded
@@ -61,7 +79,9 @@ def load_plugins() -> None:
         if pm.get_plugin(entry_point.name) is not None or pm.is_blocked(entry_point.name):
             continue
         try:
-            pm.register(entry_point.load(), name=entry_point.name)
+            plugin = entry_point.load()
+            pm.register(plugin, name=entry_point.name)
+            _reject_unknown_hooks(plugin)
         except Exception as exc:
             report_broken(entry_point.name, exc)
             continue

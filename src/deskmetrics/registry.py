@@ -38,8 +38,9 @@ def _collect(registry: Registry, kind: str) -> None:
     table: dict[str, Any] = getattr(registry, kind)
     owners: dict[str, str] = {}
     hook = getattr(pm.hook, f"register_{kind}")
-    # pluggy calls the last registered first; reverse so the first-loaded plugin wins a name.
-    for impl in reversed(hook.get_hookimpls()):
+    # get_hookimpls() lists implementations in registration order (pluggy *calls* them in
+    # reverse): walking it as is lets the first-loaded plugin keep a contested name.
+    for impl in hook.get_hookimpls():
         plugin = impl.plugin_name
         found: list[Any] = []
         register: Callable[[Any], None] = found.append
@@ -62,15 +63,23 @@ def _collect(registry: Registry, kind: str) -> None:
             registry.provided_by.setdefault(plugin, {}).setdefault(kind, []).append(name)
 
 
-_cache: tuple[tuple[int, ...], Registry] | None = None
+_cache: tuple[list[tuple[str, Any]], Registry] | None = None
+
+
+def _same_plugins(a: list[tuple[str, Any]], b: list[tuple[str, Any]]) -> bool:
+    return len(a) == len(b) and all(
+        name_a == name_b and plugin_a is plugin_b
+        for (name_a, plugin_a), (name_b, plugin_b) in zip(a, b, strict=True)
+    )
 
 
 def get_registry() -> Registry:
     """The registry of the currently registered plugins (rebuilt when plugins change)."""
     global _cache
     load_plugins()
-    key = tuple(id(p) for p in pm.get_plugins())
-    if _cache is None or _cache[0] != key:
+    # Compared by identity and holding references: ids of unregistered plugins can be reused.
+    key = sorted(pm.list_name_plugin(), key=lambda item: item[0])
+    if _cache is None or not _same_plugins(_cache[0], key):
         registry = Registry()
         for kind in KINDS:
             _collect(registry, kind)

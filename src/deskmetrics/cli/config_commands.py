@@ -54,13 +54,15 @@ def register(cli: click.Group) -> None:
 @click.option(
     "--path",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=CONFIG_FILE,
-    show_default=True,
-    help="Where to write the file.",
+    default=None,
+    help=f"Where to write the file [default: the --config file, else {CONFIG_FILE}].",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(path: Path, force: bool) -> None:
+@pass_app
+def init(app: App, path: Path | None, force: bool) -> None:
     """Write a commented starter config file."""
+    # `deskmetrics --config X init` writes X: the file the next `--config X check` reads.
+    path = path or Path(app.config_path or CONFIG_FILE)
     if path.exists() and not force:
         raise click.ClickException(f"{path} already exists (use --force to overwrite it)")
     connectors = ", ".join(sorted(get_registry().connectors)) or "none"
@@ -84,19 +86,23 @@ def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
             raise ConfigError(f"{config.where}: no connection named {name!r} (configured: {known})")
     connectors = get_registry().connectors
     results: list[dict[str, Any]] = []
+    config_errors = 0
     for name in names or tuple(config.connections):
         connection = config.connections[name]
         result: dict[str, Any] = {"connection": name, "connector": connection.connector}
         try:
             connector = build_connector(config, connection, connectors)
         except ConfigError as exc:
+            config_errors += 1
             results.append({**result, "ok": False, "message": str(exc)})
             continue
         try:
             message = connector.check()
             results.append({**result, "ok": True, "message": message})
-        except DeskmetricsError as exc:
-            text = str(exc)
+        except Exception as exc:
+            # Any failure (an HTTP library's error too) is a failed check, never a traceback,
+            # and its text is scrubbed of the connection's secrets.
+            text = str(exc) if isinstance(exc, DeskmetricsError) else f"{type(exc).__name__}: {exc}"
             for secret in secret_values(connector):
                 text = text.replace(secret, "***")
             results.append({**result, "ok": False, "message": text})
@@ -111,5 +117,7 @@ def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
         for item in results:
             mark = "ok  " if item["ok"] else "FAIL"
             click.echo(f"{mark} {item['connection']} ({item['connector']}): {item['message']}")
+    if config_errors:
+        sys.exit(2)  # a connection's configuration is wrong: the documented config-error code
     if not all(item["ok"] for item in results):
         sys.exit(1)

@@ -86,4 +86,4 @@ class LineProgress:
         )
         if result.rejected:
             line += f", {result.rejected:,} rejected rows"
-        self.console.print(line, highlight=False, markup=False)
+        self.console.print(line, highlight=False, markup=False, soft_wrap=True)

@@ -36,9 +36,7 @@ def show(app: App, name: str | None, as_json: bool) -> None:
         return
     table = Table("connection", "stream", "state", "updated")
     for row in rows:
-        table.add_row(
-            row["connection"], row["stream"], json.dumps(row["state"]), row["updated_at"]
-        )
+        table.add_row(row["connection"], row["stream"], json.dumps(row["state"]), row["updated_at"])
     Console().print(table)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import uuid
@@ -93,8 +94,13 @@ class Store:
         self.path = Path(path)
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a directory, not a database file")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create the database ({exc.strerror})") from exc
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(self._explain(exc)) from exc
         self.db = sqlite_utils.Database(conn)
         try:
             # Read the version before anything writes: a foreign or newer file stays untouched.
@@ -198,12 +204,7 @@ class Store:
                 if not batch:
                     continue
                 upsert = _UPSERTS[model]
-                by_fields: dict[frozenset[str], list[tuple[Any, ...]]] = {}
-                for record in batch:
-                    by_fields.setdefault(frozenset(record.model_fields_set), []).append(
-                        upsert.encode(record, source, synced_at)
-                    )
-                for fields_set, rows in by_fields.items():
+                for fields_set, rows in self._statements(upsert, batch, source, synced_at):
                     self.conn.executemany(upsert.sql(fields_set), rows)
                 if model is Ticket:
                     self._write_tags(source, batch)  # type: ignore[arg-type]
@@ -214,6 +215,28 @@ class Store:
                 self._write_updates(source, updates, synced_at)  # type: ignore[arg-type]
                 counts["ticket_updates"] += len(updates)
         return counts
+
+    @staticmethod
+    def _statements(
+        upsert: _Upsert, batch: list[Record], source: str, synced_at: str
+    ) -> Iterator[tuple[frozenset[str], list[tuple[Any, ...]]]]:
+        """Rows grouped by the fields their records set: one executemany per group.
+
+        Grouping reorders writes, which only matters when a record is listed twice in a batch
+        (it must end up as its later version): then only consecutive records are grouped.
+        """
+        if len({record.id for record in batch}) == len(batch):
+            groups: dict[frozenset[str], list[tuple[Any, ...]]] = {}
+            for record in batch:
+                groups.setdefault(frozenset(record.model_fields_set), []).append(
+                    upsert.encode(record, source, synced_at)
+                )
+            yield from groups.items()
+            return
+        for fields_set, run in itertools.groupby(
+            batch, key=lambda record: frozenset(record.model_fields_set)
+        ):
+            yield fields_set, [upsert.encode(record, source, synced_at) for record in run]
 
     def _update_ticket(
         self, source: str, ticket_id: str, values: dict[str, Any], synced_at: str

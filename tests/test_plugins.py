@@ -1,0 +1,217 @@
+"""The plugin host in-process: hooks, the registry, attribution, broken-plugin isolation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import deskmetrics
+from deskmetrics.cli.plugin_commands import plugin_details
+from deskmetrics.plugins import ENTRY_POINT_GROUP, PluginError, pm, report_broken
+from deskmetrics.registry import get_registry
+
+
+def connector(name: str) -> type[deskmetrics.Connector]:
+    return type(f"C_{name}", (deskmetrics.Connector,), {"name": name, "streams": ("tickets",)})
+
+
+class Reporter:
+    name = "dmtest-markdown"
+
+
+class Metric:
+    id = "dmtest_metric"
+
+
+class Multi:
+    """One plugin object providing connectors, a reporter and a metric."""
+
+    @deskmetrics.hookimpl
+    def register_connectors(self, register: Callable[[Any], None]) -> None:
+        register(connector("dmtest-one"))
+        register(connector("dmtest-two"))
+
+    @deskmetrics.hookimpl
+    def register_reporters(self, register: Callable[[Any], None]) -> None:
+        register(Reporter)
+
+    @deskmetrics.hookimpl
+    def register_metrics(self, register: Callable[[Any], None]) -> None:
+        register(Metric())
+
+
+class Provides:
+    def __init__(self, *names: str) -> None:
+        self.classes = {name: connector(name) for name in names}
+
+    @deskmetrics.hookimpl
+    def register_connectors(self, register: Callable[[Any], None]) -> None:
+        for cls in self.classes.values():
+            register(cls)
+
+
+def test_entry_point_group_and_hooks() -> None:
+    assert ENTRY_POINT_GROUP == "deskmetrics"
+    assert pm.project_name == "deskmetrics"
+    for hook in ("register_connectors", "register_reporters", "register_metrics"):
+        assert hasattr(pm.hook, hook)
+    assert hasattr(pm.hook, "register_commands")
+
+
+def test_one_plugin_registers_several_kinds(register_plugin: Any) -> None:
+    register_plugin(Multi(), "test-multi")
+    registry = get_registry()
+    assert registry.connectors["dmtest-one"].name == "dmtest-one"
+    assert registry.connectors["dmtest-two"].name == "dmtest-two"
+    assert registry.reporters["dmtest-markdown"] is Reporter
+    assert isinstance(registry.metrics["dmtest_metric"], Metric)
+    assert registry.provided_by["test-multi"] == {
+        "connectors": ["dmtest-one", "dmtest-two"],
+        "reporters": ["dmtest-markdown"],
+        "metrics": ["dmtest_metric"],
+    }
+    details = {item["name"]: item for item in plugin_details()}["test-multi"]
+    assert details["connectors"] == ["dmtest-one", "dmtest-two"]
+    assert details["hooks"] == ["register_connectors", "register_metrics", "register_reporters"]
+
+
+def test_registry_follows_registration_and_unregistration(register_plugin: Any) -> None:
+    assert "dmtest-solo" not in get_registry().connectors
+    plugin = register_plugin(Provides("dmtest-solo"), "test-solo")
+    assert "dmtest-solo" in get_registry().connectors
+    pm.unregister(plugin)
+    assert "dmtest-solo" not in get_registry().connectors
+    # A new object under the same name is a new plugin: the registry rebuilds.
+    register_plugin(Provides("dmtest-solo-2"), "test-solo")
+    connectors = get_registry().connectors
+    assert "dmtest-solo-2" in connectors
+    assert "dmtest-solo" not in connectors
+
+
+class Tiny:
+    """A plugin object whose creation allocates nothing else (so its freed address is reused)."""
+
+    connector: type[deskmetrics.Connector] | None = None
+
+    @deskmetrics.hookimpl
+    def register_connectors(self, register: Callable[[Any], None]) -> None:
+        register(self.connector)
+
+
+def test_registry_is_not_fooled_by_a_reused_object_id(register_plugin: Any) -> None:
+    """A new plugin object may get the address (id) of an unregistered, freed one."""
+    old, new = connector("dmtest-old"), connector("dmtest-new")
+    plugin = Tiny()
+    plugin.connector = old
+    register_plugin(plugin, "test-tiny")
+    assert get_registry().connectors["dmtest-old"] is old
+    old_id = id(plugin)
+    pm.unregister(plugin)
+    del plugin
+    pool = [Tiny() for _ in range(50)]  # CPython hands the freed block to one of these
+    candidate = next((p for p in pool if id(p) == old_id), pool[0])
+    candidate.connector = new
+    register_plugin(candidate, "test-tiny")
+    connectors = get_registry().connectors
+    assert connectors.get("dmtest-new") is new
+    assert "dmtest-old" not in connectors
+
+
+def test_first_registered_plugin_keeps_a_contested_name(
+    register_plugin: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = register_plugin(Provides("dmtest-shared", "dmtest-first-only"), "test-first")
+    second = register_plugin(Provides("dmtest-shared", "dmtest-second-only"), "test-second")
+    capsys.readouterr()
+    registry = get_registry()
+    warning = capsys.readouterr().err
+    assert warning == (
+        "deskmetrics: warning: skipping plugin 'test-second' failed to register connectors: "
+        "ValueError: connector 'dmtest-shared' is already registered by 'test-first'\n"
+    )
+    assert registry.provided_by["test-first"]["connectors"] == [
+        "dmtest-shared",
+        "dmtest-first-only",
+    ]
+    assert registry.provided_by["test-second"]["connectors"] == ["dmtest-second-only"]
+    assert registry.connectors["dmtest-shared"] is first.classes["dmtest-shared"]
+    assert registry.connectors["dmtest-second-only"] is second.classes["dmtest-second-only"]
+
+
+def test_registering_a_nameless_thing_skips_the_plugin(
+    register_plugin: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Nameless:
+        @deskmetrics.hookimpl
+        def register_reporters(self, register: Callable[[Any], None]) -> None:
+            register(object)
+
+    register_plugin(Nameless(), "test-nameless")
+    capsys.readouterr()
+    registry = get_registry()
+    assert "test-nameless" not in registry.provided_by
+    assert capsys.readouterr().err == (
+        "deskmetrics: warning: skipping plugin 'test-nameless' failed to register reporters: "
+        "TypeError: registered reporter <class 'object'> has no name\n"
+    )
+
+
+def test_broken_register_hook_spares_other_plugins_and_other_kinds(
+    register_plugin: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Half:
+        @deskmetrics.hookimpl
+        def register_connectors(self, register: Callable[[Any], None]) -> None:
+            register(connector("dmtest-half-before-boom"))
+            raise KeyError("boom")
+
+        @deskmetrics.hookimpl
+        def register_reporters(self, register: Callable[[Any], None]) -> None:
+            register(Reporter)
+
+    register_plugin(Half(), "test-half")
+    register_plugin(Provides("dmtest-fine"), "test-fine")
+    capsys.readouterr()
+    registry = get_registry()
+    assert "dmtest-half-before-boom" not in registry.connectors  # nothing half-registered
+    assert registry.provided_by["test-half"] == {"reporters": ["dmtest-markdown"]}
+    assert registry.provided_by["test-fine"] == {"connectors": ["dmtest-fine"]}
+    assert "plugin 'test-half' failed to register connectors: KeyError: 'boom'" in (
+        capsys.readouterr().err
+    )
+
+
+def test_strict_mode_turns_a_registration_failure_into_an_error(
+    register_plugin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DESKMETRICS_STRICT_PLUGINS", "1")
+    register_plugin(Provides("dmtest-shared"), "test-a")
+    register_plugin(Provides("dmtest-shared"), "test-b")
+    with pytest.raises(PluginError) as caught:
+        get_registry()
+    assert str(caught.value) == (
+        "plugin 'test-b' failed to register connectors: "
+        "ValueError: connector 'dmtest-shared' is already registered by 'test-a'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "fatal"),
+    [("", False), ("0", False), ("false", False), ("no", False), ("1", True), ("yes", True)],
+)
+def test_report_broken_strictness(
+    value: str, fatal: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DESKMETRICS_STRICT_PLUGINS", value)
+    error = ImportError("No module named 'libfoo'")
+    message = "plugin 'foo' failed to load: ImportError: No module named 'libfoo'"
+    if fatal:
+        with pytest.raises(PluginError, match="^" + re.escape(message)):
+            report_broken("foo", error)
+        assert capsys.readouterr().err == ""
+    else:
+        report_broken("foo", error)
+        assert capsys.readouterr().err == f"deskmetrics: warning: skipping {message}\n"
