@@ -71,7 +71,7 @@ def test_plugin_failing_to_import_is_skipped_with_a_warning(site: FakeSite) -> N
     result = site.run("plugins", "--json")  # loads good and bad
     assert result.returncode == 0, result.stderr
     assert result.stderr == (
-        "deskmetrics: warning: skipping plugin 'bad' failed to load: ImportError: "
+        "deskmetrics: warning: plugin 'bad' failed to load and was skipped: ImportError: "
         "dmtest_broken_import needs the missing library libdmtest\n"
     )
     assert list(by_name(result.stdout)) == ["good"]
@@ -95,7 +95,7 @@ def test_strict_plugins_makes_a_broken_plugin_fatal(site: FakeSite) -> None:
 def test_strict_plugins_off_values_keep_warning_mode(site: FakeSite) -> None:
     result = site.run("plugins", "--json", env={"DESKMETRICS_STRICT_PLUGINS": "0"})
     assert result.returncode == 0
-    assert "warning: skipping plugin 'bad'" in result.stderr
+    assert "warning: plugin 'bad' failed to load and was skipped" in result.stderr
 
 
 def test_load_plugins_restricts_loading_silently(site: FakeSite) -> None:
@@ -122,7 +122,7 @@ def test_plugin_whose_register_hook_raises_is_skipped(fake_site: FakeSite) -> No
     result = fake_site.run("plugins", "--json")
     assert result.returncode == 0, result.stderr
     assert result.stderr == (
-        "deskmetrics: warning: skipping plugin 'explodes' failed to register connectors: "
+        "deskmetrics: warning: plugin 'explodes' failed to register connectors and was skipped: "
         "RuntimeError: registration exploded in dmtest_broken_register\n"
     )
     plugins = by_name(result.stdout)
@@ -149,7 +149,8 @@ def test_two_plugins_registering_one_connector_name(fake_site: FakeSite) -> None
         result = fake_site.run("plugins", "--json", load=order)
         assert result.returncode == 0, result.stderr
         assert result.stderr == (
-            f"deskmetrics: warning: skipping plugin {second!r} failed to register connectors: "
+            f"deskmetrics: warning: plugin {second!r} failed to register connectors "
+            "and was skipped: "
             f"ValueError: connector 'dmtest-alpha' is already registered by {first!r}\n"
         )
         plugins = by_name(result.stdout)
@@ -169,7 +170,8 @@ def test_plugin_with_a_misspelt_hook_is_skipped_with_a_warning(fake_site: FakeSi
     result = fake_site.run("plugins", "--json")
     assert result.returncode == 0
     assert result.stderr == (
-        "deskmetrics: warning: skipping plugin 'typo' failed to load: ValueError: unknown hook "
+        "deskmetrics: warning: plugin 'typo' failed to load and was skipped: "
+        "ValueError: unknown hook "
         "register_connector (deskmetrics hooks: register_commands, register_connectors, "
         "register_metrics, register_reporters)\n"
     )

@@ -129,7 +129,7 @@ def test_first_registered_plugin_keeps_a_contested_name(
     registry = get_registry()
     warning = capsys.readouterr().err
     assert warning == (
-        "deskmetrics: warning: skipping plugin 'test-second' failed to register connectors: "
+        "deskmetrics: warning: plugin 'test-second' failed to register connectors and was skipped: "
         "ValueError: connector 'dmtest-shared' is already registered by 'test-first'\n"
     )
     assert registry.provided_by["test-first"]["connectors"] == [
@@ -154,7 +154,8 @@ def test_registering_a_nameless_thing_skips_the_plugin(
     registry = get_registry()
     assert "test-nameless" not in registry.provided_by
     assert capsys.readouterr().err == (
-        "deskmetrics: warning: skipping plugin 'test-nameless' failed to register reporters: "
+        "deskmetrics: warning: plugin 'test-nameless' failed to register reporters "
+        "and was skipped: "
         "TypeError: registered reporter <class 'object'> has no name\n"
     )
 
@@ -179,7 +180,7 @@ def test_broken_register_hook_spares_other_plugins_and_other_kinds(
     assert "dmtest-half-before-boom" not in registry.connectors  # nothing half-registered
     assert registry.provided_by["test-half"] == {"reporters": ["dmtest-markdown"]}
     assert registry.provided_by["test-fine"] == {"connectors": ["dmtest-fine"]}
-    assert "plugin 'test-half' failed to register connectors: KeyError: 'boom'" in (
+    assert "plugin 'test-half' failed to register connectors and was skipped: KeyError: 'boom'" in (
         capsys.readouterr().err
     )
 
@@ -214,4 +215,43 @@ def test_report_broken_strictness(
         assert capsys.readouterr().err == ""
     else:
         report_broken("foo", error)
-        assert capsys.readouterr().err == f"deskmetrics: warning: skipping {message}\n"
+        assert capsys.readouterr().err == (
+            "deskmetrics: warning: plugin 'foo' failed to load and was skipped: "
+            "ImportError: No module named 'libfoo'\n"
+        )
+
+
+def test_a_plugin_cannot_replace_an_existing_command(capsys: pytest.CaptureFixture[str]) -> None:
+    import click
+
+    from deskmetrics.cli import add_plugin_commands
+    from deskmetrics.plugins import pm
+
+    group = click.Group("deskmetrics")
+
+    @group.command("sync")
+    def original() -> None:
+        """The real sync."""
+
+    class Hijacker:
+        @deskmetrics.hookimpl
+        def register_commands(self, cli: click.Group) -> None:
+            @cli.command("sync")
+            def fake() -> None:
+                """Not the real sync."""
+
+            @cli.command("extra")
+            def extra() -> None:
+                """A new command."""
+
+    pm.register(Hijacker(), name="test-hijacker")
+    try:
+        add_plugin_commands(group)
+    finally:
+        pm.unregister(name="test-hijacker")
+    assert group.commands["sync"] is original
+    assert "extra" in group.commands
+    assert (
+        "plugin 'test-hijacker' failed to register commands and was skipped: "
+        "ValueError: command 'sync' already exists"
+    ) in capsys.readouterr().err

@@ -38,10 +38,10 @@ def strict() -> bool:
 
 def report_broken(name: str, exc: BaseException, doing: str = "load") -> None:
     """Skip a broken plugin with a warning naming it, or raise in strict mode."""
-    message = f"plugin {name!r} failed to {doing}: {type(exc).__name__}: {exc}"
+    what, why = f"plugin {name!r} failed to {doing}", f"{type(exc).__name__}: {exc}"
     if strict():
-        raise PluginError(message) from exc
-    print(f"deskmetrics: warning: skipping {message}", file=sys.stderr)
+        raise PluginError(f"{what}: {why}") from exc
+    print(f"deskmetrics: warning: {what} and was skipped: {why}", file=sys.stderr)
 
 
 def _reject_unknown_hooks(plugin: object) -> None:

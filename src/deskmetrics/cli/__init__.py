@@ -32,7 +32,6 @@ from deskmetrics.plugins import load_plugins, pm, report_broken
     "--config",
     "config_path",
     type=click.Path(dir_okay=False),
-    envvar="DESKMETRICS_CONFIG",
     help="Config file (default: ./deskmetrics.toml, or $DESKMETRICS_CONFIG).",
 )
 @click.pass_context
@@ -57,21 +56,35 @@ for family in (
 _plugin_commands_added = False
 
 
+def add_plugin_commands(group: click.Group) -> None:
+    """Let every plugin's register_commands add to ``group``; a broken one is skipped."""
+    for impl in pm.hook.register_commands.get_hookimpls():
+        before = dict(group.commands)
+        try:
+            impl.function(cli=group)
+        except Exception as exc:
+            report_broken(impl.plugin_name, exc, doing="register commands")
+        for name, command in before.items():
+            if group.commands[name] is not command:
+                # A plugin may add commands, never silently swap out one users rely on.
+                group.commands[name] = command
+                report_broken(
+                    impl.plugin_name,
+                    ValueError(f"command {name!r} already exists"),
+                    doing="register commands",
+                )
+        added = sorted(set(group.commands) - set(before))
+        if added:
+            plugin_commands.commands_by_plugin[impl.plugin_name] = added
+
+
 def get_cli() -> click.Group:
     """The command group with every plugin's commands added (once)."""
     global _plugin_commands_added
     if not _plugin_commands_added:
         _plugin_commands_added = True
         load_plugins()
-        for impl in pm.hook.register_commands.get_hookimpls():
-            before = set(cli.commands)
-            try:
-                impl.function(cli=cli)
-            except Exception as exc:
-                report_broken(impl.plugin_name, exc, doing="register commands")
-            added = sorted(set(cli.commands) - before)
-            if added:
-                plugin_commands.commands_by_plugin[impl.plugin_name] = added
+        add_plugin_commands(cli)
     return cli
 
 
