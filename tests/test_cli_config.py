@@ -38,7 +38,7 @@ def test_init_writes_a_commented_starter_that_loads(dm: Any, in_tmp: Path) -> No
     checked = dm("check")
     assert (checked.exit_code, checked.stdout) == (
         0,
-        "deskmetrics.toml: configuration is valid\nNo connections configured yet.\n",
+        "deskmetrics.toml: all good\nNo connections configured yet.\n",
     )
 
 
@@ -89,7 +89,7 @@ def test_check_tests_every_connection(dm: Any, two_connections: Path) -> None:
     result = dm("check", env={"DMTEST_TOKEN": TOKEN})
     assert (result.exit_code, result.stdout) == (
         0,
-        "deskmetrics.toml: configuration is valid\n"
+        "deskmetrics.toml: all good\n"
         "ok   desk (dmtest-paged): 300 tickets available\n"
         "ok   sheet (dmtest-paged): 12 tickets available\n",
     )
@@ -144,7 +144,7 @@ def test_a_connection_config_error_exits_2(dm: Any, two_connections: Path) -> No
     result = dm("check")  # DMTEST_TOKEN is not set
     assert result.exit_code == 2
     assert result.stdout.splitlines() == [
-        "deskmetrics.toml: configuration is valid",
+        "deskmetrics.toml: 1 of 2 connections failed",
         "FAIL desk (dmtest-paged): deskmetrics.toml: connections.desk.token: "
         "environment variable DMTEST_TOKEN is not set",
         "ok   sheet (dmtest-paged): 12 tickets available",

@@ -111,7 +111,9 @@ def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"config": config.where, "connections": results}, indent=2))
     else:
-        click.echo(f"{config.where}: configuration is valid")
+        problems = sum(not item["ok"] for item in results)
+        verdict = f"{problems} of {len(results)} connections failed" if problems else "all good"
+        click.echo(f"{config.where}: {verdict}")
         if not results:
             click.echo("No connections configured yet.")
         for item in results:
