@@ -207,7 +207,9 @@ def test_a_database_path_naming_another_file(dm: Any, in_tmp: Path, paged_plugin
 def test_deskmetrics_config_naming_a_missing_file(dm: Any, in_tmp: Path) -> None:
     result = dm("sync", env={"DESKMETRICS_CONFIG": "gone.toml"})
     assert result.exit_code == 2
-    assert result.stderr == "Error: gone.toml: config file not found\n"
+    assert (
+        result.stderr == "Error: gone.toml: config file not found (named by DESKMETRICS_CONFIG)\n"
+    )
 
 
 def test_no_connections_configured(dm: Any, in_tmp: Path) -> None:

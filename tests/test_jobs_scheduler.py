@@ -230,3 +230,20 @@ def test_status_reports_failures_in_a_row(tmp_path: Path) -> None:
     )
     assert relaxed.returncode == 0
     assert "failed (2× in a row)" in relaxed.stdout
+
+
+def test_a_misconfigured_connection_shows_as_failing_in_status(tmp_path: Path) -> None:
+    config = tmp_path / "deskmetrics.toml"
+    config.write_text(
+        '[connections.desk]\nconnector = "csv"\non_error = "maybe"\n', encoding="utf-8"
+    )
+    for _ in range(2):
+        result = subprocess.run(
+            [*DESKMETRICS, "--config", str(config), "sync"], capture_output=True, text=True
+        )
+        assert result.returncode == 1
+    cfg = load_config(config)
+    with Store(cfg.database) as store:
+        (row,) = connection_status(cfg, store, datetime.now(UTC))
+    assert (row.last_outcome, row.consecutive_failures) == ("failed", 2)
+    assert "connections.desk.on_error" in (row.last_error or "")

@@ -20,6 +20,9 @@ from deskmetrics.locks import LockedError, connection_lock
 from deskmetrics.registry import get_registry
 from deskmetrics.store import Store
 
+CONFIG_STREAM = "(configuration)"
+"""The stream name of the run recorded when a connection cannot even be configured."""
+
 
 @dataclass
 class StreamResult:
@@ -202,6 +205,9 @@ def sync(
         try:
             connector = build_connector(config, connection, connectors)
         except ConfigError as exc:
+            # Recorded like any failed run, so `deskmetrics status` shows it too.
+            run_id = store.start_run(name, CONFIG_STREAM)
+            store.finish_run(run_id, "failed", str(exc))
             summary.connections.append(
                 ConnectionResult(name, connection.connector, "failed", error=str(exc))
             )
