@@ -65,6 +65,20 @@ def test_429_waits_exactly_retry_after_then_succeeds(
 
 
 @respx.mock
+def test_429_retry_after_wins_over_a_zero_remainder(
+    client: HttpClient, fake_time: FakeTime
+) -> None:
+    respx.get(f"{BASE}/x").mock(
+        side_effect=[
+            httpx.Response(429, headers={"Retry-After": "3", "X-RateLimit-Remaining": "0"}),
+            httpx.Response(200, json={}),
+        ]
+    )
+    client.get("/x")
+    assert fake_time.sleeps == [3.0]
+
+
+@respx.mock
 def test_429_without_retry_after_waits_sixty_seconds(
     client: HttpClient, fake_time: FakeTime
 ) -> None:

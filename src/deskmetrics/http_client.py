@@ -199,9 +199,11 @@ class HttpClient:
             raise _Retry("timed out") from None
         except httpx.TransportError as exc:
             raise _Retry(f"network error: {type(exc).__name__}") from None
-        remaining, reset = self.rate_headers(response)
-        self.budget.observe(bucket, remaining=remaining, reset_after=reset)
         status = response.status_code
+        if status != 429:
+            # A 429's own Retry-After is the authority on when to go on, not its remainder.
+            remaining, reset = self.rate_headers(response)
+            self.budget.observe(bucket, remaining=remaining, reset_after=reset)
         if status == 429:
             wait = retry_after_seconds(response.headers.get("retry-after"))
             wait = DEFAULT_RETRY_AFTER if wait is None else wait
