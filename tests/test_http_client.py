@@ -79,6 +79,31 @@ def test_429_retry_after_wins_over_a_zero_remainder(
 
 
 @respx.mock
+def test_429s_do_not_use_up_the_error_retries(client: HttpClient, fake_time: FakeTime) -> None:
+    limited = httpx.Response(429, headers={"Retry-After": "2"})
+    route = respx.get(f"{BASE}/x").mock(
+        side_effect=[limited, httpx.Response(500), limited, limited, httpx.Response(503)]
+        + [limited] * 3
+        + [httpx.Response(200, json={"ok": True})]
+    )
+    # retries=3: two 5xx answers are within it; the six 429s are pacing, not failures.
+    assert client.get_json("/x") == {"ok": True}
+    assert route.call_count == 9
+
+
+@respx.mock
+def test_endless_429s_give_up_eventually(fake_time: FakeTime) -> None:
+    budget = RateBudget(clock=fake_time.clock, sleep=fake_time.sleep)
+    http = HttpClient(BASE, budget=budget, rate_limited_retries=4)
+    route = respx.get(f"{BASE}/x").mock(
+        return_value=httpx.Response(429, headers={"Retry-After": "1"})
+    )
+    with pytest.raises(HttpError, match=r"gave up after 5 attempts \(429 Too Many Requests\)"):
+        http.get("/x")
+    assert route.call_count == 5
+
+
+@respx.mock
 def test_429_without_retry_after_waits_sixty_seconds(
     client: HttpClient, fake_time: FakeTime
 ) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import httpx
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from deskmetrics.errors import ConnectorError
 from deskmetrics.rate_budget import RateBudget
@@ -46,9 +46,12 @@ class RequestTimeout(HttpError):
 
 
 class _Retry(Exception):
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, reason: str, retry_after: float | None = None, *, rate_limited: bool = False
+    ) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+        self.rate_limited = rate_limited
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -97,6 +100,7 @@ class HttpClient:
         headers: dict[str, str] | None = None,
         timeout: float = 60.0,
         retries: int = 5,
+        rate_limited_retries: int = 30,
         budget: RateBudget | None = None,
         rate_headers: RateHeaders = standard_rate_headers,
         secrets: Iterable[str] = (),
@@ -112,6 +116,7 @@ class HttpClient:
             follow_redirects=True,
         )
         self.retries = retries
+        self.rate_limited_retries = rate_limited_retries
         self.budget = budget or RateBudget(**({"sleep": sleep} if sleep else {}))
         self.rate_headers = rate_headers
         self.secrets = [s for s in secrets if s]
@@ -146,9 +151,20 @@ class HttpClient:
         bucket: str = "default",
     ) -> httpx.Response:
         endpoint = self._scrub(url.split("?")[0])
+        # A 429 is the server pacing us, not a failure: it does not use up the retries that
+        # 5xx answers and timeouts get, only a separate, larger allowance.
+        failed = {"errors": 0, "limited": 0}
+
+        def give_up(state: RetryCallState) -> bool:
+            assert state.outcome is not None
+            error = state.outcome.exception()
+            limited = isinstance(error, _Retry) and error.rate_limited
+            failed["limited" if limited else "errors"] += 1
+            return failed["errors"] > self.retries or failed["limited"] > self.rate_limited_retries
+
         retrying = Retrying(
             retry=retry_if_exception_type(_Retry),
-            stop=stop_after_attempt(self.retries + 1),
+            stop=give_up,
             wait=self._wait,
             sleep=self._sleep,
             reraise=True,
@@ -158,8 +174,9 @@ class HttpClient:
         except _Retry as exc:
             cls = RequestTimeout if "timed out" in str(exc) else HttpError
             status = None if cls is RequestTimeout else _status_of(str(exc))
+            attempts = failed["errors"] + failed["limited"]
             raise cls(
-                f"{method} {endpoint}: gave up after {self.retries + 1} attempts ({exc})",
+                f"{method} {endpoint}: gave up after {attempts} attempts ({exc})",
                 status=status,
                 endpoint=endpoint,
             ) from None
@@ -210,7 +227,7 @@ class HttpClient:
             # The pause holds every request of this account's bucket, this retry included, so
             # the retry itself does not wait again.
             self.budget.pause(bucket, wait)
-            raise _Retry("429 Too Many Requests", retry_after=0.0)
+            raise _Retry("429 Too Many Requests", retry_after=0.0, rate_limited=True)
         if status >= 500:
             raise _Retry(
                 f"{status} {response.reason_phrase}",
