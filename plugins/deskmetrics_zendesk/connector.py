@@ -1,0 +1,354 @@
+"""The Zendesk connector: groups, agents, tickets with metrics, CSAT ratings and SLA deadlines.
+
+Every stream saves its cursor with each page, so a sync killed at any moment resumes where the
+last stored page ended. Tickets follow the cursor-based incremental export
+(``after_cursor`` until ``end_of_stream``, never stopping on an empty page).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import httpx
+
+import deskmetrics
+from deskmetrics_zendesk.api import INCREMENTAL, ZendeskApi
+from deskmetrics_zendesk.escalation import Escalation
+from deskmetrics_zendesk.options import ZendeskOptions
+from deskmetrics_zendesk.people import agent_from_user, group_from
+from deskmetrics_zendesk.satisfaction import latest_per_ticket, response_from_rating
+from deskmetrics_zendesk.schedules import schedule_from, week_deadline
+from deskmetrics_zendesk.sla import SlaDeadlines
+from deskmetrics_zendesk.ticket_fields import FieldRegistry
+from deskmetrics_zendesk.tickets import TicketMapper
+from deskmetrics_zendesk.timestamps import epoch_of, to_epoch
+
+TICKETS_PATH = "/api/v2/incremental/tickets/cursor.json"
+RATINGS_PATH = "/api/v2/satisfaction_ratings.json"
+METRIC_EVENTS_PATH = "/api/v2/incremental/ticket_metric_events.json"
+SCHEDULES_PATH = "/api/v2/business_hours/schedules.json"
+MIN_PER_PAGE = 50
+_BAD_PAYLOAD = (deskmetrics.RecordError, ValueError, KeyError, TypeError, AttributeError)
+"""What mapping a malformed item raises: it is rejected, the sync goes on."""
+EXPORT_DELAY = 60
+"""Zendesk refuses a ``start_time`` less than a minute in the past."""
+
+
+class ZendeskConnector(deskmetrics.Connector):
+    """Zendesk Support through its incremental exports and cursor-paginated lists.
+
+    ``budget``, ``sleep`` and ``transport`` may be replaced before the first request (tests and
+    benchmarks use a rate budget whose clock does not wait, and local transports).
+    """
+
+    name: ClassVar[str] = "zendesk"
+    description: ClassVar[str] = (
+        "Zendesk Support: tickets with metrics, CSAT, SLA deadlines, agents and groups"
+    )
+    streams: ClassVar[tuple[str, ...]] = (
+        "groups",
+        "agents",
+        "tickets",
+        "satisfaction_ratings",
+        "sla",
+    )
+    Options: ClassVar[type[ZendeskOptions]] = ZendeskOptions
+
+    options: ZendeskOptions
+
+    def __init__(
+        self,
+        options: ZendeskOptions,
+        *,
+        connection: str,
+        keep_raw: bool = False,
+        base_dir: Path | None = None,
+    ) -> None:
+        super().__init__(options, connection=connection, keep_raw=keep_raw, base_dir=base_dir)
+        self.budget: deskmetrics.RateBudget = deskmetrics.budget_for(options.account)
+        self.sleep: Callable[[float], None] | None = None
+        self.transport: httpx.BaseTransport | None = None
+        self.clock: Callable[[], float] = time.time
+        self._api: ZendeskApi | None = None
+
+    @property
+    def api(self) -> ZendeskApi:
+        if self._api is None:
+            self._api = ZendeskApi(
+                self.options, budget=self.budget, sleep=self.sleep, transport=self.transport
+            )
+        return self._api
+
+    def close(self) -> None:
+        if self._api is not None:
+            self._api.close()
+            self._api = None
+
+    # -- check ---------------------------------------------------------------------------
+
+    def check(self) -> str:
+        user = self.api.get("/api/v2/users/me.json").get("user") or {}
+        role = user.get("role")
+        if user.get("id") is None or role in (None, "end-user"):
+            # Zendesk answers /me for bad credentials too, as an anonymous end user.
+            raise deskmetrics.ConnectorError(
+                f"{self.api.host}: the credentials were not accepted (Zendesk answered as an "
+                f"anonymous user); check the token and that it belongs to this account"
+            )
+        return f"{self.api.host}: authenticated as {user.get('name') or user['id']} ({role})"
+
+    # -- streams -------------------------------------------------------------------------
+
+    def read(self, stream: str, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        readers = {
+            "groups": self._read_groups,
+            "agents": self._read_agents,
+            "tickets": self._read_tickets,
+            "satisfaction_ratings": self._read_ratings,
+            "sla": self._read_sla,
+        }
+        if stream not in readers:
+            raise deskmetrics.ConnectorError(f"zendesk has no stream {stream!r}")
+        return readers[stream](state)
+
+    def _start_time(self, state: deskmetrics.State | None) -> int:
+        if state and isinstance(state.get("start_time"), int):
+            start = state["start_time"]
+        elif self.options.start_date is not None:
+            start = to_epoch(self.options.start_date)
+        else:
+            start = 0
+        return max(0, min(start, int(self.clock()) - EXPORT_DELAY))
+
+    def _read_groups(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        # A handful of requests on the ordinary budget: read whole each run, so renames show.
+        for page in self.api.pages("/api/v2/groups.json", "groups"):
+            yield deskmetrics.Batch([group_from(group) for group in page])
+
+    def _read_agents(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        params = {"role[]": ["agent", "admin"]}
+        for page in self.api.pages("/api/v2/users.json", "users", params):
+            agents = [agent_from_user(user) for user in page]
+            yield deskmetrics.Batch([agent for agent in agents if agent is not None])
+
+    def _field_registry(self) -> FieldRegistry:
+        definitions = [
+            field
+            for page in self.api.pages("/api/v2/ticket_fields.json", "ticket_fields")
+            for field in page
+        ]
+        return FieldRegistry(definitions)
+
+    def _ticket_mapper(self) -> TicketMapper:
+        fields = self._field_registry()
+        handle = None
+        if self.options.handle_time_field is not None:
+            handle = fields.name_of(self.options.handle_time_field)
+            if handle is None:
+                self.warn(
+                    f"handle_time_field {self.options.handle_time_field!r} is not a ticket "
+                    f"field of {self.api.host}; handle times are not read"
+                )
+        return TicketMapper(
+            fields,
+            Escalation(self.options.escalation, self.options.escalation_tags),
+            keep_raw=self.keep_raw,
+            handle_time_field=handle,
+        )
+
+    def _read_tickets(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        mapper = self._ticket_mapper()
+        params: dict[str, Any] = {
+            "include": ",".join(["metric_sets", *self.options.ticket_sideloads]),
+            "support_type_scope": self.options.support_type_scope,
+        }
+        if state and state.get("cursor"):
+            position: dict[str, Any] = {"cursor": state["cursor"]}
+            resume: deskmetrics.State = dict(state)
+        else:
+            start = self._start_time(state)
+            position = {"start_time": start}
+            resume = {"start_time": start}
+        per_page = self.options.per_page
+        while True:
+            page, per_page = self._ticket_page({**params, **position}, per_page)
+            records, rejected = self._ticket_records(page, mapper)
+            after = page.get("after_cursor")
+            if after:
+                resume = {"cursor": after}
+            yield deskmetrics.Batch(records, state=resume, rejected=rejected)
+            if page.get("end_of_stream"):
+                break
+            if not after:
+                raise deskmetrics.ConnectorError(
+                    f"{self.api.host}: the ticket export gave neither end_of_stream nor an "
+                    f"after_cursor; the saved cursor is kept, so the next sync resumes here"
+                )
+            if after == position.get("cursor") and not page.get("tickets"):
+                raise deskmetrics.ConnectorError(
+                    f"{self.api.host}: the ticket export returned the cursor it was given with "
+                    f"no tickets and no end_of_stream; stopping instead of looping"
+                )
+            position = {"cursor": after}
+        if mapper.dropped_times:
+            self.warn(
+                f"tickets: {mapper.dropped_times} metric time(s) earlier than their ticket's "
+                f"created_at were left empty (imported tickets?)"
+            )
+
+    def _ticket_page(self, params: dict[str, Any], per_page: int) -> tuple[dict[str, Any], int]:
+        """A page of the export; on timeouts, the same page again with half as many tickets."""
+        while True:
+            try:
+                page = self.api.get(
+                    TICKETS_PATH, {**params, "per_page": per_page}, bucket=INCREMENTAL
+                )
+                return page, per_page
+            except deskmetrics.HttpError as exc:
+                timed_out = isinstance(exc, deskmetrics.RequestTimeout) or exc.status == 504
+                if not timed_out or per_page <= MIN_PER_PAGE:
+                    raise
+                smaller = max(MIN_PER_PAGE, per_page // 2)
+                self.warn(
+                    f"tickets: the export timed out with per_page={per_page}; "
+                    f"continuing with per_page={smaller}"
+                )
+                per_page = smaller
+
+    def _ticket_records(
+        self, page: dict[str, Any], mapper: TicketMapper
+    ) -> tuple[list[deskmetrics.Record], list[deskmetrics.RejectedRow]]:
+        records: list[deskmetrics.Record] = []
+        for user in page.get("users") or ():
+            agent = agent_from_user(user)
+            if agent is not None:
+                records.append(agent)
+        records.extend(group_from(group) for group in page.get("groups") or ())
+        rejected = []
+        for ticket in page.get("tickets") or ():
+            try:
+                records.append(mapper.ticket(ticket))
+            except _BAD_PAYLOAD as exc:
+                # One malformed ticket is kept for the user to see; it does not stop the sync.
+                rejected.append(_rejection(f"ticket {ticket.get('id')}", exc, ticket))
+        return records, rejected
+
+    def _read_ratings(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        start = self._start_time(state)
+        high_water = state.get("high_water", start) if state else start
+        query: dict[str, Any] = {"start_time": start, "page[size]": 100}
+        if state and state.get("after"):
+            query["page[after]"] = state["after"]
+        while True:
+            try:
+                page = self.api.get(RATINGS_PATH, query)
+            except deskmetrics.HttpError as exc:
+                if exc.status != 403:
+                    raise
+                self.warn(f"satisfaction_ratings skipped: {exc}")
+                return
+            ratings = page.get("satisfaction_ratings") or []
+            for rating in ratings:
+                seen = epoch_of(rating.get("updated_at") or rating.get("created_at"))
+                if seen is not None:
+                    high_water = max(high_water, seen)
+            stored: list[deskmetrics.Record] = []
+            rejected: list[deskmetrics.RejectedRow] = []
+            for rating in latest_per_ticket(ratings):
+                try:
+                    response = response_from_rating(rating)
+                except _BAD_PAYLOAD as exc:
+                    rejected.append(_rejection(f"rating {rating.get('id')}", exc, rating))
+                    continue
+                if response is not None:
+                    stored.append(response)
+            meta = page.get("meta") or {}
+            after = meta.get("after_cursor")
+            if meta.get("has_more") and after:
+                query["page[after]"] = after
+                state_now = {"start_time": start, "after": after, "high_water": high_water}
+                yield deskmetrics.Batch(stored, state=state_now, rejected=rejected)
+                continue
+            # The next run asks from the newest rating seen: ``start_time`` is inclusive, so
+            # ratings of that same second come again and are upserted, never skipped.
+            yield deskmetrics.Batch(stored, state={"start_time": high_water}, rejected=rejected)
+            return
+
+    def _read_sla(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        deadlines = SlaDeadlines(self.options.sla_resolution_metrics, self._deadline_in_hours())
+        start = self._start_time(state)
+        while True:
+            try:
+                page = self.api.get(METRIC_EVENTS_PATH, {"start_time": start}, bucket=INCREMENTAL)
+            except deskmetrics.HttpError as exc:
+                if exc.status != 403:
+                    raise
+                self.warn(f"sla skipped: {exc}")
+                return
+            events = page.get("ticket_metric_events") or []
+            end_time = page.get("end_time")
+            following = end_time if isinstance(end_time, int) else start
+            if following < start:
+                raise deskmetrics.ConnectorError(
+                    f"{self.api.host}: the metric-event export went back in time "
+                    f"(end_time {following} < start_time {start}); the saved cursor is kept"
+                )
+            yield deskmetrics.Batch(deadlines.updates(events), state={"start_time": following})
+            if page.get("end_of_stream") is True:
+                return
+            if "end_of_stream" not in page and (not events or not page.get("next_page")):
+                return
+            if following == start:
+                if not events:
+                    return  # nothing newer than the boundary second
+                raise deskmetrics.ConnectorError(
+                    f"{self.api.host}: the metric-event export did not advance past "
+                    f"start_time {start}; stopping instead of looping"
+                )
+            start = following
+
+    # -- business hours ------------------------------------------------------------------
+
+    def _account_schedules(self) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        schedules = self.api.get(SCHEDULES_PATH).get("schedules") or []
+        result = []
+        for schedule in schedules:
+            path = f"/api/v2/business_hours/schedules/{schedule['id']}/holidays.json"
+            holidays = self.api.get(path).get("holidays") or []
+            result.append((schedule, holidays))
+        return result
+
+    def schedules(self) -> list[Any]:
+        return [
+            schedule_from(schedule, holidays) for schedule, holidays in self._account_schedules()
+        ]
+
+    def _deadline_in_hours(self) -> Any:
+        """Business-hours SLA targets → deadlines, when the account has exactly one schedule.
+
+        With several schedules Zendesk picks one per ticket by rules deskmetrics cannot see,
+        so only breach events give those deadlines.
+        """
+        try:
+            found = self._account_schedules()
+        except deskmetrics.HttpError as exc:
+            if exc.status not in (403, 404):
+                raise
+            return None
+        if len(found) != 1:
+            return None
+        try:
+            schedule = schedule_from(*found[0])
+        except deskmetrics.ConnectorError as exc:
+            self.warn(f"sla: business-hours targets without a breach get no deadline: {exc}")
+            return None
+        return week_deadline(schedule)
+
+
+def _rejection(location: str, exc: Exception, item: dict[str, Any]) -> deskmetrics.RejectedRow:
+    reason = str(exc) if isinstance(exc, deskmetrics.RecordError) else repr(exc)
+    data = {key: value for key, value in item.items() if key != "fields"}
+    return deskmetrics.RejectedRow(location=location, reason=reason, data=data)

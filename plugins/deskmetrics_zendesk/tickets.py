@@ -1,0 +1,151 @@
+"""One incremental-export ticket (with its ``metric_set``) → a ``deskmetrics.Ticket``.
+
+Only fields the payload states are set: a deleted ticket arrives without its metrics, and its
+stored reply and resolution facts must survive the tombstone (the store keeps unset fields).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import deskmetrics
+from deskmetrics_zendesk.escalation import Escalation
+from deskmetrics_zendesk.ticket_fields import FieldRegistry
+from deskmetrics_zendesk.timestamps import parse_time
+from deskmetrics_zendesk.vocabulary import channel_of, priority_of, status_of
+
+_RESOLVED = deskmetrics.RESOLVED_STATUSES
+_ID_FIELDS = ("requester_id", "assignee_id", "group_id", "organization_id")
+
+
+def _text_id(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _calendar(metrics: Mapping[str, Any], name: str) -> float | None:
+    value = metrics.get(name)
+    if type(value) is dict:  # exact type checks: this runs several times per ticket
+        value = value.get("calendar")
+    return value if type(value) in (int, float) else None
+
+
+class TicketMapper:
+    """Maps tickets; counts the derived times it had to drop because they precede creation."""
+
+    def __init__(
+        self,
+        fields: FieldRegistry,
+        escalation: Escalation,
+        *,
+        keep_raw: bool = False,
+        handle_time_field: str | None = None,
+    ) -> None:
+        self.fields = fields
+        self.escalation = escalation
+        self.keep_raw = keep_raw
+        self.handle_time_field = handle_time_field
+        self.dropped_times = 0
+
+    def data(self, ticket: Mapping[str, Any]) -> dict[str, Any]:
+        """The record's fields, as ``deskmetrics.Ticket.build`` takes them."""
+        created = parse_time(ticket["created_at"])
+        assert created is not None
+        status = status_of(ticket.get("status"))
+        data: dict[str, Any] = {"id": str(ticket["id"]), "created_at": created, "status": status}
+        if "updated_at" in ticket:
+            data["updated_at"] = parse_time(ticket["updated_at"])
+        if "priority" in ticket:
+            data["priority"] = priority_of(ticket["priority"])
+        if "via" in ticket:
+            data["channel"] = channel_of(ticket["via"])
+        if "subject" in ticket:
+            data["subject"] = ticket["subject"]
+        for name in _ID_FIELDS:
+            if name in ticket:
+                data[name] = _text_id(ticket[name])
+        tags = ticket.get("tags")
+        if tags is not None:
+            data["tags"] = tags  # validation rejects anything but a list of text
+        if "custom_fields" in ticket:
+            custom = self.fields.readable(ticket["custom_fields"])
+            data["custom_fields"] = custom
+            if self.handle_time_field is not None and self.handle_time_field in custom:
+                data["handle_seconds"] = _seconds(custom[self.handle_time_field])
+        metrics = ticket.get("metric_set")
+        if type(metrics) is not dict:
+            metrics = None
+        else:
+            self._metric_facts(data, metrics, created, status)
+        escalated = self.escalation.decide(tags if type(tags) is list else (), metrics or None)
+        if escalated is not None:
+            data["escalated"] = escalated
+        if self.keep_raw:
+            # ``fields`` repeats ``custom_fields`` word for word.
+            data["raw"] = {key: value for key, value in ticket.items() if key != "fields"}
+        return data
+
+    def _metric_facts(
+        self,
+        data: dict[str, Any],
+        metrics: Mapping[str, Any],
+        created: datetime,
+        status: deskmetrics.Status,
+    ) -> None:
+        replies = metrics.get("replies")
+        reopens = metrics.get("reopens")
+        data["agent_replies"] = replies if isinstance(replies, int) else None
+        data["reopens"] = reopens if isinstance(reopens, int) else 0
+
+        # Durations of things that have not happened read 0 or null: ``replies`` says which.
+        first_response = None
+        if replies:
+            seconds = _calendar(metrics, "reply_time_in_seconds")  # messaging tickets only
+            if seconds is None:
+                minutes = _calendar(metrics, "reply_time_in_minutes")
+                seconds = None if minutes is None else minutes * 60
+            if seconds is not None:
+                first_response = created + timedelta(seconds=seconds)
+        data["first_response_at"] = self._after(first_response, created)
+
+        solved_at = parse_time(metrics.get("solved_at"))
+        resolved_at = None
+        if status in _RESOLVED:
+            # Latest resolution; a ticket closed without ever being solved uses its close time.
+            resolved_at = (
+                solved_at or parse_time(metrics.get("status_updated_at")) or data.get("updated_at")
+            )
+        first_minutes = _calendar(metrics, "first_resolution_time_in_minutes")
+        first_resolved = None
+        if solved_at is not None or status in _RESOLVED or data["reopens"]:
+            if data["reopens"] == 0 and resolved_at is not None:
+                # Solved once: the exact solve time beats the whole minutes of the duration.
+                first_resolved = resolved_at
+            elif first_minutes is not None and (first_minutes or solved_at is not None):
+                first_resolved = created + timedelta(minutes=first_minutes)
+                if resolved_at is not None and first_resolved > resolved_at:
+                    first_resolved = resolved_at  # minute rounding must not pass the last solve
+            else:
+                first_resolved = resolved_at
+        data["resolved_at"] = self._after(resolved_at, created)
+        data["first_resolved_at"] = self._after(first_resolved, created)
+
+    def _after(self, value: datetime | None, created: datetime) -> datetime | None:
+        if value is not None and value < created:
+            # Imported tickets can carry a creation time later than their metrics; a fact that
+            # precedes creation cannot be stored, so it is dropped (and counted for a warning).
+            self.dropped_times += 1
+            return None
+        return value
+
+    def ticket(self, ticket: Mapping[str, Any]) -> deskmetrics.Ticket:
+        return deskmetrics.Ticket.build(self.data(ticket))
+
+
+def _seconds(value: Any) -> float | None:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return None
+    return seconds if seconds >= 0 else None
