@@ -18,8 +18,6 @@ from deskmetrics.metrics.schedules import (
     parse_schedules,
     pick_schedule,
     schedule_to_config,
-    weekly_from_day_table,
-    weekly_from_week_minutes,
 )
 from deskmetrics.timezones import RAILS_TIME_ZONES, to_iana
 
@@ -256,33 +254,6 @@ def test_parse_hours() -> None:
     assert parse_hours("00:00-24:00") == ((0, 1440),)
     with pytest.raises(ValueError, match="is not HH:MM-HH:MM"):
         parse_hours("٠٩:٠٠-١٧:٠٠")  # Arabic-Indic digits are not accepted
-
-
-def test_zendesk_week_minutes() -> None:
-    # Zendesk: minutes since Sunday 00:00; Mon 09:00-17:00 is 1980-2460.
-    weekly = weekly_from_week_minutes([(1980, 2460), (8640, 9180), (0, 1440), (9420, 10080)])
-    assert weekly[0] == ((540, 1020),)  # Monday
-    assert weekly[5] == ((0, 540), (780, 1440))  # Saturday (8640 = Sat 00:00; 10080 = 24:00)
-    assert weekly[6] == ((0, 1440),)  # Sunday
-    with pytest.raises(ValueError, match="spans two days"):
-        weekly_from_week_minutes([(1400, 1500)])
-    with pytest.raises(ValueError, match="not within one week"):
-        weekly_from_week_minutes([(10000, 10100)])
-
-
-def test_freshdesk_day_table() -> None:
-    weekly = weekly_from_day_table(
-        {
-            "monday": {"start_time": "08:00:00 am", "end_time": "05:00:00 pm"},
-            "saturday": {"start_time": "12:00:00 am", "end_time": "11:59:59 pm"},
-            "Sunday": {"start_time": "12:30 pm", "end_time": "1:15 PM"},
-        }
-    )
-    assert weekly == (((480, 1020),), (), (), (), (), ((0, 1440),), ((750, 795),))
-    with pytest.raises(ValueError, match="'13:00:00 pm' is not a 12-hour time"):
-        weekly_from_day_table({"monday": {"start_time": "13:00:00 pm", "end_time": "2:00 pm"}})
-    with pytest.raises(ValueError, match="unknown day 'funday'"):
-        weekly_from_day_table({"funday": {"start_time": "1:00 pm", "end_time": "2:00 pm"}})
 
 
 def test_schedule_to_config_round_trips() -> None:

@@ -41,7 +41,7 @@ min_sample = 30
 # [connections.support]
 # connector = "zendesk"
 # subdomain = "acme"
-# oauth_token = "${{ZENDESK_OAUTH_TOKEN}}"
+# access_token = "${{ZENDESK_ACCESS_TOKEN}}"
 """
 
 

@@ -7,7 +7,7 @@ ConfigError naming the exact key, e.g. ``deskmetrics.toml: schedules.support.hou
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from itertools import pairwise
 from typing import Any
@@ -15,12 +15,10 @@ from typing import Any
 from deskmetrics.config import Config
 from deskmetrics.metrics.business_hours import (
     DAY_NAMES,
-    MINUTES_PER_DAY,
     Interval,
     Schedule,
     Weekly,
     format_interval,
-    normalize_weekly,
 )
 from deskmetrics.timezones import to_iana
 
@@ -81,41 +79,6 @@ def parse_hours(text: str) -> tuple[Interval, ...]:
     return tuple(intervals)
 
 
-def weekly_from_week_minutes(intervals: Iterable[tuple[int, int]]) -> Weekly:
-    """Zendesk schedule intervals (minutes since Sunday 00:00, 0..10080) → ``Schedule.weekly``.
-
-    Zendesk intervals never span two days; one ending at midnight ends at 24:00 of its day.
-    """
-    days: list[list[Interval]] = [[] for _ in range(7)]
-    week = 7 * MINUTES_PER_DAY
-    for start, end in intervals:
-        if not 0 <= start < end <= week:
-            raise ValueError(f"interval {start}-{end} is not within one week (0..10080 minutes)")
-        sunday_day = start // MINUTES_PER_DAY
-        offset = sunday_day * MINUTES_PER_DAY
-        if end - offset > MINUTES_PER_DAY:
-            raise ValueError(f"interval {start}-{end} spans two days")
-        days[(sunday_day + 6) % 7].append((start - offset, end - offset))
-    return normalize_weekly(days)
-
-
-def weekly_from_day_table(days: Mapping[str, Mapping[str, str]]) -> Weekly:
-    """Freshdesk ``business_hours`` (``{"monday": {"start_time": "08:00:00 am", ...}}``) → weekly.
-
-    Absent days are closed. Times are 12-hour clock readings; an end such as ``"11:59:59 pm"``
-    is rounded up to the next whole minute, so a whole day is ``(0, 1440)``.
-    """
-    weekly: list[list[Interval]] = [[] for _ in range(7)]
-    for day, hours in days.items():
-        index = _DAY_INDEX.get(day.lower())
-        if index is None:
-            raise ValueError(f"unknown day {day!r}")
-        start = _clock_12h(hours["start_time"], round_up=False)
-        end = _clock_12h(hours["end_time"], round_up=True)
-        weekly[index].append((start, end))
-    return normalize_weekly(weekly)
-
-
 def schedule_to_config(schedule: Schedule) -> dict[str, Any]:
     """The ``[schedules.NAME]`` table that :func:`parse_schedules` reads back as ``schedule``."""
     table: dict[str, Any] = {"timezone": schedule.timezone}
@@ -131,20 +94,6 @@ def schedule_to_config(schedule: Schedule) -> dict[str, Any]:
     if schedule.subdivision:
         table["country_subdivision"] = schedule.subdivision
     return table
-
-
-_CLOCK_12H = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap])\.?m\.?\s*$", re.ASCII | re.I)
-
-
-def _clock_12h(text: str, *, round_up: bool) -> int:
-    match = _CLOCK_12H.match(text)
-    if not match:
-        raise ValueError(f"{text!r} is not a 12-hour time like '08:00:00 am'")
-    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
-    if not 1 <= hour <= 12 or minute > 59 or second > 59:
-        raise ValueError(f"{text!r} is not a 12-hour time like '08:00:00 am'")
-    minutes = (hour % 12 + (12 if match[4].lower() == "p" else 0)) * 60 + minute
-    return minutes + 1 if round_up and second else minutes
 
 
 def _parse_schedule(config: Config, name: str, table: Any) -> Schedule:
