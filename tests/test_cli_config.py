@@ -24,7 +24,7 @@ def test_init_writes_a_commented_starter_that_loads(dm: Any, in_tmp: Path) -> No
     text = (in_tmp / "deskmetrics.toml").read_text(encoding="utf-8")
     comments = [line for line in text.splitlines() if line.startswith("#")]
     assert len(comments) >= 10
-    assert '# oauth_token = "${ZENDESK_OAUTH_TOKEN}"' in text  # secrets shown as env references
+    assert '# access_token = "${ZENDESK_ACCESS_TOKEN}"' in text  # secrets shown as env references
     assert tomllib.loads(text) == {
         "database": {"path": "deskmetrics.db"},
         "report": {"timezone": "UTC", "min_sample": 30},
