@@ -302,10 +302,14 @@ class Store:
         # A ticket listed twice in one batch is stored as its last version; so are its tags.
         # Tickets that did not set tags keep the ones stored.
         latest = {t.id: t for t in tickets if "tags" in t.model_fields_set}
-        self.conn.executemany(
-            "DELETE FROM ticket_tags WHERE source = ? AND ticket_id = ?",
-            [(source, ticket_id) for ticket_id in latest],
-        )
+        ids = list(latest)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            self.conn.execute(
+                "DELETE FROM ticket_tags WHERE source = ? AND ticket_id IN "
+                f"({', '.join('?' * len(chunk))})",
+                (source, *chunk),
+            )
         self.conn.executemany(
             "INSERT OR IGNORE INTO ticket_tags (source, ticket_id, tag) VALUES (?, ?, ?)",
             [(source, t.id, tag) for t in latest.values() for tag in t.tags],

@@ -21,9 +21,8 @@ def to_db_time(value: datetime) -> str:
     """The store's text form of an aware timestamp; text order equals time order."""
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
-    text = value.replace(tzinfo=None).isoformat()
-    # isoformat drops a zero fraction; the store's format is fixed-width so text sorts as time.
-    return text + (".000000Z" if len(text) == 19 else "Z")
+    # Always six fraction digits: the store's format is fixed-width, so text sorts as time.
+    return value.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def from_db_time(value: str) -> datetime:
@@ -38,12 +37,16 @@ def _time(value: datetime | None) -> str | None:
     return None if value is None else to_db_time(value)
 
 
+# One encoder for every value: json.dumps with options builds a new one per call.
+_ENCODE_JSON = json.JSONEncoder(default=str, ensure_ascii=False).encode
+
+
 def _json(value: Any) -> str | None:
     if value is None:
         return None
     if not value:
         return "[]" if isinstance(value, list) else "{}"
-    return json.dumps(value, default=str, ensure_ascii=False)
+    return _ENCODE_JSON(value)
 
 
 def _plain(value: Any) -> Any:
