@@ -36,6 +36,7 @@ from deskmetrics.http_client import (
     standard_rate_headers,
 )
 from deskmetrics.metrics import Filter, Metric, MetricValue, Scope
+from deskmetrics.metrics.business_hours import Schedule
 from deskmetrics.models import (
     RESOLVED_STATUSES,
     TOMBSTONE_STATUSES,
@@ -55,9 +56,10 @@ from deskmetrics.models import (
     UTCDateTime,
 )
 from deskmetrics.rate_budget import RateBudget, budget_for
-from deskmetrics.report import Report, build_report
+from deskmetrics.report import BreakdownEntry, Bucket, Report, Series, build_report
 from deskmetrics.reporter import Reporter
 from deskmetrics.store import RejectedRow, Store
+from deskmetrics.timezones import to_iana
 
 hookimpl = pluggy.HookimplMarker("deskmetrics")
 """Decorator for plugin hook implementations: ``@deskmetrics.hookimpl``."""
@@ -70,6 +72,8 @@ __all__ = [
     "Agent",
     "AuthorRole",
     "Batch",
+    "BreakdownEntry",
+    "Bucket",
     "Channel",
     "Config",
     "ConfigError",
@@ -94,8 +98,10 @@ __all__ = [
     "Report",
     "Reporter",
     "RequestTimeout",
+    "Schedule",
     "Scope",
     "Secret",
+    "Series",
     "State",
     "Status",
     "Store",
@@ -112,4 +118,5 @@ __all__ = [
     "load_config",
     "retry_after_seconds",
     "standard_rate_headers",
+    "to_iana",
 ]

@@ -1,0 +1,238 @@
+"""``deskmetrics report``: compute the KPIs for a period and render them with a reporter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+
+from deskmetrics.cli.app import App, pass_app
+from deskmetrics.config import Config
+from deskmetrics.metrics.dimensions import DIMENSIONS
+from deskmetrics.metrics.filters import Filter
+from deskmetrics.metrics.schedule_choice import ScheduleChoice
+from deskmetrics.registry import get_registry
+from deskmetrics.report import Report, build_report
+from deskmetrics.report.period import GRAINS
+from deskmetrics.store import Store
+
+DEFAULT_FORMAT = "table"
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(report)
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-01-05") from None
+
+
+def _parse_instant(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO instant like 2026-01-05T09:30:00Z"
+        ) from None
+
+
+def _parse_zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(
+            f"{value!r} is not an IANA time zone (e.g. Europe/Berlin)"
+        ) from None
+    return value
+
+
+def _parse_where(
+    ctx: click.Context, param: click.Parameter, values: Sequence[str]
+) -> tuple[Filter, ...]:
+    try:
+        return tuple(Filter.parse(v) for v in values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.command()
+@click.option(
+    "--from",
+    "start",
+    callback=_parse_date,
+    metavar="DATE",
+    help="First local date of the period (default: four full ISO weeks back).",
+)
+@click.option(
+    "--to",
+    "end",
+    callback=_parse_date,
+    metavar="DATE",
+    help="End of the period, exclusive (default: the start of this ISO week).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_parse_instant,
+    metavar="INSTANT",
+    help="'Now' for SLA and backlog rules (default: the current time).",
+)
+@click.option(
+    "--timezone",
+    callback=_parse_zone,
+    metavar="TZ",
+    help="Report time zone for days, weeks and months (default: [report] timezone).",
+)
+@click.option(
+    "--by",
+    multiple=True,
+    type=click.Choice(list(DIMENSIONS)),
+    help="Break down by a dimension; repeat for nested breakdowns.",
+)
+@click.option("--grain", type=click.Choice(GRAINS), help="Add a series by day, week or month.")
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    callback=_parse_where,
+    metavar="FIELD=VALUE",
+    help="Only tickets matching (repeatable), e.g. channel=email or agent='Ann Lee'.",
+)
+@click.option("--source", multiple=True, metavar="NAME", help="Only this connection's data.")
+@click.option("--tag", multiple=True, metavar="TAG", help="Only tickets with this tag.")
+@click.option(
+    "--schedule",
+    metavar="NAME",
+    help="Business-hours schedule for the *_business variants ([schedules.NAME]).",
+)
+@click.option(
+    "--format",
+    "format_name",
+    default=DEFAULT_FORMAT,
+    show_default=True,
+    metavar="NAME",
+    help="A reporter: table, json, or one a plugin adds.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@pass_app
+def report(
+    app: App,
+    start: date | None,
+    end: date | None,
+    as_of: datetime | None,
+    timezone: str | None,
+    by: tuple[str, ...],
+    grain: str | None,
+    where: tuple[Filter, ...],
+    source: tuple[str, ...],
+    tag: tuple[str, ...],
+    schedule: str | None,
+    format_name: str,
+    output: Path | None,
+) -> None:  # fmt: skip
+    """Report the KPIs for a period [--from, --to) in the report time zone."""
+    reporters = get_registry().reporters
+    if format_name not in reporters:
+        known = ", ".join(sorted(reporters)) or "none installed"
+        raise click.BadParameter(f"no reporter named {format_name!r} (installed: {known})",
+                                 param_hint="--format")  # fmt: skip
+    config = app.config
+    if not config.database.exists():
+        raise click.ClickException(
+            f"{config.database}: no database yet; run `deskmetrics sync` (or `deskmetrics demo`)"
+        )
+    filters = (
+        *where,
+        *(Filter("source", s) for s in source),
+        *(Filter("tag", t) for t in tag),
+    )
+    with app.open_store() as store:
+        result = make_report(
+            store, config, start=start, end=end, as_of=as_of, timezone=timezone, by=by,
+            grain=grain, filters=filters, schedule_name=schedule,
+        )  # fmt: skip
+    text = reporters[format_name]().render(result)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}", err=True)
+
+
+def render_report(
+    store: Store, config: Config, format_name: str = DEFAULT_FORMAT, **options: Any
+) -> str:
+    """The rendered report, e.g. for ``deskmetrics demo`` to end with (options: make_report's)."""
+    return get_registry().reporters[format_name]().render(make_report(store, config, **options))
+
+
+def make_report(
+    store: Store,
+    config: Config,
+    *,
+    schedule_name: str | None = None,
+    as_of: datetime | None = None,
+    timezone: str | None = None,
+    **options: Any,
+) -> Report:
+    """build_report with CLI conventions: schedule by name, naive ``as_of`` in the report zone.
+
+    Usage errors become click exceptions (exit code 2).
+    """
+    zone = ZoneInfo(timezone or config.timezone)
+    if as_of is not None and as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=zone)
+    schedule = pick_schedules(config, schedule_name)
+    try:
+        return build_report(
+            store, config, as_of=as_of, timezone=timezone, schedule=schedule, **options,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def pick_schedules(config: Config, name: str | None) -> ScheduleChoice | None:
+    """The business-hours schedules of a report (see deskmetrics.metrics.schedule_choice)."""
+    report_name = config.data.get("report", {}).get("schedule")
+    by_connection = {
+        conn.name: conn.settings["schedule"]
+        for conn in config.connections.values()
+        if "schedule" in conn.settings
+    }
+    if name is None and report_name is None and not by_connection:
+        return None
+    from deskmetrics.metrics.schedules import parse_schedules, pick_schedule
+
+    schedules = parse_schedules(config)
+    if name is not None:
+        if name not in schedules:
+            known = ", ".join(sorted(schedules)) or "none; add a [schedules.NAME] table"
+            raise click.BadParameter(
+                f"no schedule named {name!r} (configured: {known})", param_hint="--schedule"
+            )
+        return ScheduleChoice(default=schedules[name])
+    default = None
+    if report_name is not None:
+        default = pick_schedule(config, schedules, "report.schedule", report_name)
+    by_source = {
+        source: pick_schedule(config, schedules, f"connections.{source}.schedule", wanted)
+        for source, wanted in by_connection.items()
+    }
+    return ScheduleChoice(default=default, by_source=by_source)

@@ -1,0 +1,102 @@
+"""Breakdown dimensions: the SQL key of each, per subject, and how keys get human labels.
+
+Subjects are the tables a metric counts: ``tickets`` (alias ``t``), ``surveys`` (alias ``s``, with
+its ticket left-joined as ``t``) and ``customers`` (alias ``c``). A dimension a subject cannot
+express (a customer has no agent) is simply not offered for it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+SUBJECTS = ("tickets", "surveys", "customers")
+NONE_LABEL = "(none)"
+
+SOURCE_COLUMN = {"tickets": "t.source", "surveys": "s.source", "customers": "c.source"}
+TICKET_ID = {"tickets": "t.id", "surveys": "s.ticket_id"}
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    keys: dict[str, str]
+    """SQL key expression per subject that supports this dimension."""
+    names_table: str | None = None
+    """Table holding display names (``agents``/``groups``), keyed by (source, id)."""
+    per_source: bool = False
+    """Ids are only unique within a source: prefix them with it when several sources exist."""
+    tag_join: bool = False
+
+    def key_sql(self, subject: str, multi_source: bool) -> str:
+        expr = self.keys[subject]
+        if self.per_source and multi_source:
+            src = SOURCE_COLUMN[subject]
+            return f"CASE WHEN {expr} IS NULL THEN NULL ELSE {src} || '/' || {expr} END"
+        return expr
+
+    def join_sql(self, subject: str) -> str:
+        if not self.tag_join:
+            return ""
+        return (
+            f" LEFT JOIN ticket_tags tg ON tg.source = {SOURCE_COLUMN[subject]}"
+            f" AND tg.ticket_id = {TICKET_ID[subject]}"
+        )
+
+    def supports(self, subject: str) -> bool:
+        return subject in self.keys
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    d.name: d
+    for d in (
+        Dimension(
+            "agent",
+            {"tickets": "t.assignee_id", "surveys": "COALESCE(s.agent_id, t.assignee_id)"},
+            names_table="agents",
+            per_source=True,
+        ),
+        Dimension(
+            "group",
+            {"tickets": "t.group_id", "surveys": "t.group_id"},
+            names_table="groups",
+            per_source=True,
+        ),
+        Dimension("channel", {"tickets": "t.channel", "surveys": "t.channel"}),
+        Dimension("priority", {"tickets": "t.priority", "surveys": "t.priority"}),
+        Dimension("tag", {"tickets": "tg.tag", "surveys": "tg.tag"}, tag_join=True),
+        Dimension(
+            "organization",
+            {"tickets": "t.organization_id", "surveys": "t.organization_id"},
+            per_source=True,
+        ),
+        Dimension("source", dict(SOURCE_COLUMN)),
+    )
+}
+
+
+def label_lookup(
+    conn: sqlite3.Connection,
+    dimension: Dimension,
+    multi_source: bool,
+    sources: frozenset[str] = frozenset(),
+) -> dict[str, str]:
+    """Display names by breakdown key for a dimension with a names table (else empty).
+
+    ``sources``: the sources the report is limited to (empty: all).
+    """
+    if dimension.names_table is None:
+        return {}
+    sql = f'SELECT source, id, name FROM "{dimension.names_table}" WHERE name IS NOT NULL'
+    if sources:
+        sql += f" AND source IN ({', '.join('?' * len(sources))})"
+    rows = conn.execute(sql, sorted(sources))
+    if multi_source:
+        return {f"{source}/{id_}": name for source, id_, name in rows}
+    return {id_: name for _source, id_, name in rows}
+
+
+def label_for(key: str | None, names: dict[str, str]) -> str:
+    if key is None:
+        return NONE_LABEL
+    return names.get(key, key)

@@ -1,0 +1,384 @@
+"""Scope: what one metric query covers, and the SQL builder every metric goes through.
+
+A scope holds a list of periods (the report period, and the series buckets), the breakdown
+dimensions, the filters and the report's ``as_of``. A ticket query is::
+
+    WITH p(k, lo, hi) AS (VALUES …)            -- one row per period, bounds as UTC text
+    SELECT p.k, <dimension keys>, <your columns>
+    FROM tickets t CROSS JOIN p …               -- one index range scan covering every period;
+    WHERE <cohort bounds> AND <row in period p>  -- each row then joins the periods it lies in
+      AND <not a tombstone> AND <filters> AND <your condition>
+    GROUP BY p.k, <dimension keys>
+
+so a metric written once is computed for the whole period, for every series bucket and for every
+breakdown key, one query each, with SQLite doing the grouping. Results are keyed by tuples:
+``(period key, *dimension keys)``. Metrics that declare their data as requests (requests.py) share
+one query per cohort; survey metrics share one temp table of latest responses per kind.
+
+Aliases a metric's SQL can use: ``t`` (tickets; for survey metrics the survey's ticket, possibly
+NULL), ``s`` (surveys), ``c`` (customers), ``p.lo`` / ``p.hi`` (the period, ``p.hi`` exclusive),
+and the parameters ``:as_of`` and ``:overdue_seconds``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Any
+
+from deskmetrics.metrics.dimensions import Dimension
+from deskmetrics.metrics.filters import Filter, filter_conditions
+from deskmetrics.metrics.requests import CountRequest, Request, ValuesRequest
+from deskmetrics.metrics.schedule_choice import ScheduleChoice
+
+_TEMP_NAMES = itertools.count()
+
+Key = tuple[str | None, ...]
+"""(period key, *dimension keys)."""
+
+NOT_TOMBSTONE = "t.status NOT IN ('deleted', 'spam')"
+RESOLVED = "t.status IN ('solved', 'closed')"
+
+TICKET_COHORTS: dict[str, tuple[str, str]] = {
+    # (outer, per period): the outer condition bounds one index range scan covering every
+    # period; the per-period condition then places each row in its periods (overall and bucket),
+    # so a series does not read the tickets twice.
+    "created": (
+        "t.created_at >= :min_lo AND t.created_at < :max_hi",
+        "t.created_at >= p.lo AND t.created_at < p.hi",
+    ),
+    "resolved": (
+        f"t.resolved_at >= :min_lo AND t.resolved_at < :max_hi AND {RESOLVED}",
+        "t.resolved_at >= p.lo AND t.resolved_at < p.hi",
+    ),
+    # Open at a period's end (spec §4 backlog): created before it, not resolved before it. The
+    # unary + keeps SQLite off the created_at index (nearly every ticket is created before the
+    # end); the resolved_at index finds the few unresolved ones instead.
+    "backlog": (
+        "+t.created_at < :max_hi AND (t.resolved_at IS NULL OR t.resolved_at >= :min_hi)",
+        "t.created_at < p.hi AND (t.resolved_at IS NULL OR t.resolved_at >= p.hi)",
+    ),
+}
+
+
+def seconds_between(start: str, end: str) -> str:
+    """SQL for ``end − start`` in seconds, exact to the microsecond.
+
+    SQLite's date functions round to milliseconds (``…59.999999`` would become the next second)
+    and julianday arithmetic is off by up to ~50 µs at today's dates. So: whole seconds from the
+    julianday difference of the first 19 characters, rounded (exact: the error is far below half
+    a second, and julianday is cheaper than strftime), plus the six fraction digits of the text,
+    in integer microseconds with one division at the end.
+    """
+    return (
+        f"((CAST(round((julianday(substr({end}, 1, 19)) - julianday(substr({start}, 1, 19)))"
+        f" * 86400) AS INTEGER) * 1000000 + substr({end}, 21, 6) - substr({start}, 21, 6))"
+        " / 1000000.0)"
+    )
+
+
+@dataclass(frozen=True)
+class Scope:
+    conn: sqlite3.Connection
+    periods: tuple[tuple[str, str, str], ...]
+    """(key, lo, hi): UTC text bounds of each period, hi exclusive."""
+    as_of: str
+    dimensions: tuple[Dimension, ...] = ()
+    filters: tuple[Filter, ...] = ()
+    multi_source: bool = False
+    backlog_overdue_hours: float = 72.0
+    schedule: ScheduleChoice | None = None
+    """Business-hours schedules by source, for the ``*_business`` variants."""
+    first_is_union: bool = False
+    """The first period is exactly the union of the others (a report and its series buckets)."""
+    shared: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False, compare=False)
+    """State all scopes of one report share (``replace`` copies the reference): temp tables."""
+    _cache: dict[Request, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Prefetched request results; a derived scope (dataclasses.replace) starts empty."""
+
+    @property
+    def start(self) -> str:
+        return min(lo for _k, lo, _hi in self.periods)
+
+    @property
+    def end(self) -> str:
+        return max(hi for _k, _lo, hi in self.periods)
+
+    def applies(self, subject: str) -> bool:
+        """Whether metrics over ``subject`` can be computed with these dimensions and filters."""
+        if any(not d.supports(subject) for d in self.dimensions):
+            return False
+        return filter_conditions(self.filters, subject, {}) is not None
+
+    # -- SQL -------------------------------------------------------------------------------
+
+    def _head(self, params: dict[str, Any]) -> str:
+        values = []
+        for i, (key, lo, hi) in enumerate(self.periods):
+            params[f"k{i}"], params[f"lo{i}"], params[f"hi{i}"] = key, lo, hi
+            values.append(f"(:k{i}, :lo{i}, :hi{i})")
+        params["as_of"] = self.as_of
+        params["overdue_seconds"] = self.backlog_overdue_hours * 3600.0
+        params["min_lo"] = self.start
+        params["max_hi"] = self.end
+        params["min_hi"] = min(hi for _k, _lo, hi in self.periods)
+        return f"WITH p(k, lo, hi) AS (VALUES {', '.join(values)})"
+
+    def _keys(self, subject: str) -> list[str]:
+        return ["p.k", *(d.key_sql(subject, self.multi_source) for d in self.dimensions)]
+
+    def _joins(self, subject: str) -> str:
+        return "".join(d.join_sql(subject) for d in self.dimensions)
+
+    def _finish(
+        self,
+        subject: str,
+        select: str,
+        source: str,
+        conditions: list[str],
+        params: dict[str, Any],
+        group: bool,
+        order: str | None,
+    ) -> str:
+        filters = filter_conditions(self.filters, subject, params)
+        if filters is None:
+            raise ValueError(f"filters do not apply to {subject}")
+        keys = self._keys(subject)
+        sql = (
+            f"SELECT {', '.join(keys)}, {select} FROM {source}{self._joins(subject)}"
+            f" WHERE {' AND '.join(f'({c})' for c in [*conditions, *filters])}"
+        )
+        if group:
+            sql += f" GROUP BY {', '.join(keys)}"
+        if order is not None:
+            sql += f" ORDER BY {', '.join([*keys, order] if order else keys)}"
+        return sql
+
+    def ticket_sql(
+        self,
+        select: str,
+        cohort: str,
+        where: str | None = None,
+        *,
+        group: bool = True,
+        order: str | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        """A query over the tickets of ``cohort`` (``created``, ``resolved``, ``backlog``)."""
+        params: dict[str, Any] = {}
+        head = self._head(params)
+        outer, per_period = TICKET_COHORTS[cohort]
+        conditions = [outer, per_period, NOT_TOMBSTONE]
+        if where:
+            conditions.append(where)
+        body = self._finish(
+            "tickets", select, "tickets t CROSS JOIN p", conditions, params, group, order
+        )
+        return f"{head} {body}", params
+
+    def survey_sql(
+        self,
+        kind: str,
+        select: str,
+        where: str | None = None,
+        *,
+        answered_only: bool = True,
+        group: bool = True,
+        params: dict[str, Any] | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        """A query over the survey responses of ``kind`` created in each period.
+
+        Only each ticket's latest response counts (latest answered one when ``answered_only``);
+        responses without a ticket count individually. Superseding responses can only be later
+        than the one they replace, so reading from the earliest period start on is enough.
+        ``params`` adds named parameters for ``where``.
+        """
+        params = dict(params or {})
+        head = self._head(params)
+        responses = self._latest_responses(kind)
+        conditions = [
+            "s.latest_answered" if answered_only else "s.latest",
+            "s.created_at >= p.lo AND s.created_at < p.hi",
+            f"t.status IS NULL OR {NOT_TOMBSTONE}",
+        ]
+        if where:
+            conditions.append(where)
+        source = (
+            f"p CROSS JOIN {responses} s "
+            "LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id"
+        )
+        body = self._finish("surveys", select, source, conditions, params, group, None)
+        return f"{head} {body}", params
+
+    def _latest_responses(self, kind: str) -> str:
+        """A temp table: responses of ``kind`` since the first period start that are their
+        ticket's latest (``latest``) or latest answered (``latest_answered``) response.
+
+        Built once per report (the scopes of a report share ``shared``) for all survey metrics.
+        """
+        cache_key = ("surveys", kind, self.start)
+        name = self.shared.get(cache_key)
+        if name is None:
+            name = f"temp.dm_latest_{kind}_{next(_TEMP_NAMES)}"
+            # One window (one sort): newest first per ticket; the latest answered response is
+            # the answered one before which no other answered response came.
+            window = (
+                "OVER (PARTITION BY source, ticket_id IS NULL, COALESCE(ticket_id, id) "
+                "ORDER BY created_at DESC, id DESC ROWS UNBOUNDED PRECEDING)"
+            )
+            self.conn.execute(
+                f"CREATE TABLE {name} AS SELECT * FROM (SELECT source, id, ticket_id, agent_id, "
+                "score, scale_min, scale_max, higher_is_better, created_at, "
+                f"ROW_NUMBER() {window} = 1 AS latest, "
+                f"score IS NOT NULL AND sum(score IS NOT NULL) {window} = 1 AS latest_answered "
+                "FROM surveys WHERE kind = ? AND created_at >= ?) "
+                "WHERE latest OR latest_answered",
+                (kind, self.start),
+            )
+            self.shared[cache_key] = name
+        return name
+
+    def release(self) -> None:
+        """Drop the report's temp tables (call once the report is computed)."""
+        for key in [k for k in self.shared if k[0] == "surveys"]:
+            self.conn.execute(f"DROP TABLE IF EXISTS {self.shared.pop(key)}")
+
+    def customer_sql(self, select: str, where: str | None = None) -> tuple[str, dict[str, Any]]:
+        """A query over the customers active at each period's start (spec §6)."""
+        params: dict[str, Any] = {}
+        head = self._head(params)
+        conditions = ["c.created_at <= p.lo AND (c.churned_at IS NULL OR c.churned_at > p.lo)"]
+        if where:
+            conditions.append(where)
+        body = self._finish(
+            "customers", select, "p CROSS JOIN customers c", conditions, params, True, None
+        )
+        return f"{head} {body}", params
+
+    # -- running queries -------------------------------------------------------------------
+
+    @property
+    def key_width(self) -> int:
+        return 1 + len(self.dimensions)
+
+    def aggregate(self, sql: str, params: dict[str, Any]) -> dict[Key, tuple[Any, ...]]:
+        """Run a grouped query: {key: the selected aggregates}."""
+        width = self.key_width
+        return {tuple(row[:width]): tuple(row[width:]) for row in self.conn.execute(sql, params)}
+
+    def rows(self, sql: str, params: dict[str, Any]) -> Iterator[tuple[Key, tuple[Any, ...]]]:
+        """Stream an ungrouped query as (key, the selected columns)."""
+        width = self.key_width
+        for row in self.conn.execute(sql, params):
+            yield tuple(row[:width]), tuple(row[width:])
+
+    def sorted_ticket_values(
+        self, expr: str, cohort: str, where: str | None = None
+    ) -> Iterator[tuple[Key, list[float]]]:
+        """Per key, the ascending non-null values of ``expr`` over the cohort (for percentiles)."""
+        yield from self.values(ValuesRequest(cohort, expr, where)).items()
+
+    # -- shared requests -------------------------------------------------------------------
+
+    def counts(self, request: CountRequest) -> dict[Key, tuple[int, int]]:
+        """{key: (n, hits)} for a count request (computed with others of its cohort if known)."""
+        if request not in self._cache:
+            self.prefetch([request])
+        return self._cache[request]
+
+    def values(self, request: ValuesRequest) -> dict[Key, list[float]]:
+        if request not in self._cache:
+            self.prefetch([request])
+        return self._cache[request]
+
+    def prefetch(self, requests: Iterable[Request]) -> None:
+        """Answer requests together: one query per cohort for counts, one for values."""
+        groups: dict[tuple[type, str], list[Request]] = {}
+        for request in dict.fromkeys(requests):
+            if request not in self._cache:
+                groups.setdefault((type(request), request.cohort), []).append(request)
+        for (kind, cohort), batch in groups.items():
+            if kind is CountRequest:
+                self._prefetch_counts(cohort, batch)  # type: ignore[arg-type]
+            else:
+                self._prefetch_values(cohort, batch)  # type: ignore[arg-type]
+
+    def _additive(self, cohort: str, texts: Iterable[str | None]) -> bool:
+        """Whether results over the buckets add up to the report period's (see first_is_union).
+
+        True for created/resolved cohorts when the SQL does not look at the period bounds.
+        """
+        period_free = all("p." not in (text or "") for text in texts)
+        return self.first_is_union and cohort in ("created", "resolved") and period_free
+
+    def _buckets(self) -> Scope:
+        return replace(self, periods=self.periods[1:], first_is_union=False)
+
+    def _prefetch_counts(self, cohort: str, batch: list[CountRequest]) -> None:
+        columns = []
+        for r in batch:
+            among = r.among or "1"
+            hits = f"({among}) AND ({r.where})" if r.where else among
+            columns.append(f"sum(CASE WHEN {among} THEN 1 ELSE 0 END)")
+            columns.append(f"sum(CASE WHEN {hits} THEN 1 ELSE 0 END)")
+        sql, params = self.ticket_sql(", ".join(columns), cohort)
+        rows = self.aggregate(sql, params)
+        for i, request in enumerate(batch):
+            self._cache[request] = {
+                key: (int(found[2 * i]), int(found[2 * i + 1])) for key, found in rows.items()
+            }
+
+    def _prefetch_values(self, cohort: str, batch: list[ValuesRequest]) -> None:
+        if self._additive(cohort, [text for r in batch for text in (r.expr, r.where)]):
+            # A ticket's values do not depend on its period here, and the buckets partition the
+            # report period: read each row once (for its bucket) and merge buckets for the total.
+            buckets = self._buckets()
+            buckets._prefetch_values(cohort, batch)
+            total = self.periods[0][0]
+            for request in batch:
+                found = buckets._cache[request]
+                merged: dict[Key, list[float]] = {}
+                for key, values in found.items():
+                    merged.setdefault((total, *key[1:]), []).extend(values)
+                self._cache[request] = {
+                    **found,
+                    **{key: sorted(values) for key, values in merged.items()},
+                }
+            return
+        columns = [f"CASE WHEN {r.where} THEN {r.expr} END" if r.where else r.expr for r in batch]
+        select = ", ".join(f"{column} AS v{i}" for i, column in enumerate(columns))
+        sql, params = self.ticket_sql(select, cohort, group=False)
+        width = self.key_width
+        single_key = None
+        if width == 1 and len(self.periods) == 1:
+            # One key: fetch the values alone (SQLite flattens the subquery away).
+            single_key = (self.periods[0][0],)
+            sql = f"SELECT {', '.join(f'v{i}' for i in range(len(batch)))} FROM ({sql})"
+            width = 0
+        is_value = partial(operator.is_not, None)
+        collected: list[dict[Key, list[float]]] = [{} for _ in batch]
+        cursor = self.conn.execute(sql, params)
+        # One pass over the cohort, in chunks: rows are grouped by key, transposed into columns
+        # and their non-null values appended (in C); only floats outlive a chunk.
+        while chunk := cursor.fetchmany(20_000):
+            by_key: dict[Key, list[tuple[Any, ...]]] = defaultdict(list)
+            if single_key is not None:
+                by_key[single_key] = chunk  # one key: no per-row grouping needed
+            else:
+                for row in chunk:
+                    by_key[row[:width]].append(row)
+            for key, rows in by_key.items():
+                for target, column in zip(
+                    collected, list(zip(*rows, strict=True))[width:], strict=True
+                ):
+                    target.setdefault(key, []).extend(filter(is_value, column))
+        found = [
+            {key: sorted(values) for key, values in result.items() if values}
+            for result in collected
+        ]
+        for request, result in zip(batch, found, strict=True):
+            self._cache[request] = result

@@ -1,0 +1,93 @@
+"""Report: the computed result reporters render; ``to_dict()`` is the JSON shape of spec §9."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from deskmetrics.metrics.definition import Metric
+from deskmetrics.metrics.filters import Filter
+from deskmetrics.metrics.value import MetricValue
+from deskmetrics.report.period import iso
+
+
+def _metrics_dict(metrics: dict[str, MetricValue]) -> dict[str, Any]:
+    return {metric_id: value.to_dict() for metric_id, value in metrics.items()}
+
+
+@dataclass
+class BreakdownEntry:
+    """One key of a breakdown; ``breakdowns`` holds the next level of a nested ``--by``."""
+
+    key: str | None
+    label: str
+    metrics: dict[str, MetricValue]
+    breakdowns: dict[str, list[BreakdownEntry]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "key": self.key,
+            "label": self.label,
+            "metrics": _metrics_dict(self.metrics),
+        }
+        if self.breakdowns:
+            data["breakdowns"] = _breakdowns_dict(self.breakdowns)
+        return data
+
+
+def _breakdowns_dict(breakdowns: dict[str, list[BreakdownEntry]]) -> dict[str, Any]:
+    return {dim: [entry.to_dict() for entry in entries] for dim, entries in breakdowns.items()}
+
+
+@dataclass
+class Bucket:
+    start: datetime
+    end: datetime
+    metrics: dict[str, MetricValue]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": iso(self.start),
+            "end": iso(self.end),
+            "metrics": _metrics_dict(self.metrics),
+        }
+
+
+@dataclass
+class Series:
+    grain: str
+    buckets: list[Bucket]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"grain": self.grain, "buckets": [b.to_dict() for b in self.buckets]}
+
+
+@dataclass
+class Report:
+    """Everything one ``deskmetrics report`` run computed.
+
+    ``definitions`` maps each reported metric id to its :class:`Metric` (labels, units and
+    sections for reporters). ``breakdowns`` is empty and ``series`` None unless requested.
+    """
+
+    as_of: datetime
+    start: datetime
+    end: datetime
+    timezone: str
+    metrics: dict[str, MetricValue]
+    definitions: dict[str, Metric]
+    breakdowns: dict[str, list[BreakdownEntry]] = field(default_factory=dict)
+    series: Series | None = None
+    filters: tuple[Filter, ...] = ()
+    schedule: str | None = None
+    min_sample: int = 30
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": iso(self.as_of),
+            "period": {"start": iso(self.start), "end": iso(self.end), "timezone": self.timezone},
+            "metrics": _metrics_dict(self.metrics),
+            "breakdowns": _breakdowns_dict(self.breakdowns),
+            "series": None if self.series is None else self.series.to_dict(),
+        }

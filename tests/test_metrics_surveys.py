@@ -1,0 +1,156 @@
+"""Survey KPIs (spec §5): CSAT midpoint and latest-response rule, response rate, NPS, CES."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from deskmetrics import Record, Status, Store, SurveyKind, SurveyResponse, Ticket, build_report
+from deskmetrics.config import parse_config
+
+START, END = date(2026, 1, 5), date(2026, 1, 12)
+AS_OF = datetime(2026, 1, 12, tzinfo=UTC)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def response(
+    id: str, kind: str, score: float | None, created: str = "2026-01-06 10:00", **fields: Any
+) -> SurveyResponse:
+    return SurveyResponse(
+        id=id, kind=SurveyKind(kind), score=score, created_at=at(created), **fields
+    )
+
+
+def metrics(tmp_path: Path, sources: dict[str, list[Record]]) -> dict[str, Any]:
+    with Store(tmp_path / "x.db") as store:
+        for source, records in sources.items():
+            store.write(records, source=source)
+        config = parse_config({"report": {"min_sample": 1}}, None)
+        report = build_report(store, config, start=START, end=END, as_of=AS_OF)
+        return report.to_dict()["metrics"]
+
+
+CSAT = [
+    response("c1", "csat", 5, ticket_id="T1"),
+    response("c2", "csat", 3, ticket_id="T2"),  # the midpoint of 1–5 is not satisfied
+    response("c3", "csat", 4, "2026-01-06 10:00", ticket_id="T3"),
+    response("c3b", "csat", 2, "2026-01-07 10:00", ticket_id="T3"),  # replaces c3
+    response("c4", "csat", 4),  # no ticket: each counts on its own
+    response("c5", "csat", 4),
+    response("c6", "csat", None, ticket_id="T6"),  # offered, never answered
+    response("c7", "csat", 5, "2026-01-08 10:00", ticket_id="T7"),
+    response("c7b", "csat", 1, "2026-01-13 10:00", ticket_id="T7"),  # replaced after the period
+    response("c8", "csat", 5, ticket_id="T8"),  # on a deleted ticket
+    response("c9", "csat", 1, ticket_id="T9", scale_min=0, scale_max=1),  # binary good
+    response("c10", "csat", 0, ticket_id="T10", scale_min=0, scale_max=1),  # binary bad
+    response("c11", "csat", 5, "2026-01-04 10:00", ticket_id="T11"),  # before the period
+    response("c12a", "csat", 1, "2026-01-09 10:00", ticket_id="T12"),
+    response("c12b", "csat", 5, "2026-01-09 10:00", ticket_id="T12"),  # same instant: higher id
+    Ticket(id="T8", created_at=at("2026-01-05 08:00"), status=Status.DELETED),
+]
+
+
+def test_csat_counts_each_tickets_latest_answer(tmp_path: Path) -> None:
+    m = metrics(tmp_path, {"s": CSAT})
+    # c1 ✓, c2 ✗, c3b ✗, c4 ✓, c5 ✓, c9 ✓, c10 ✗, c12b ✓
+    assert (m["csat"]["value"], m["csat"]["n"]) == (62.5, 8)
+
+
+def test_csat_response_rate(tmp_path: Path) -> None:
+    m = metrics(tmp_path, {"s": CSAT})
+    # the nine latest rows per ticket in the period, of which c6 is unanswered
+    rate = m["csat_response_rate"]
+    assert (rate["n"], rate["value"]) == (9, pytest.approx(100 * 8 / 9))
+
+
+def test_response_rate_only_from_sources_that_record_offers(tmp_path: Path) -> None:
+    m = metrics(
+        tmp_path,
+        {
+            "records-offers": [
+                response("a1", "csat", 5, ticket_id="1"),
+                response("a2", "csat", None, ticket_id="2"),
+            ],
+            "answers-only": [response("b1", "csat", 5, ticket_id="1")],
+        },
+    )
+    assert (m["csat_response_rate"]["value"], m["csat_response_rate"]["n"]) == (50.0, 2)
+    assert (m["csat"]["value"], m["csat"]["n"]) == (100.0, 2)
+
+
+def test_response_rate_is_null_when_no_source_records_offers(tmp_path: Path) -> None:
+    m = metrics(tmp_path, {"s": [response("a1", "csat", 5, ticket_id="1")]})
+    assert m["csat_response_rate"]["value"] is None
+    assert m["csat_response_rate"]["n"] == 0
+
+
+def nps_answers() -> list[Record]:
+    scores = [10] * 25 + [9] * 25 + [8] * 15 + [7] * 15 + [6] * 10 + [0] * 10
+    return [response(f"n{i}", "nps", score) for i, score in enumerate(scores)]
+
+
+def test_nps_worked_example(tmp_path: Path) -> None:
+    m = metrics(tmp_path, {"s": nps_answers()})
+    nps = m["nps"]
+    assert nps["value"] == pytest.approx(30.0)
+    assert nps["n"] == 100
+    # 30 ± 15.31
+    assert nps["ci_low"] == pytest.approx(14.69, abs=0.01)
+    assert nps["ci_high"] == pytest.approx(45.31, abs=0.01)
+    assert (nps["promoters"], nps["passives"], nps["detractors"]) == (50.0, 30.0, 20.0)
+    assert list(nps) == [
+        "value", "unit", "n", "ci_low", "ci_high", "promoters", "passives", "detractors",
+        "low_sample",
+    ]  # fmt: skip
+
+
+def test_nps_interval_is_clamped(tmp_path: Path) -> None:
+    m = metrics(tmp_path, {"s": [response("n1", "nps", 10), response("n2", "nps", 0)]})
+    nps = m["nps"]
+    # 0 ± 1.96 × 100 × sqrt(1 / 2) = ±138.6, clamped to the scale
+    assert (nps["value"], nps["ci_low"], nps["ci_high"]) == (0.0, -100.0, 100.0)
+
+
+def test_ces_raw_mean_normalized_and_interval(tmp_path: Path) -> None:
+    m = metrics(
+        tmp_path,
+        {"s": [response("e1", "ces", 5), response("e2", "ces", 7), response("e3", "ces", 6)]},
+    )
+    ces = m["ces"]
+    half = 1.96 / 3**0.5  # s = 1, n = 3
+    assert ces["value"] == pytest.approx(6.0)
+    assert (ces["ci_low"], ces["ci_high"]) == (
+        pytest.approx(6 - half, abs=1e-5),
+        pytest.approx(6 + half, abs=1e-5),
+    )
+    # 100 × (x − 1) / 6 for 5, 7, 6: 66.67, 100, 83.33
+    assert ces["normalized"] == pytest.approx(250 / 3)
+    assert (ces["scale_min"], ces["scale_max"]) == (1, 7)
+
+
+def test_ces_normalized_is_reversed_when_lower_is_better(tmp_path: Path) -> None:
+    low_good = {"scale_min": 1, "scale_max": 5, "higher_is_better": False}
+    m = metrics(
+        tmp_path,
+        {"s": [response("e1", "ces", 1, **low_good), response("e2", "ces", 2, **low_good)]},
+    )
+    ces = m["ces"]
+    # 100 × (5 − 1) / 4 = 100 and 100 × (5 − 2) / 4 = 75
+    assert (ces["value"], ces["normalized"]) == (1.5, 87.5)
+    assert (ces["scale_min"], ces["scale_max"]) == (1, 5)
+
+
+def test_ces_mixed_scales_have_no_single_scale(tmp_path: Path) -> None:
+    m = metrics(
+        tmp_path,
+        {"s": [response("e1", "ces", 5), response("e2", "ces", 4, scale_min=1, scale_max=5)]},
+    )
+    assert (m["ces"]["scale_min"], m["ces"]["scale_max"]) == (None, None)
+    # 100 × 4/6 and 100 × 3/4
+    assert m["ces"]["normalized"] == pytest.approx((400 / 6 + 75) / 2)
