@@ -153,3 +153,40 @@ def test_a_corrupted_database_is_a_clear_error_and_left_as_it_was(tmp_path: Path
     assert f"{database}: not a deskmetrics database, or the file is corrupted" in result.stderr
     assert "Traceback" not in result.stderr
     assert database.read_bytes() == garbage
+
+
+def test_every_query_of_a_report_runs_in_one_snapshot(tmp_path: Path) -> None:
+    from deskmetrics import Metric, MetricValue
+    from deskmetrics.config import parse_config
+    from deskmetrics.report import build_report
+
+    database = tmp_path / "deskmetrics.db"
+    created = datetime(2026, 1, 6, 9, tzinfo=UTC)
+    seen: list[bool] = []
+
+    def writes_meanwhile(scope: object) -> dict:
+        # While the report runs, another process commits 40 more tickets in the period.
+        seen.append(scope.conn.in_transaction)  # type: ignore[attr-defined]
+        with Store(database) as writer:
+            writer.write([Ticket(id=f"late{i}", created_at=created) for i in range(40)], source="s")
+        sql, params = scope.ticket_sql("count(*)", "created")  # type: ignore[attr-defined]
+        return {key: MetricValue.count(n) for key, (n,) in scope.aggregate(sql, params).items()}  # type: ignore[attr-defined]
+
+    metric = Metric(id="late_count", label="Tickets seen after the write", unit="count",
+                    compute=writes_meanwhile)  # fmt: skip
+    with Store(database) as store:
+        store.write([Ticket(id=str(i), created_at=created) for i in range(10)], source="s")
+        config = parse_config({}, tmp_path / "deskmetrics.toml")
+        report = build_report(
+            store,
+            config,
+            start=datetime(2026, 1, 5).date(),
+            end=datetime(2026, 1, 12).date(),
+            as_of=datetime(2026, 2, 1, tzinfo=UTC),
+            metrics={"late_count": metric},
+        )
+    assert seen == [True]
+    # The query after the write still sees the report's snapshot: 10 tickets, not 50.
+    assert report.metrics["late_count"].value == 10
+    with Store(database) as store:
+        assert store.count("tickets") == 50

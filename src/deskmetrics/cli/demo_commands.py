@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 
 from deskmetrics.cli.progress import LineProgress, LiveProgress
+from deskmetrics.cli.report_commands import render_report
 from deskmetrics.cli.sync_commands import print_summary
 from deskmetrics.config import load_config
 from deskmetrics.store import Store
@@ -53,10 +54,12 @@ def demo(directory: Path, tickets: int, weeks: int, seed: int) -> None:
         progress = LiveProgress(err) if err.is_terminal else LineProgress(err)
         with progress:
             summary = sync(config, store, observer=progress)
-    print_summary(summary, err)
-    if not summary.ok:
-        sys.exit(1)
+        print_summary(summary, err)
+        if not summary.ok:
+            sys.exit(1)
+        err.print()
+        click.echo(render_report(store, config), nl=False)
     err.print(
-        f"Next: deskmetrics --config {config_path} report --by agent",
+        f"\nNext: deskmetrics --config {config_path} report --by agent --grain week",
         highlight=False,
     )

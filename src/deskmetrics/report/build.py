@@ -79,40 +79,43 @@ def build_report(
         schedule=schedule,
         first_is_union=bool(spans),
     )
-    try:
-        chosen = {mid: m for mid, m in metrics.items() if applies(m, base)}
-        results = compute_all(chosen, base, config.min_sample)
+    # One snapshot for every query: a sync committing meanwhile never splits the report.
+    with store.snapshot():
+        try:
+            chosen = {mid: m for mid, m in metrics.items() if applies(m, base)}
+            results = compute_all(chosen, base, config.min_sample)
 
-        def values_at(key: Key) -> dict[str, MetricValue]:
-            return {
-                mid: value_for(m, results[mid], key, config.min_sample) for mid, m in chosen.items()
-            }
+            def values_at(key: Key) -> dict[str, MetricValue]:
+                return {
+                    mid: value_for(m, results[mid], key, config.min_sample)
+                    for mid, m in chosen.items()
+                }
 
-        series = None
-        if grain:
-            bucket_list = [
-                Bucket(b.start, b.end, values_at((f"b{i}",))) for i, b in enumerate(spans)
-            ]
-            _compare(bucket_list, chosen)
-            series = Series(grain, bucket_list)
+            series = None
+            if grain:
+                bucket_list = [
+                    Bucket(b.start, b.end, values_at((f"b{i}",))) for i, b in enumerate(spans)
+                ]
+                _compare(bucket_list, chosen)
+                series = Series(grain, bucket_list)
 
-        overall_only = replace(base, periods=base.periods[:1], first_is_union=False)
-        return Report(
-            as_of=as_of,
-            start=span.start,
-            end=span.end,
-            timezone=zone_name,
-            metrics=values_at((OVERALL,)),
-            definitions=chosen,
-            breakdowns=_breakdowns(overall_only, metrics, list(by), config.min_sample),
-            series=series,
-            filters=tuple(filters),
-            schedule=", ".join(schedule.names) if schedule is not None else None,
-            min_sample=config.min_sample,
-        )
-    finally:
-        # Temp tables live on the store's connection: drop them, the report holds the results.
-        base.release()
+            overall_only = replace(base, periods=base.periods[:1], first_is_union=False)
+            return Report(
+                as_of=as_of,
+                start=span.start,
+                end=span.end,
+                timezone=zone_name,
+                metrics=values_at((OVERALL,)),
+                definitions=chosen,
+                breakdowns=_breakdowns(overall_only, metrics, list(by), config.min_sample),
+                series=series,
+                filters=tuple(filters),
+                schedule=", ".join(schedule.names) if schedule is not None else None,
+                min_sample=config.min_sample,
+            )
+        finally:
+            # Temp tables live on the store's connection: drop them, the report holds the results.
+            base.release()
 
 
 def _overdue_hours(config: Config) -> float:
