@@ -60,14 +60,15 @@ def start_sync(config: Path) -> subprocess.Popen[str]:
 
 def test_killed_twenty_times_at_random_then_finished_equals_a_clean_sync(tmp_path: Path) -> None:
     rng = random.Random(20)
-    account = FakeFreshdesk.generate(300)
-    account.page_delay = 0.004
+    # Enough pages that twenty short runs cannot finish the whole sync between them.
+    account = FakeFreshdesk.generate(600)
+    account.page_delay = 0.01
     with serve(account) as server:
         config = write_config(tmp_path / "killed.toml", "killed.db", server.url)
         kills = 0
         for _ in range(20):
             process = start_sync(config)
-            time.sleep(rng.uniform(0.25, 1.0))  # from before the first page to mid-stream
+            time.sleep(rng.uniform(0.2, 0.9))  # from before the first page to mid-stream
             if process.poll() is None:
                 os.kill(process.pid, signal.SIGKILL)
                 kills += 1
