@@ -23,7 +23,7 @@ from deskmetrics.errors import ConfigError, describe_validation_error
 
 CONFIG_FILE = "deskmetrics.toml"
 KNOWN_SECTIONS = ("database", "report", "connections", "schedules", "targets", "jobs")
-CONNECTION_KEYS = ("connector", "keep_raw", "schedule", "every", "cron")
+CONNECTION_KEYS = ("connector", "keep_raw", "schedule", "every", "cron", "sla")
 """Keys of a ``[connections.NAME]`` table that deskmetrics reads; the rest go to the connector."""
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -36,7 +36,7 @@ class ConnectionConfig:
     options: dict[str, Any]
     keep_raw: bool = False
     settings: dict[str, Any] = field(default_factory=dict)
-    """deskmetrics' own keys of this connection (schedule, every, cron)."""
+    """deskmetrics' own keys of this connection (schedule, every, cron, sla)."""
 
 
 @dataclass
@@ -148,7 +148,7 @@ def _parse_connection(config: Config, name: str, table: Any) -> ConnectionConfig
     keep_raw = table.get("keep_raw", False)
     if not isinstance(keep_raw, bool):
         raise config.error(f"{key}.keep_raw", "must be true or false")
-    settings = {k: table[k] for k in ("schedule", "every", "cron") if k in table}
+    settings = {k: table[k] for k in ("schedule", "every", "cron", "sla") if k in table}
     options = {k: v for k, v in table.items() if k not in CONNECTION_KEYS}
     return ConnectionConfig(name, connector, options, keep_raw, settings)
 

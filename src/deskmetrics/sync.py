@@ -19,6 +19,7 @@ from deskmetrics.connector import Connector
 from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.locks import LockedError, connection_lock
 from deskmetrics.registry import get_registry
+from deskmetrics.sla_targets import SlaTargets, sla_targets
 from deskmetrics.store import Store
 
 CONFIG_STREAM = "(configuration)"
@@ -108,6 +109,7 @@ def sync_stream(
     full_refresh: bool = False,
     observer: SyncObserver | None = None,
     sync_id: str | None = None,
+    sla: SlaTargets | None = None,
 ) -> StreamResult:
     observer = observer or _Silent()
     name = connector.connection
@@ -123,6 +125,8 @@ def sync_stream(
     gc.freeze()
     try:
         for batch in connector.read(stream, state):
+            if sla is not None:
+                sla.apply(batch.records)
             with store.transaction():
                 written = store.write(batch.records, source=name)
                 if batch.rejected:
@@ -159,8 +163,12 @@ def sync_connector(
     *,
     full_refresh: bool = False,
     observer: SyncObserver | None = None,
+    sla: SlaTargets | None = None,
 ) -> ConnectionResult:
-    """Sync every stream of one connector; a failed stream fails the connection, not the rest."""
+    """Sync every stream of one connector; a failed stream fails the connection, not the rest.
+
+    ``sla`` fills the deadlines of tickets whose source supplies none (see sla_targets.py).
+    """
     result = ConnectionResult(connector.connection, connector.name, "succeeded")
     sync_id = uuid.uuid4().hex
     try:
@@ -172,6 +180,7 @@ def sync_connector(
                 full_refresh=full_refresh,
                 observer=observer,
                 sync_id=sync_id,
+                sla=sla,
             )
             result.streams.append(stream_result)
             if stream_result.status != "succeeded":
@@ -209,6 +218,7 @@ def sync(
         connection = config.connections[name]
         try:
             connector = build_connector(config, connection, connectors)
+            sla = sla_targets(config, connection)
         except ConfigError as exc:
             # Recorded like any failed run, so `deskmetrics status` shows it too.
             run_id = store.start_run(name, CONFIG_STREAM)
@@ -220,7 +230,7 @@ def sync(
         try:
             with connection_lock(store.path, name, wait=lock_wait):
                 result = sync_connector(
-                    store, connector, full_refresh=full_refresh, observer=observer
+                    store, connector, full_refresh=full_refresh, observer=observer, sla=sla
                 )
         except LockedError as exc:
             connector.close()

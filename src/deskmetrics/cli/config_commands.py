@@ -13,6 +13,7 @@ from deskmetrics.cli.app import App, pass_app
 from deskmetrics.config import CONFIG_FILE, build_connector, secret_values
 from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.registry import get_registry
+from deskmetrics.sla_targets import sla_targets
 
 STARTER = """\
 # deskmetrics configuration (TOML). Reference: docs/configuration.md
@@ -92,6 +93,7 @@ def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
         result: dict[str, Any] = {"connection": name, "connector": connection.connector}
         try:
             connector = build_connector(config, connection, connectors)
+            sla_targets(config, connection)
         except ConfigError as exc:
             config_errors += 1
             results.append({**result, "ok": False, "message": str(exc)})
