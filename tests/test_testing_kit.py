@@ -28,3 +28,18 @@ def test_fake_server_fixture_serves_and_records(
     response = httpx.get(f"{server.url}/api/x?a=1")
     assert (response.status_code, response.json()) == (201, {"path": "/api/x"})
     assert server.requests[0].query == {"a": ["1"]}
+
+
+def test_demo_and_generator_need_no_test_dependencies() -> None:
+    import subprocess
+    import sys
+
+    # A plain `pip install deskmetrics` has no pytest: blocking it must not break the demo path.
+    code = (
+        "import sys; sys.modules['pytest'] = None\n"
+        "import deskmetrics.cli.demo_commands\n"
+        "from deskmetrics.testing import DemoSpec, demo_records, write_demo_csv\n"
+        "print(sum(1 for _ in demo_records(DemoSpec(tickets=120, weeks=2))) > 120)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (result.returncode, result.stdout) == (0, "True\n"), result.stderr
