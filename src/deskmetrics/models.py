@@ -242,6 +242,16 @@ class Customer(Record):
         return self
 
 
+class Organization(Record):
+    """A customer organization (Zendesk organization, Freshdesk company); tickets name it."""
+
+    table: ClassVar[str] = "organizations"
+
+    name: str | None = None
+    domain: str | None = None
+    created_at: UTCDateTime | None = None
+
+
 class Agent(Record):
     table: ClassVar[str] = "agents"
 
@@ -259,6 +269,7 @@ class Group(Record):
 RECORD_TYPES: tuple[type[Record], ...] = (
     Group,
     Agent,
+    Organization,
     Customer,
     Ticket,
     Interaction,

@@ -68,6 +68,7 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension(
             "organization",
             {"tickets": "t.organization_id", "surveys": "t.organization_id"},
+            names_table="organizations",
             per_source=True,
         ),
         Dimension("source", dict(SOURCE_COLUMN)),

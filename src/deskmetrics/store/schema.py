@@ -29,6 +29,12 @@ CREATE TABLE agents (
     PRIMARY KEY (source, id),
     FOREIGN KEY (source, group_id) REFERENCES "groups"(source, id)
 );
+CREATE TABLE organizations (
+    name TEXT,
+    domain TEXT,
+    created_at TEXT,{_RECORD_COLUMNS},
+    PRIMARY KEY (source, id)
+);
 CREATE TABLE customers (
     name TEXT,
     created_at TEXT NOT NULL,
@@ -59,7 +65,8 @@ CREATE TABLE tickets (
     PRIMARY KEY (source, id),
     FOREIGN KEY (source, assignee_id) REFERENCES agents(source, id),
     FOREIGN KEY (source, group_id) REFERENCES "groups"(source, id),
-    FOREIGN KEY (source, requester_id) REFERENCES customers(source, id)
+    FOREIGN KEY (source, requester_id) REFERENCES customers(source, id),
+    FOREIGN KEY (source, organization_id) REFERENCES organizations(source, id)
 );
 CREATE INDEX tickets_created_at ON tickets(created_at);
 CREATE INDEX tickets_resolved_at ON tickets(resolved_at);
@@ -153,7 +160,91 @@ CREATE TABLE rejected_rows (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (V1,)
+
+def _seconds(start: str, end: str) -> str:
+    # Frozen copy of deskmetrics.metrics.scope.seconds_between (exact to the microsecond): a
+    # migration must not change when the engine's SQL does.
+    return (
+        f"((CAST(round((julianday(substr({end}, 1, 19)) - julianday(substr({start}, 1, 19)))"
+        f" * 86400) AS INTEGER) * 1000000 + substr({end}, 21, 6) - substr({start}, 21, 6))"
+        " / 1000000.0)"
+    )
+
+
+_RESOLVED = "t.status IN ('solved', 'closed')"
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+# Browsable views of the KPI building blocks (docs/store.md, "Views"): for people and tools
+# such as datasette; the metrics engine does not read them. Booleans are 1/0, null = not known.
+V2 = f"""
+CREATE VIEW ticket_facts AS
+SELECT
+    t.source, t.id, t.created_at, t.status, t.channel, t.priority,
+    t.assignee_id AS agent_id, a.name AS agent_name,
+    t.group_id, g.name AS group_name, t.organization_id,
+    t.first_response_at, t.first_resolved_at, t.resolved_at,
+    CASE WHEN t.first_response_at IS NOT NULL
+        THEN {_seconds("t.created_at", "t.first_response_at")} END AS first_response_seconds,
+    CASE WHEN {_RESOLVED} AND t.resolved_at IS NOT NULL
+        THEN {_seconds("t.created_at", "t.resolved_at")} END AS resolution_seconds,
+    CASE WHEN {_RESOLVED} AND t.first_resolved_at IS NOT NULL
+        THEN {_seconds("t.created_at", "t.first_resolved_at")} END AS first_resolution_seconds,
+    t.handle_seconds,
+    t.first_response_at IS NOT NULL AS replied,
+    {_RESOLVED} AS resolved,
+    t.reopens > 0 AS reopened,
+    t.reopens, t.agent_replies, t.escalated,
+    CASE WHEN {_RESOLVED} AND t.agent_replies >= 1
+        THEN t.agent_replies = 1 AND t.reopens = 0 END AS fcr,
+    CASE
+        WHEN t.first_response_due_at IS NULL THEN NULL
+        WHEN t.first_response_at IS NOT NULL THEN t.first_response_at <= t.first_response_due_at
+        WHEN t.first_response_due_at < {_NOW} THEN 0
+    END AS sla_first_response_met,
+    CASE
+        WHEN t.resolution_due_at IS NULL THEN NULL
+        WHEN t.resolved_at IS NOT NULL THEN t.resolved_at <= t.resolution_due_at
+        WHEN t.resolution_due_at < {_NOW} THEN 0
+    END AS sla_resolution_met,
+    t.first_response_due_at, t.resolution_due_at, t.tags
+FROM tickets t
+LEFT JOIN agents a ON a.source = t.source AND a.id = t.assignee_id
+LEFT JOIN "groups" g ON g.source = t.source AND g.id = t.group_id
+WHERE t.status NOT IN ('deleted', 'spam');
+
+CREATE VIEW survey_facts AS
+SELECT
+    r.source, r.id, r.ticket_id, r.kind, r.score, r.scale_min, r.scale_max,
+    r.higher_is_better, r.created_at,
+    COALESCE(r.agent_id, t.assignee_id) AS agent_id, a.name AS agent_name,
+    CASE WHEN r.kind = 'csat' THEN r.score > (r.scale_min + r.scale_max) / 2.0 END AS satisfied,
+    CASE WHEN r.kind = 'nps' THEN r.score >= 9 END AS promoter,
+    CASE WHEN r.kind = 'nps' THEN r.score < 7 END AS detractor,
+    r.comment
+FROM (
+    SELECT s.*, ROW_NUMBER() OVER (
+        PARTITION BY s.source, s.kind, s.ticket_id IS NULL, COALESCE(s.ticket_id, s.id)
+        ORDER BY s.created_at DESC, s.id DESC
+    ) AS newest
+    FROM surveys s WHERE s.score IS NOT NULL
+) r
+LEFT JOIN tickets t ON t.source = r.source AND t.id = r.ticket_id
+LEFT JOIN agents a ON a.source = r.source AND a.id = COALESCE(r.agent_id, t.assignee_id)
+WHERE r.newest = 1 AND (t.status IS NULL OR t.status NOT IN ('deleted', 'spam'));
+
+CREATE VIEW daily_volume AS
+SELECT source, day, sum(created) AS created, sum(resolved) AS resolved
+FROM (
+    SELECT source, substr(created_at, 1, 10) AS day, 1 AS created, 0 AS resolved
+    FROM tickets WHERE status NOT IN ('deleted', 'spam')
+    UNION ALL
+    SELECT t.source, substr(t.resolved_at, 1, 10), 0, 1
+    FROM tickets t WHERE {_RESOLVED} AND t.resolved_at IS NOT NULL
+)
+GROUP BY source, day;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2)
 """Migration N (1-based) takes a database from user_version N-1 to N. Only ever append."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
