@@ -155,6 +155,7 @@ def test_registered_under_its_name() -> None:
     assert CsvConnector.streams == (
         "groups",
         "agents",
+        "organizations",
         "customers",
         "interactions",
         "tickets",
@@ -171,6 +172,7 @@ def test_canonical_files_are_stored_with_exact_values(desk: Helpdesk) -> None:
     assert {s.stream: s.records for s in result.streams} == {
         "groups": 2,
         "agents": 1,
+        "organizations": 0,
         "customers": 2,
         "interactions": 3,
         "tickets": 2,
@@ -284,8 +286,9 @@ def test_the_demo_export_round_trips(desk: Helpdesk) -> None:
     assert result.status == "succeeded", result.error
     expected = {(type(r).table, r.id): r for r in demo_records(spec)}
     stored = 0
-    for model in (deskmetrics.Group, deskmetrics.Agent, deskmetrics.Customer, deskmetrics.Ticket,
-                  deskmetrics.Interaction, deskmetrics.SurveyResponse):  # fmt: skip
+    for model in (deskmetrics.Group, deskmetrics.Agent, deskmetrics.Organization,
+                  deskmetrics.Customer, deskmetrics.Ticket, deskmetrics.Interaction,
+                  deskmetrics.SurveyResponse):  # fmt: skip
         columns = [c for c in CSV_COLUMNS[f"{model.table}.csv"] if c in model.model_fields]
         for row in desk.store.db.query(f'SELECT * FROM "{model.table}"'):
             record = row_to_record(model, row)
@@ -726,6 +729,7 @@ def test_reject_policy_stores_nothing_from_a_bad_file_and_names_every_bad_cell(
     assert {s.stream: s.records for s in result.streams if s.stream != "tickets"} == {
         "groups": 0,
         "agents": 0,
+        "organizations": 0,
         "customers": 0,
         "interactions": 0,
         "surveys": 0,
@@ -926,6 +930,7 @@ def test_only_the_changed_file_is_read_again(desk: Helpdesk) -> None:
     assert {stream: run.records for stream, run in desk.last_runs().items()} == {
         "groups": 0,
         "agents": 2,
+        "organizations": 0,
         "customers": 0,
         "interactions": 0,
         "tickets": 0,
@@ -1023,7 +1028,7 @@ def test_check_of_an_empty_directory_names_the_expected_files(desk: Helpdesk) ->
 
     assert str(raised.value) == (
         f"{desk.data}: none of tickets.csv, interactions.csv, surveys.csv, customers.csv, "
-        "agents.csv, groups.csv is there"
+        "agents.csv, groups.csv, organizations.csv is there"
     )
 
 

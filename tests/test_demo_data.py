@@ -24,6 +24,7 @@ from deskmetrics.models import (
     Customer,
     Group,
     Interaction,
+    Organization,
     Priority,
     Record,
     Status,
@@ -141,10 +142,11 @@ def test_counts_and_order(records: list[Record]) -> None:
     kinds = [type(r) for r in records]
     assert kinds[:4] == [Group] * 4
     assert kinds[4:16] == [Agent] * 12
-    assert kinds[16:1216] == [Customer] * 1200
-    assert kinds[1216] is Ticket
+    assert kinds[16:24] == [Organization] * 8
+    assert kinds[24:1224] == [Customer] * 1200
+    assert kinds[1224] is Ticket
     current = None
-    for record in records[1216:]:
+    for record in records[1224:]:
         if isinstance(record, Ticket):
             current = record.id
         elif isinstance(record, Interaction | SurveyResponse) and record.ticket_id is not None:
@@ -514,6 +516,7 @@ def test_csv_files_have_canonical_headers_and_counted_rows(tmp_path: Path) -> No
     assert counts == {
         "groups.csv": expected["Group"],
         "agents.csv": expected["Agent"],
+        "organizations.csv": expected["Organization"],
         "customers.csv": expected["Customer"],
         "tickets.csv": 400,
         "interactions.csv": expected["Interaction"],

@@ -1,4 +1,4 @@
-"""The six files the connector reads: which record a row becomes and how each column is typed.
+"""The files the connector reads: which record a row becomes and how each column is typed.
 
 Column types are read off the record models rather than listed by hand, so a field added to a
 model becomes a CSV column without touching this plugin.
@@ -68,6 +68,7 @@ STREAMS: dict[str, StreamSpec] = {
     for spec in (
         StreamSpec("groups", deskmetrics.Group, ("id",)),
         StreamSpec("agents", deskmetrics.Agent, ("id",)),
+        StreamSpec("organizations", deskmetrics.Organization, ("id",)),
         StreamSpec("customers", deskmetrics.Customer, ("id", "created_at")),
         StreamSpec(
             "interactions",
@@ -87,6 +88,7 @@ FILE_ORDER: tuple[str, ...] = (
     "customers.csv",
     "agents.csv",
     "groups.csv",
+    "organizations.csv",
 )
 """How files are listed to users (most important first)."""
 

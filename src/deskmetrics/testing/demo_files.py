@@ -17,12 +17,22 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Final
 
-from deskmetrics.models import Agent, Customer, Group, Interaction, Record, SurveyResponse, Ticket
+from deskmetrics.models import (
+    Agent,
+    Customer,
+    Group,
+    Interaction,
+    Organization,
+    Record,
+    SurveyResponse,
+    Ticket,
+)
 from deskmetrics.testing.demo_generator import DEFAULT_SPEC, DemoSpec, demo_records
 
 CSV_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "groups.csv": ("id", "name"),
     "agents.csv": ("id", "name", "email", "group_id"),
+    "organizations.csv": ("id", "name", "domain"),
     "customers.csv": ("id", "name", "created_at", "churned_at"),
     "tickets.csv": (
         "id", "created_at", "updated_at", "status", "priority", "channel", "requester_id",
@@ -44,6 +54,7 @@ CUSTOM_TICKET_COLUMNS: Final = ("product",)
 _FILE_OF: Final[dict[type[Record], str]] = {
     Group: "groups.csv",
     Agent: "agents.csv",
+    Organization: "organizations.csv",
     Customer: "customers.csv",
     Ticket: "tickets.csv",
     Interaction: "interactions.csv",
@@ -83,7 +94,7 @@ def _row_maker(name: str) -> Callable[[Record], list[str]]:
 
 
 def write_demo_csv(directory: Path, spec: DemoSpec = DEFAULT_SPEC) -> dict[str, int]:
-    """Write the demo helpdesk as six CSV files in ``directory``; returns rows per file name.
+    """Write the demo helpdesk as CSV files in ``directory``; returns rows per file name.
 
     Records stream straight to the files, so any number of tickets fits in memory.
     """

@@ -21,11 +21,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from deskmetrics.models import Record
+from deskmetrics.models import Organization, Record
 from deskmetrics.testing.demo_activity import nps_responses, ticket_interactions, ticket_surveys
 from deskmetrics.testing.demo_calendar import arrival_times
 from deskmetrics.testing.demo_directory import Directory
 from deskmetrics.testing.demo_tickets import TicketMaker
+from deskmetrics.testing.demo_vocabulary import ORGANIZATIONS
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,10 @@ def demo_records(spec: DemoSpec = DEFAULT_SPEC) -> Iterator[Record]:
     directory = Directory(rng, agents=spec.agents, tickets=spec.tickets, start=start, end=end)
     yield from directory.groups
     yield from directory.agents
+    for organization in ORGANIZATIONS:
+        yield Organization(
+            id=organization.id, name=organization.name, domain=f"{organization.id}.example"
+        )
     yield from directory.customers(rng)
 
     maker = TicketMaker(directory, end)
