@@ -17,6 +17,7 @@ from pydantic import ValidationError
 import deskmetrics
 from deskmetrics_freshdesk.business_hours import clock_minutes, weekly_hours
 from deskmetrics_freshdesk.client import freshdesk_rate_headers, next_link
+from deskmetrics_freshdesk.companies import CompanyFields, organization
 from deskmetrics_freshdesk.conversations import interaction, ticket_update
 from deskmetrics_freshdesk.options import FreshdeskOptions
 from deskmetrics_freshdesk.ratings import SCALE_MAX, SCALE_MIN, csat_score, survey_response
@@ -364,6 +365,64 @@ def test_time_spent_and_running_timers() -> None:
     assert times.handle_seconds("1") == 5_400.0
     assert times.handle_seconds("2") is None  # nothing finished: null, not zero
     assert times.running == {"1", "2"}
+
+
+# -- companies ---------------------------------------------------------------------------------
+
+SUPER_NOVA: dict[str, Any] = {
+    "id": 8, "name": "Super Nova", "description": "Space Shuttle Manufacturing",
+    "domains": ["supernova", "nova", "super"], "note": None,
+    "created_at": "2014-01-08T09:08:53+05:30", "updated_at": "2014-01-08T09:08:53+05:30",
+    "custom_fields": {"website": "https://www.supernova.org", "address": None},
+    "health_score": "Happy", "account_tier": "Premium", "renewal_date": "2020-12-31T00:00:00Z",
+    "industry": None,
+}  # fmt: skip
+"""The API reference's List All Companies sample."""
+
+COMPANY_FIELDS = CompanyFields.from_api(
+    [
+        {"name": "name", "label": "Company Name", "default": True},
+        {"name": "health_score", "label": "Health score", "default": True},
+        {"name": "website", "label": "Website", "default": False},
+    ]
+)
+
+
+def test_docs_company_becomes_an_organization() -> None:
+    org = organization(SUPER_NOVA, COMPANY_FIELDS, keep_raw=False)
+    assert (org.id, org.name, org.domain) == ("8", "Super Nova", "supernova")
+    assert org.created_at == datetime(2014, 1, 8, 3, 38, 53, tzinfo=UTC)
+    assert org.custom_fields == {
+        "domains": ["supernova", "nova", "super"],
+        "account_tier": "Premium",
+        "health_score": "Happy",
+        "industry": None,
+        "renewal_date": "2020-12-31T00:00:00Z",
+        "Website": "https://www.supernova.org",
+        "address": None,  # not in company_fields: keeps its API name
+    }
+    assert org.raw is None
+    assert organization(SUPER_NOVA, COMPANY_FIELDS, keep_raw=True).raw == SUPER_NOVA
+
+
+def test_company_without_domains_or_dates() -> None:
+    bare = {"id": 9, "name": None, "domains": [], "created_at": None, "custom_fields": None}
+    org = organization(bare, CompanyFields(), keep_raw=False)
+    assert (org.id, org.name, org.domain, org.created_at) == ("9", None, None, None)
+    assert org.custom_fields["domains"] == []
+
+
+def test_company_fields_sharing_a_label_keep_both() -> None:
+    fields = CompanyFields.from_api(
+        [
+            {"name": "tier", "label": "Tier", "default": False},
+            {"name": "tier_2", "label": "Tier", "default": False},
+        ]
+    )
+    assert fields.readable({"tier": "A", "tier_2": "B"}) == {
+        "Tier (tier)": "A",
+        "Tier (tier_2)": "B",
+    }
 
 
 # -- business hours, HTTP details, options -----------------------------------------------------

@@ -483,6 +483,123 @@ def test_later_syncs_resum_only_tickets_whose_recent_entries_changed(connector: 
     assert window.calls[0].request.url.params["executed_after"] == "2024-03-11T00:00:00Z"
 
 
+# -- companies ---------------------------------------------------------------------------------
+
+
+def company(cid: int, updated: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": cid,
+        "name": f"Company {cid}",
+        "domains": [f"c{cid}.com"],
+        "created_at": "2023-05-01T10:00:00Z",
+        "updated_at": updated,
+        "custom_fields": {},
+        **extra,
+    }
+
+
+@respx.mock
+def test_companies_list_all_then_since_the_cursor_minus_the_lookback(connector: Any) -> None:
+    route = respx.get(f"{BASE}/api/v2/companies").mock(
+        side_effect=[
+            httpx.Response(
+                200,
+                json=[
+                    company(8, "2024-02-10T12:00:00+05:30", custom_fields={"website": "x.io"}),
+                    company(9, "2024-02-09T08:00:00Z"),
+                    {"name": "no id", "updated_at": "2024-01-01T00:00:00Z"},
+                ],
+                headers={"Link": f'<{BASE}/api/v2/companies?per_page=100&page=2>; rel="next"'},
+            ),
+            httpx.Response(200, json=[company(10, "2024-02-10T06:00:00Z")]),
+            httpx.Response(200, json=[]),
+        ]
+    )
+    fields = respx.get(f"{BASE}/api/v2/company_fields").mock(
+        return_value=httpx.Response(
+            200,
+            json=[
+                {"name": "name", "label": "Company Name", "default": True},
+                {"name": "website", "label": "Website", "default": False},
+            ],
+        )
+    )
+    c = connector()
+    batches = read_all(c, "companies")
+    # The whole list (not since start_date: old companies are named by new tickets).
+    assert dict(route.calls[0].request.url.params) == {"per_page": "100"}
+    assert route.calls[1].request.url.params["page"] == "2"
+    assert [[r.id for r in b.records] for b in batches] == [["8", "9"], ["10"], []]
+    assert batches[0].records[0].custom_fields["Website"] == "x.io"
+    assert batches[0].rejected[0].location == "company None"
+    # Saved once the listing is complete: the latest updated_at, 12:00+05:30 = 06:30 UTC.
+    assert [b.state for b in batches] == [None, None, {"updated_since": "2024-02-10T06:30:00Z"}]
+    assert fields.call_count == 1
+    assert c.warnings == []
+
+    again = read_all(c, "companies", batches[-1].state)
+    assert [(b.records, b.state) for b in again] == [([], None), ([], batches[-1].state)]
+    assert dict(route.calls[2].request.url.params) == {
+        "per_page": "100",
+        "updated_since": "2024-02-10T05:30:00Z",
+    }
+
+
+@respx.mock
+def test_companies_without_custom_fields_skip_the_labels_call(connector: Any) -> None:
+    respx.get(f"{BASE}/api/v2/companies").mock(
+        return_value=httpx.Response(200, json=[company(8, "2024-02-10T12:00:00Z")])
+    )
+    fields = respx.get(f"{BASE}/api/v2/company_fields")
+    [batch, final] = read_all(connector(), "companies")
+    assert [r.id for r in batch.records] == ["8"]
+    assert final.state == {"updated_since": "2024-02-10T12:00:00Z"}
+    assert not fields.called
+
+
+@respx.mock
+@pytest.mark.parametrize("status", [403, 404])
+def test_companies_403_or_404_is_a_warning_not_a_failure(connector: Any, status: int) -> None:
+    respx.get(f"{BASE}/api/v2/companies").mock(
+        return_value=httpx.Response(status, json={"code": "access_denied"})
+    )
+    c = connector()
+    assert read_all(c, "companies") == []
+    assert c.warnings == [
+        f"companies: {status} from /api/v2/companies (the key may not read companies); not "
+        "synced, tickets keep the company id as organization_id"
+    ]
+
+
+@respx.mock
+def test_company_fields_403_keeps_api_names(connector: Any) -> None:
+    respx.get(f"{BASE}/api/v2/companies").mock(
+        return_value=httpx.Response(
+            200, json=[company(8, "2024-02-10T12:00:00Z", custom_fields={"website": "x.io"})]
+        )
+    )
+    respx.get(f"{BASE}/api/v2/company_fields").mock(return_value=httpx.Response(403))
+    c = connector()
+    [batch, _] = read_all(c, "companies")
+    assert batch.records[0].custom_fields["website"] == "x.io"
+    assert c.warnings == [
+        "company_fields: 403 (the key may not read company fields); custom company fields keep "
+        "their API names"
+    ]
+
+
+@respx.mock
+def test_companies_500_after_retries_fails_the_stream(connector: Any) -> None:
+    respx.get(f"{BASE}/api/v2/companies").mock(return_value=httpx.Response(500))
+    with pytest.raises(deskmetrics.HttpError):
+        read_all(connector(), "companies")
+
+
+def test_companies_come_before_tickets() -> None:
+    streams = FreshdeskConnector.streams
+    assert streams.index("companies") < streams.index("tickets")
+
+
 # -- agents and groups -------------------------------------------------------------------------
 
 

@@ -1,9 +1,9 @@
 """End to end: the Freshdesk connector against a fake Freshdesk on 127.0.0.1, into a real store.
 
 The fake serves thousands of tickets at a small page size (so listings pass the 300-page cap),
-Link headers, include=stats credits, deleted and spam tickets, conversations, ratings and time
-entries, and injects a 429 with Retry-After, a 500 and a 403 on surveys. The store must then
-hold exactly what was served (tests/freshdesk_fake/expected.py).
+Link headers, include=stats credits, companies, deleted and spam tickets, conversations, ratings
+and time entries, and injects a 429 with Retry-After, a 500 and a 403 on surveys. The store must
+then hold exactly what was served (tests/freshdesk_fake/expected.py).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from freshdesk_fake.clock import FakeTime
 RECORD_TABLES = (
     "groups",
     "agents",
+    "organizations",
     "customers",
     "tickets",
     "ticket_tags",
@@ -97,10 +98,11 @@ def test_full_sync_stores_exactly_what_was_served(
 ) -> None:
     monkeypatch.setenv("FRESHDESK_API_KEY", API_KEY)
     account = FakeFreshdesk.generate(1600)
-    # Request 5 is the 4th agents page, request 9 a tickets page: a 429 and a 500 on the way.
+    # Request 5 is the 4th agents page, request 21 the 2nd tickets page (after 11 companies
+    # pages, company_fields and ticket_fields): a 429 and a 500 on the way.
     account.faults = {
         5: FakeResponse(429, {"message": "slow down"}, {"Retry-After": "7"}),
-        9: FakeResponse(500, {"message": "oops"}),
+        21: FakeResponse(500, {"message": "oops"}),
     }
     account.surveys_status = 403
     db = tmp_path / "fd.db"
@@ -108,7 +110,7 @@ def test_full_sync_stores_exactly_what_was_served(
         result = run_sync(db, server.url)
 
     assert result.status == "succeeded", result.error
-    assert [s.status for s in result.streams] == ["succeeded"] * 8
+    assert [s.status for s in result.streams] == ["succeeded"] * 9
     # The 429 waited exactly its Retry-After; the 500 the client's first backoff step.
     assert fake_time.sleeps == [7.0, 1.0]
     assert any("403" in w and "no CSAT" in w for w in result.warnings)
@@ -118,12 +120,32 @@ def test_full_sync_stores_exactly_what_was_served(
     assert sum(e["timer_running"] for e in account.time_entries) == 2
     assert_same(table(db, "tickets"), expected.tickets(account))
     assert_same(table(db, "interactions"), expected.interactions(account))
+    assert_same(table(db, "organizations"), expected.organizations(account))
     assert table(db, "surveys") == {}
     assert len(table(db, "agents")) == 20
     assert table(db, "groups")["201"]["name"] == "Tier 1"
     assert table(db, "agents")["5001"]["group_id"] == "202"
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM pending_updates").fetchone() == (0,)
+        # Every company a ticket names is stored, so breakdowns show names, not ids.
+        orphans = conn.execute(
+            "SELECT count(*) FROM tickets t WHERE organization_id IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM organizations o WHERE o.source = t.source AND o.id = t.organization_id)"
+        ).fetchone()
+        assert orphans == (0,)
+    org = table(db, "organizations")
+    assert len(org) == 53
+    # Company 300 is listed as created at 2022-11-27T05:30:00+05:30: midnight UTC.
+    assert org["300"]["created_at"] == "2022-11-27T00:00:00.000000Z"
+    assert org["305"]["domain"] == "company5.test"
+    assert org["305"]["custom_fields"]["Website"] == "https://company5.test"
+    assert org["305"]["custom_fields"]["legacy_id"] == "L-5"
+    # Companies: the whole list (first sync), 11 pages of 5; labels read once.
+    company_calls = [r for r in server.requests if r.path == "/api/v2/companies"]
+    assert [r.param("page", "1") for r in company_calls] == [str(n) for n in range(1, 12)]
+    assert company_calls[0].query == {"per_page": ["5"]}
+    assert [r.path for r in server.requests].count("/api/v2/company_fields") == 1
+    assert server.requests[20].path == "/api/v2/tickets"  # the request the 500 answered
 
     # 1,546 active tickets at 5 a page are 310 pages: the listing hit the 300-page cap and
     # restarted from the last updated_at seen, never asking for page 301.
@@ -170,6 +192,9 @@ def test_incremental_sync_reads_only_what_changed(
         ).strftime("%Y-%m-%dT%H:%M:%SZ")
         in_lookback = [t for t in account.active() if t["updated_at"] >= hour_before]
         touched = account.touch(0.01)
+        companies_latest = max(datetime.fromisoformat(c["updated_at"]) for c in account.companies)
+        renamed = account.companies[10]
+        renamed["name"], renamed["updated_at"] = "Company Ten Ltd", "2024-06-01T09:00:00Z"
         account.calls.clear()
         second = run_sync(db, server.url, per_page=100)
         assert second.status == "succeeded", second.error
@@ -185,6 +210,16 @@ def test_incremental_sync_reads_only_what_changed(
     assert_same(table(db, "tickets"), expected.tickets(account))
     assert_same(table(db, "interactions"), expected.interactions(account))
     assert_same(table(db, "surveys"), expected.surveys(account))
+
+    # Companies: one call for those updated since the latest seen minus the 60-minute lookback:
+    # the renamed one and company 352, the latest (its neighbours are days older).
+    [company_call] = [r for r in server.requests if r.path == "/api/v2/companies"][1:]
+    since = companies_latest.astimezone(UTC) - timedelta(minutes=60)
+    assert company_call.param("updated_since") == since.strftime("%Y-%m-%dT%H:%M:%SZ")
+    companies_stream = next(s for s in second.streams if s.stream == "companies")
+    assert companies_stream.records == 2
+    assert table(db, "organizations")["310"]["name"] == "Company Ten Ltd"
+    assert_same(table(db, "organizations"), expected.organizations(account))
 
 
 def _records_committed(db: Path) -> int:

@@ -27,7 +27,7 @@ from deskmetrics.testing.fake_server import FakeRequest, FakeResponse
 from freshdesk_fake import API_KEY, FakeFreshdesk, serve
 from freshdesk_fake.clock import FakeTime
 
-TABLES = ("groups", "agents", "tickets", "ticket_tags", "interactions", "surveys")
+TABLES = ("groups", "agents", "organizations", "tickets", "ticket_tags", "interactions", "surveys")
 
 
 def options(url: str, **extra: Any) -> dict[str, Any]:

@@ -36,7 +36,7 @@ class TicketFields:
                 type_label = str(item["label"])
             elif not item.get("default") and isinstance(name, str):
                 custom[name] = str(item.get("label") or name)
-        return cls(status, source, _unique(custom), type_label)
+        return cls(status, source, unique_labels(custom), type_label)
 
     def readable(self, custom_fields: dict[str, Any] | None) -> dict[str, Any]:
         """Custom field values keyed by their label; unknown fields keep their API name."""
@@ -44,8 +44,9 @@ class TicketFields:
         return {self.custom_names.get(name, name): value for name, value in values.items()}
 
 
-def _unique(names: dict[str, str]) -> dict[str, str]:
-    # Two fields may share a label; both then carry their API name so neither hides the other.
+def unique_labels(names: dict[str, str]) -> dict[str, str]:
+    """API name -> label, with ``Label (api_name)`` where two fields share a label."""
+    # Both then carry their API name so neither hides the other.
     counts = Counter(names.values())
     return {
         name: label if counts[label] == 1 else f"{label} ({name})" for name, label in names.items()

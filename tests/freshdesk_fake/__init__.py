@@ -1,9 +1,9 @@
 """A fake Freshdesk account and API for the connector's tests and benchmark.
 
 ``FakeFreshdesk.generate(n)`` builds a deterministic account (tickets with stats, deleted and
-spam tickets, conversations, ratings, time entries, agents, groups); ``account.handle`` answers
-API v2 requests the way Freshdesk does (Link pagination, the 300-page cap, ``include=stats``
-credits, the 30-day default, Basic auth) and can inject faults. Serve it with
+spam tickets, conversations, ratings, time entries, agents, groups, companies);
+``account.handle`` answers API v2 requests the way Freshdesk does (Link pagination, the 300-page
+cap, ``include=stats`` credits, the 30-day default, Basic auth) and can inject faults. Serve it with
 ``deskmetrics.testing.fake_server.FakeServer(account.handle)``.
 """
 

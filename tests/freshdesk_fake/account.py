@@ -29,6 +29,7 @@ class FakeFreshdesk:
     tickets: dict[int, dict[str, Any]]
     ratings: list[dict[str, Any]]
     time_entries: list[dict[str, Any]]
+    companies: list[dict[str, Any]] = field(default_factory=data.companies)
     base_url: str = "http://127.0.0.1"
     api_key: str = API_KEY
     revisions: Counter[int] = field(default_factory=Counter)
@@ -140,6 +141,8 @@ class FakeFreshdesk:
             "/api/v2/ticket_fields": lambda r: FakeResponse(200, data.TICKET_FIELDS),
             "/api/v2/agents": lambda r: self._page(r, data.agents()),
             "/api/v2/groups": lambda r: self._page(r, data.groups()),
+            "/api/v2/companies": self._companies,
+            "/api/v2/company_fields": lambda r: FakeResponse(200, data.COMPANY_FIELDS),
             "/api/v2/business_hours": lambda r: self._page(r, data.BUSINESS_HOURS),
             "/api/v2/tickets": self._tickets,
             "/api/v2/surveys/satisfaction_ratings": self._ratings,
@@ -258,6 +261,14 @@ class FakeFreshdesk:
         response = self._page(request, ids, cap=PAGE_CAP, shape=shape)
         response.delay = self.page_delay
         return response
+
+    def _companies(self, request: FakeRequest) -> FakeResponse:
+        # Freshdesk lists every company by default; updated_since filters (inclusive here).
+        since = request.param("updated_since")
+        rows = sorted(self.companies, key=lambda c: c["id"])
+        if since is not None:
+            rows = [c for c in rows if data.parse(c["updated_at"]) >= data.parse(since)]
+        return self._page(request, rows)
 
     def _ratings(self, request: FakeRequest) -> FakeResponse:
         if self.surveys_status != 200:

@@ -10,6 +10,8 @@ BASE = datetime(2024, 1, 1, tzinfo=UTC)
 TAGS = ("vip", "billing", "login", "refund", "bug")
 AGENTS = 20
 GROUPS = (201, 202, 203, 204)
+COMPANIES = 53
+"""Ids 300-352: tickets name 300-349 (``make_ticket``); the last three have no tickets."""
 
 
 def iso(value: datetime) -> str:
@@ -218,6 +220,53 @@ def groups() -> list[dict[str, Any]]:
         for n, g in enumerate(GROUPS)
     ]
 
+
+def companies() -> list[dict[str, Any]]:
+    """0-2 domains, custom fields on three in four, some timestamps with a +05:30 offset."""
+    rows = []
+    for n in range(COMPANIES):
+        created = BASE - timedelta(days=400 - n, hours=n)
+        updated = created + timedelta(days=n, minutes=n)
+        custom: dict[str, Any] = {}
+        if n % 4:
+            custom = {"website": f"https://company{n}.test", "seats": n * 10}
+        if n == 5:
+            custom["legacy_id"] = "L-5"  # not in company_fields: keeps its API name
+        rows.append(
+            {
+                "id": 300 + n,
+                "name": f"Company {n:02d}",
+                "description": f"Customer number {n}",
+                "note": None,
+                "domains": [f"company{n}.test", f"c{n}.example"][: n % 3],
+                "created_at": _offset(created) if n % 7 == 0 else iso(created),
+                "updated_at": _offset(updated) if n % 7 == 0 else iso(updated),
+                "custom_fields": custom,
+                "health_score": ("Happy", "Doing okay", "At risk", None)[n % 4],
+                "account_tier": ("Basic", "Premium", "Enterprise")[n % 3],
+                "renewal_date": iso(BASE + timedelta(days=30 * n)) if n % 2 else None,
+                "industry": ("Software", "Banks", None)[n % 3],
+            }
+        )
+    return rows
+
+
+def _offset(value: datetime) -> str:
+    # The docs' samples carry offsets ("2014-01-08T09:08:53+05:30"): the same instant in IST.
+    return (value + timedelta(hours=5, minutes=30)).strftime("%Y-%m-%dT%H:%M:%S+05:30")
+
+
+COMPANY_FIELDS: list[dict[str, Any]] = [
+    {"id": 1, "name": "name", "label": "Company Name", "type": "default_name", "default": True},
+    {"id": 2, "name": "description", "label": "Description", "type": "default_description",
+     "default": True},
+    {"id": 4, "name": "domains", "label": "Domains for this company", "type": "default_domains",
+     "default": True},
+    {"id": 6, "name": "account_tier", "label": "Account tier", "type": "default_account_tier",
+     "default": True, "choices": ["Basic", "Premium", "Enterprise"]},
+    {"id": 9, "name": "website", "label": "Website", "type": "custom_url", "default": False},
+    {"id": 10, "name": "seats", "label": "Seats", "type": "custom_number", "default": False},
+]  # fmt: skip
 
 TICKET_FIELDS: list[dict[str, Any]] = [
     {

@@ -4,6 +4,7 @@ meaning and metrics spec §2/§3/§5, independently of the connector's code."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime
 from typing import Any
 
 from freshdesk_fake.account import FakeFreshdesk
@@ -17,6 +18,13 @@ RATING = {103: 7, 102: 6, 101: 5, 100: 4, -101: 3, -102: 2, -103: 1, 1: 7, 2: 4,
 
 def db_time(value: str | None) -> str | None:
     return None if value is None else value.replace("Z", ".000000Z")
+
+
+def utc_db_time(value: str | None) -> str | None:
+    """Any ISO 8601 timestamp (offsets too) as the store writes it: UTC, microseconds, Z."""
+    if value is None:
+        return None
+    return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _text(value: Any) -> str | None:
@@ -136,6 +144,31 @@ def surveys(account: FakeFreshdesk) -> dict[str, dict[str, Any]]:
         }
         for r in account.ratings
     }
+
+
+COMPANY_LABELS = {"website": "Website", "seats": "Seats"}
+"""The custom fields of the fake's company_fields; others keep their API name."""
+
+
+def organizations(account: FakeFreshdesk) -> dict[str, dict[str, Any]]:
+    rows = {}
+    for c in account.companies:
+        custom = {COMPANY_LABELS.get(k, k): v for k, v in c["custom_fields"].items()}
+        rows[str(c["id"])] = {
+            "name": c["name"],
+            "domain": c["domains"][0] if c["domains"] else None,
+            "created_at": utc_db_time(c["created_at"]),
+            "custom_fields": {
+                "domains": c["domains"],
+                "account_tier": c["account_tier"],
+                "health_score": c["health_score"],
+                "industry": c["industry"],
+                "renewal_date": c["renewal_date"],
+                **custom,
+            },
+            "raw": None,
+        }
+    return rows
 
 
 def resolved_count(account: FakeFreshdesk) -> int:
