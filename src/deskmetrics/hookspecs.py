@@ -30,9 +30,15 @@ def register_connectors(register: Callable[[type[Connector]], None]) -> None:
     """Register connector classes: ``register(MyConnector)``.
 
     A connector is a subclass of :class:`deskmetrics.Connector` with a unique ``name`` (the value
-    users write as ``connector = "name"`` in a ``[connections.*]`` table), an ``Options`` pydantic
-    model that validates that table, a tuple of ``streams``, and a ``read(stream, state)`` method
-    yielding :class:`deskmetrics.Batch` objects. See docs/plugins.md for a complete example.
+    users write as ``connector = "name"`` in a ``[connections.*]`` table), an ``Options`` model
+    (a :class:`deskmetrics.ConnectorOptions` subclass) that validates that table, a tuple of
+    ``streams`` in sync order, ``check()`` proving the connection with one cheap call, and
+    ``read(stream, state)`` yielding :class:`deskmetrics.Batch` objects: records plus the cursor
+    to resume from once they are stored. Credentials are :class:`deskmetrics.Secret` fields;
+    HTTP connectors use :class:`deskmetrics.HttpClient` and :func:`deskmetrics.budget_for`.
+
+    Test it with :class:`deskmetrics.testing.ConnectorConformance`. Walk-through:
+    docs/tutorials/connector.md; a complete third-party example: docs/examples/deskmetrics-jsonl.
 
     Two plugins registering the same name is an error; the first one loaded keeps the name.
     """
@@ -42,8 +48,12 @@ def register_connectors(register: Callable[[type[Connector]], None]) -> None:
 def register_reporters(register: Callable[[Any], None]) -> None:
     """Register reporters: ``register(MyReporter)``.
 
-    A reporter renders a computed report (it never computes metrics itself). Its ``name`` becomes a
-    choice of ``deskmetrics report --format``.
+    A reporter is a subclass of :class:`deskmetrics.Reporter` with a unique ``name`` (a choice of
+    ``deskmetrics report --format``), an ``extension`` for ``--output`` files, and
+    ``render(report) -> str``. It renders a computed :class:`deskmetrics.Report` and never
+    computes metrics itself: read ``report.metrics`` (id to :class:`deskmetrics.MetricValue`),
+    ``report.definitions`` (id to :class:`deskmetrics.Metric`: label, unit, section),
+    ``report.breakdowns`` and ``report.series``. Walk-through: docs/tutorials/reporter.md.
     """
 
 
@@ -51,8 +61,12 @@ def register_reporters(register: Callable[[Any], None]) -> None:
 def register_metrics(register: Callable[[Any], None]) -> None:
     """Register metrics: ``register(my_metric)``.
 
-    A metric declares its id, unit, cohort and computation; the built-in KPIs are registered
-    through this very hook.
+    A metric is a :class:`deskmetrics.Metric` declaring its unique ``id``, label, unit, cohort and
+    computation. The constructors ``Metric.count``, ``Metric.proportion``, ``Metric.duration``
+    and ``Metric.mean`` take SQL over the ticket alias ``t`` of a cohort (``created``,
+    ``resolved``…); the general form takes ``compute(scope)``. Breakdowns, filters, series and
+    significance come for free. The built-in KPIs are registered through this very hook.
+    Walk-through: docs/tutorials/metric.md; definitions and choices: docs/metrics.md.
     """
 
 

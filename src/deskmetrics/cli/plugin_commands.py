@@ -1,10 +1,12 @@
-"""``deskmetrics plugins``, ``install`` and ``uninstall``."""
+"""``deskmetrics plugins``, ``install``, ``uninstall`` and ``new-plugin``."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -14,6 +16,7 @@ from rich.table import Table
 import deskmetrics
 from deskmetrics.plugins import DEFAULT_PLUGINS, plugin_version, pm
 from deskmetrics.registry import get_registry
+from deskmetrics.scaffold import KINDS, new_plugin, plugin_names
 
 commands_by_plugin: dict[str, list[str]] = {}
 """Commands each plugin added through register_commands (filled when the CLI is built)."""
@@ -23,6 +26,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(plugins_command)
     cli.add_command(install)
     cli.add_command(uninstall)
+    cli.add_command(new_plugin_command)
 
 
 def plugin_details() -> list[dict[str, Any]]:
@@ -86,3 +90,53 @@ def install(packages: tuple[str, ...], upgrade: bool, editable: bool) -> None:
 def uninstall(packages: tuple[str, ...], yes: bool) -> None:
     """Uninstall plugins from deskmetrics' Python environment."""
     _pip("uninstall", *(["-y"] if yes else []), *packages)
+
+
+@click.command("new-plugin")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(KINDS), required=True, help="What the plugin provides.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Where to create the deskmetrics-NAME folder.",
+)
+def new_plugin_command(name: str, kind: str, directory: Path) -> None:
+    """Scaffold a plugin package that installs and passes its own tests as generated.
+
+    It holds a pyproject.toml with the entry point, the module, a README with next steps and
+    tests (a connector's use the conformance suite). NAME is lowercase letters, digits and
+    hyphens (e.g. zammad): the package is deskmetrics-NAME, the module deskmetrics_NAME.
+    Nothing is overwritten.
+    """
+    try:
+        names = plugin_names(name)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="NAME") from None
+    # A second plugin registering a taken name is skipped at load time: say so now instead.
+    taken = names.ident if kind == "metric" else names.name
+    for plugin, provided in get_registry().provided_by.items():
+        if taken in provided.get(f"{kind}s", []):
+            raise click.BadParameter(
+                f"{kind} {taken!r} is already registered by plugin {plugin!r}; choose another name",
+                param_hint="NAME",
+            )
+    if importlib.util.find_spec(names.module) is not None:
+        raise click.BadParameter(
+            f"a module named {names.module} is already installed; choose another name",
+            param_hint="NAME",
+        )
+    try:
+        target, written = new_plugin(name, kind, directory)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="NAME") from None
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created a {kind} plugin in {target}:")
+    for path in written:
+        click.echo(f"  {path.relative_to(target)}")
+    click.echo(
+        f"Next: cd {target} && pip install -e '.[test]' && pytest  (README.md has the next steps)"
+    )
