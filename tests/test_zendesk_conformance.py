@@ -25,7 +25,10 @@ class TestZendeskConformance(ConnectorConformance):
 
     @cached_property
     def handler(self) -> ZendeskHandler:
-        return ZendeskHandler(FakeAccount(80))
+        handler = ZendeskHandler(FakeAccount(80))
+        # Several organization pages, so interruptions also land inside that export.
+        handler.organizations_per_page = 10
+        return handler
 
     def serve(self, request: FakeRequest) -> FakeResponse:
         return self.handler(request)

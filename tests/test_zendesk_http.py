@@ -199,6 +199,7 @@ def test_404_says_to_check_the_account(fake_time: FakeTime) -> None:
     [
         ("satisfaction_ratings", f"{BASE}/api/v2/satisfaction_ratings.json"),
         ("sla", f"{BASE}/api/v2/incremental/ticket_metric_events.json"),
+        ("organizations", f"{BASE}/api/v2/incremental/organizations.json"),
     ],
 )
 @respx.mock

@@ -94,6 +94,7 @@ def test_the_plugin_registers_the_connector() -> None:
     assert ZendeskConnector.streams == (
         "groups",
         "agents",
+        "organizations",
         "tickets",
         "satisfaction_ratings",
         "sla",

@@ -23,6 +23,7 @@ DESKMETRICS = Path(sys.executable).with_name("deskmetrics")
 RECORD_TABLES = (
     "groups",
     "agents",
+    "organizations",
     "customers",
     "tickets",
     "ticket_tags",

@@ -18,11 +18,12 @@ from deskmetrics.store import to_db_time
 from deskmetrics.sync import sync_connector
 from deskmetrics.testing.fake_server import FakeServer
 from zendesk_fake import FakeAccount, Faults, ZendeskHandler
-from zendesk_fake.account import CHANGED_RATING_TICKET
-from zendesk_fake.handler import TICKETS, cursor_for
+from zendesk_fake.account import CHANGED_RATING_TICKET, DELETED_ORGANIZATION, epoch
+from zendesk_fake.handler import ORGANIZATIONS, TICKETS, cursor_for
 from zendesk_fake.testkit import FakeTime, connector, table
 
 SIZE = 2000
+ORGANIZATION_PAGE = 7
 CHANNELS = {
     "email": "email",
     "web": "web",
@@ -174,6 +175,21 @@ def expected_survey(rating: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def expected_organization(organization: dict[str, Any]) -> dict[str, Any]:
+    custom = dict(organization["organization_fields"])
+    if organization["deleted_at"] is not None:
+        custom["deleted_at"] = organization["deleted_at"]
+    return {
+        "id": str(organization["id"]),
+        "source": "zd",
+        "name": organization["name"],
+        "domain": (organization["domain_names"] or [None])[0],
+        "created_at": db(when(organization["created_at"])),
+        "custom_fields": custom,
+        "raw": None,
+    }
+
+
 @pytest.fixture
 def account() -> FakeAccount:
     return FakeAccount(SIZE)
@@ -182,7 +198,10 @@ def account() -> FakeAccount:
 @pytest.fixture
 def handler(account: FakeAccount) -> ZendeskHandler:
     faults = Faults(too_many_at={2}, retry_after=7, server_error_at={4}, empty_page_after=1200)
-    return ZendeskHandler(account, faults=faults)
+    handler = ZendeskHandler(account, faults=faults)
+    # Pages smaller than the 32 organizations, with update seconds shared across page ends.
+    handler.organizations_per_page = ORGANIZATION_PAGE
+    return handler
 
 
 @pytest.fixture
@@ -255,6 +274,15 @@ def test_store_matches_what_was_served(
         "raw": None,
     }
 
+    organizations = table(path, "organizations")
+    assert organizations == {str(o["id"]): expected_organization(o) for o in account.organizations}
+    assert organizations[str(DELETED_ORGANIZATION)]["name"] == "Org 31 Inc."  # kept, named
+    assert organizations["507"]["domain"] is None  # no domain_names
+    assert organizations["501"]["domain"] == "org1.example"  # the first of two
+    # Every organization a ticket names has its row, so breakdowns show names.
+    named = {row["organization_id"] for row in tickets.values()} - {None}
+    assert named and named <= organizations.keys()
+
     surveys = table(path, "surveys")
     wanted = {s["id"]: s for r in account.ratings if (s := expected_survey(r)) is not None}
     assert surveys == wanted
@@ -268,13 +296,26 @@ def test_store_matches_what_was_served(
         assert store.count("pending_updates") == 0
         assert store.count("rejected_rows") == 0
         state = store.get_state("zd", "tickets")
+        organization_state = store.get_state("zd", "organizations")
         requests = [r for r in server.requests if r.path == TICKETS]
+        organization_requests = [r for r in server.requests if r.path == ORGANIZATIONS]
     # One start_time request, then the cursor; 5 pages of 400, one empty page, a 429, a 500.
     assert [r.param("start_time") is not None for r in requests] == [True] + [False] * 7
     assert [r.param("per_page") for r in requests] == ["400"] * 8
     assert {r.param("include") for r in requests} == {"metric_sets"}
     last = max(account.tickets, key=lambda t: (t["generated_timestamp"], t["id"]))
     assert state == {"cursor": cursor_for(last["generated_timestamp"], last["id"])}
+
+    # From 0 whatever start_date says, then from each page's end_time. Three organizations share
+    # each update second; a page of 7 ends on a whole second, so it spans three seconds and the
+    # next page reads its last second again: pages end at seconds 2, 4, 6, 8 and 10 (the last).
+    starts = [int(r.param("start_time") or -1) for r in organization_requests]
+    seconds = sorted(
+        {epoch(datetime.fromisoformat(o["updated_at"])) for o in account.organizations}
+    )
+    assert len(seconds) == 11
+    assert starts == [0, seconds[2], seconds[4], seconds[6], seconds[8]]
+    assert organization_state == {"start_time": seconds[-1]}
 
 
 def test_second_sync_follows_the_cursor_and_a_changed_rating_replaces_the_old(
@@ -288,6 +329,7 @@ def test_second_sync_follows_the_cursor_and_a_changed_rating_replaces_the_old(
 
     account.change_rating()
     account.touch(42, minutes_later=60 * 24 * 400)
+    account.rename_organization(503, "Org Three Renamed")
     first_new_request = len(server.requests)
     sync_once(server, FakeTime(), path)
 
@@ -302,6 +344,9 @@ def test_second_sync_follows_the_cursor_and_a_changed_rating_replaces_the_old(
 
     tickets = table(path, "tickets")
     assert tickets["42"]["subject"] == "Printer on fire #42 (updated)"
+    organizations = table(path, "organizations")
+    assert organizations["503"]["name"] == "Org Three Renamed"
+    assert len(organizations) == len(account.organizations)
     later = [r for r in server.requests[first_new_request:] if r.path == TICKETS]
     # The fake's fault counters are spent; the second run asks with the saved cursor only.
     assert all(r.param("start_time") is None and r.param("cursor") for r in later)

@@ -1,4 +1,4 @@
-"""The Zendesk connector: groups, agents, tickets with metrics, CSAT ratings and SLA deadlines.
+"""The Zendesk connector: groups, agents, organizations, tickets with metrics, CSAT and SLA.
 
 Every stream saves its cursor with each page, so a sync killed at any moment resumes where the
 last stored page ended. Tickets follow the cursor-based incremental export
@@ -18,17 +18,20 @@ import deskmetrics
 from deskmetrics_zendesk.api import INCREMENTAL, ZendeskApi
 from deskmetrics_zendesk.escalation import Escalation
 from deskmetrics_zendesk.options import ZendeskOptions
+from deskmetrics_zendesk.organizations import organization_from
 from deskmetrics_zendesk.people import agent_from_user, group_from
 from deskmetrics_zendesk.satisfaction import latest_per_ticket, response_from_rating
 from deskmetrics_zendesk.schedules import schedule_from, week_deadline
 from deskmetrics_zendesk.sla import SlaDeadlines
 from deskmetrics_zendesk.ticket_fields import FieldRegistry
 from deskmetrics_zendesk.tickets import TicketMapper
+from deskmetrics_zendesk.time_export import time_pages
 from deskmetrics_zendesk.timestamps import epoch_of, to_epoch
 
 TICKETS_PATH = "/api/v2/incremental/tickets/cursor.json"
 RATINGS_PATH = "/api/v2/satisfaction_ratings.json"
 METRIC_EVENTS_PATH = "/api/v2/incremental/ticket_metric_events.json"
+ORGANIZATIONS_PATH = "/api/v2/incremental/organizations.json"
 SCHEDULES_PATH = "/api/v2/business_hours/schedules.json"
 MIN_PER_PAGE = 50
 _BAD_PAYLOAD = (deskmetrics.RecordError, ValueError, KeyError, TypeError, AttributeError)
@@ -46,11 +49,13 @@ class ZendeskConnector(deskmetrics.Connector):
 
     name: ClassVar[str] = "zendesk"
     description: ClassVar[str] = (
-        "Zendesk Support: tickets with metrics, CSAT, SLA deadlines, agents and groups"
+        "Zendesk Support: tickets with metrics, CSAT, SLA deadlines, agents, groups and "
+        "organizations"
     )
     streams: ClassVar[tuple[str, ...]] = (
         "groups",
         "agents",
+        "organizations",
         "tickets",
         "satisfaction_ratings",
         "sla",
@@ -106,6 +111,7 @@ class ZendeskConnector(deskmetrics.Connector):
         readers = {
             "groups": self._read_groups,
             "agents": self._read_agents,
+            "organizations": self._read_organizations,
             "tickets": self._read_tickets,
             "satisfaction_ratings": self._read_ratings,
             "sla": self._read_sla,
@@ -114,10 +120,10 @@ class ZendeskConnector(deskmetrics.Connector):
             raise deskmetrics.ConnectorError(f"zendesk has no stream {stream!r}")
         return readers[stream](state)
 
-    def _start_time(self, state: deskmetrics.State | None) -> int:
+    def _start_time(self, state: deskmetrics.State | None, *, use_start_date: bool = True) -> int:
         if state and isinstance(state.get("start_time"), int):
             start = state["start_time"]
-        elif self.options.start_date is not None:
+        elif use_start_date and self.options.start_date is not None:
             start = to_epoch(self.options.start_date)
         else:
             start = 0
@@ -133,6 +139,34 @@ class ZendeskConnector(deskmetrics.Connector):
         for page in self.api.pages("/api/v2/users.json", "users", params):
             agents = [agent_from_user(user) for user in page]
             yield deskmetrics.Batch([agent for agent in agents if agent is not None])
+
+    def _read_organizations(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        # From the beginning whatever start_date says: a ticket inside the synced period may
+        # name an organization last changed long before it, and its name labels breakdowns.
+        start = self._start_time(state, use_start_date=False)
+
+        def fetch(start_time: int) -> dict[str, Any]:
+            return self.api.get(ORGANIZATIONS_PATH, {"start_time": start_time}, bucket=INCREMENTAL)
+
+        pages = time_pages(
+            fetch, start, "organizations", export="organization export", host=self.api.host
+        )
+        try:
+            for organizations, following in pages:
+                records: list[deskmetrics.Record] = []
+                rejected: list[deskmetrics.RejectedRow] = []
+                for organization in organizations:
+                    try:
+                        records.append(organization_from(organization, keep_raw=self.keep_raw))
+                    except _BAD_PAYLOAD as exc:
+                        where = f"organization {organization.get('id')}"
+                        rejected.append(_rejection(where, exc, organization))
+                yield deskmetrics.Batch(records, state={"start_time": following}, rejected=rejected)
+        except deskmetrics.HttpError as exc:
+            if exc.status != 403:
+                raise
+            # Optional like ratings: tickets keep their organization ids, only names are missing.
+            self.warn(f"organizations skipped: {exc}")
 
     def _field_registry(self) -> FieldRegistry:
         definitions = [
@@ -279,36 +313,24 @@ class ZendeskConnector(deskmetrics.Connector):
 
     def _read_sla(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
         deadlines = SlaDeadlines(self.options.sla_resolution_metrics, self._deadline_in_hours())
-        start = self._start_time(state)
-        while True:
-            try:
-                page = self.api.get(METRIC_EVENTS_PATH, {"start_time": start}, bucket=INCREMENTAL)
-            except deskmetrics.HttpError as exc:
-                if exc.status != 403:
-                    raise
-                self.warn(f"sla skipped: {exc}")
-                return
-            events = page.get("ticket_metric_events") or []
-            end_time = page.get("end_time")
-            following = end_time if isinstance(end_time, int) else start
-            if following < start:
-                raise deskmetrics.ConnectorError(
-                    f"{self.api.host}: the metric-event export went back in time "
-                    f"(end_time {following} < start_time {start}); the saved cursor is kept"
-                )
-            yield deskmetrics.Batch(deadlines.updates(events), state={"start_time": following})
-            if page.get("end_of_stream") is True:
-                return
-            if "end_of_stream" not in page and (not events or not page.get("next_page")):
-                return
-            if following == start:
-                if not events:
-                    return  # nothing newer than the boundary second
-                raise deskmetrics.ConnectorError(
-                    f"{self.api.host}: the metric-event export did not advance past "
-                    f"start_time {start}; stopping instead of looping"
-                )
-            start = following
+
+        def fetch(start_time: int) -> dict[str, Any]:
+            return self.api.get(METRIC_EVENTS_PATH, {"start_time": start_time}, bucket=INCREMENTAL)
+
+        pages = time_pages(
+            fetch,
+            self._start_time(state),
+            "ticket_metric_events",
+            export="metric-event export",
+            host=self.api.host,
+        )
+        try:
+            for events, following in pages:
+                yield deskmetrics.Batch(deadlines.updates(events), state={"start_time": following})
+        except deskmetrics.HttpError as exc:
+            if exc.status != 403:
+                raise
+            self.warn(f"sla skipped: {exc}")
 
     # -- business hours ------------------------------------------------------------------
 

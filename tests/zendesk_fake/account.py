@@ -1,4 +1,5 @@
-"""A generated Zendesk account: tickets with metric sets, users, groups, fields, CSAT, SLA events.
+"""A generated Zendesk account: tickets with metric sets, users, groups, organizations, fields,
+CSAT and SLA events.
 
 Everything is a pure function of the ticket number, so two accounts built with the same size
 serve identical payloads (the kill-and-resume test compares two syncs of two servers).
@@ -21,6 +22,11 @@ AGENTS = 20
 END_USERS = 500
 GROUPS = ("Tier 1", "Tier 2", "Billing", "Escalations")
 DELETED_EVERY = 97
+ORGANIZATIONS = 32
+"""Ids 500–531: tickets name 500–529; 530 has no tickets, 531 is deleted."""
+DELETED_ORGANIZATION = 531
+NO_DOMAIN_ORGANIZATION = 507
+TIERS = ("gold", "silver", "bronze")
 CHANGED_RATING_TICKET = 6  # solved, rated bad, later changed to good
 
 
@@ -60,6 +66,10 @@ class FakeAccount:
     def metric_event_times(self) -> list[int]:
         return [epoch(datetime.fromisoformat(e["time"])) for e in self.metric_events]
 
+    @cached_property
+    def organizations(self) -> list[dict[str, Any]]:
+        return [self.organization(500 + n) for n in range(ORGANIZATIONS)]
+
     # -- people ----------------------------------------------------------------------------
 
     def users(self) -> list[dict[str, Any]]:
@@ -93,6 +103,39 @@ class FakeAccount:
             {"id": number, "name": name, "deleted": False, "url": f"/api/v2/groups/{number}.json"}
             for number, name in enumerate(GROUPS, start=1)
         ]
+
+    def organization(self, org_id: int) -> dict[str, Any]:
+        """As the incremental organization export sends one; every three share an update second."""
+        n = org_id - 500
+        domains = [f"org{n}.example", f"org{n}.test"][: 1 + n % 2]
+        if org_id == NO_DOMAIN_ORGANIZATION:
+            domains = []
+        return {
+            "id": org_id,
+            "url": f"https://acme.zendesk.com/api/v2/organizations/{org_id}.json",
+            "name": f"Org {n} Inc.",
+            "shared_tickets": False,
+            "shared_comments": False,
+            "external_id": None,
+            "created_at": iso(T0 - timedelta(days=400 - n)),
+            "updated_at": iso(T0 - timedelta(days=30) + timedelta(minutes=n // 3)),
+            "deleted_at": iso(T0 - timedelta(days=1)) if org_id == DELETED_ORGANIZATION else None,
+            "domain_names": domains,
+            "details": "",
+            "notes": "",
+            "group_id": None,
+            "tags": [TIERS[n % 3]],
+            "organization_fields": {
+                "support_tier": TIERS[n % 3],
+                "seats": None if n % 4 == 0 else 10 * n,
+            },
+        }
+
+    def rename_organization(self, org_id: int, name: str) -> None:
+        """A later change: a new name and a newer ``updated_at`` (the export's filter)."""
+        organization = next(o for o in self.organizations if o["id"] == org_id)
+        organization["name"] = name
+        organization["updated_at"] = iso(self.now)
 
     def ticket_fields(self) -> list[dict[str, Any]]:
         return [

@@ -14,8 +14,13 @@ from zendesk_fake.account import FakeAccount, epoch
 
 TICKETS = "/api/v2/incremental/tickets/cursor.json"
 EVENTS = "/api/v2/incremental/ticket_metric_events.json"
+ORGANIZATIONS = "/api/v2/incremental/organizations.json"
 RATE_HEADERS = {"X-Rate-Limit": "700", "X-Rate-Limit-Remaining": "650"}
 EVENTS_PER_PAGE = 1000
+EXPORT_HEADERS = {
+    **RATE_HEADERS,
+    "zendesk-ratelimit-incremental-exports": "total=10; remaining=9; resets=50",
+}
 
 
 @dataclass
@@ -58,6 +63,8 @@ class ZendeskHandler:
         self.refresh_token = refresh_token
         self.basic = basic
         self.ticket_requests = 0
+        self.organizations_per_page = 1000
+        """Zendesk's page size for the organization export (lower it to test paging)."""
         self.forbidden: set[str] = set()
         self._lock = threading.Lock()
         self._empty_served = False
@@ -95,6 +102,7 @@ class ZendeskHandler:
             TICKETS: self._tickets,
             "/api/v2/satisfaction_ratings.json": self._ratings,
             EVENTS: self._events,
+            ORGANIZATIONS: self._organizations,
             "/api/v2/business_hours/schedules.json": lambda r: FakeResponse(
                 200, {"schedules": self.account.schedules()}
             ),
@@ -251,6 +259,35 @@ class ZendeskHandler:
             key=lambda r: (r["updated_at"], r["id"]),
         )
         return self._list(request, "satisfaction_ratings", chosen)
+
+    def _organizations(self, request: FakeRequest) -> FakeResponse:
+        """Time-based export on ``updated_at``, with the same inclusive boundary as events."""
+        start = int(request.param("start_time", "0") or 0)
+        size = min(int(request.param("per_page") or self.organizations_per_page), 1000)
+        ordered = sorted(self.account.organizations, key=lambda o: (o["updated_at"], o["id"]))
+        times = [epoch(datetime.fromisoformat(o["updated_at"])) for o in ordered]
+        first = bisect.bisect_left(times, start)
+        page = ordered[first : first + size]
+        # Organizations sharing the page's last second all go in it, as Zendesk does.
+        while (
+            first + len(page) < len(ordered)
+            and times[first + len(page)] == times[first + len(page) - 1]
+        ):
+            page.append(ordered[first + len(page)])
+        end = first + len(page) == len(ordered)
+        end_time = times[first + len(page) - 1] if page else start
+        return FakeResponse(
+            200,
+            {
+                "organizations": page,
+                "count": len(page),
+                "end_time": end_time,
+                # Present at the end too: only end_of_stream says stop.
+                "next_page": f"https://acme.zendesk.com{ORGANIZATIONS}?start_time={end_time}",
+                "end_of_stream": end,
+            },
+            dict(EXPORT_HEADERS),
+        )
 
     def _events(self, request: FakeRequest) -> FakeResponse:
         """Time-based export: inclusive ``start_time``, so boundary events come twice."""
