@@ -19,8 +19,11 @@ from deskmetrics.registry import get_registry
 from deskmetrics.report import Report, build_report
 from deskmetrics.report.period import GRAINS
 from deskmetrics.store import Store
+from deskmetrics.targets import TargetResult, missed
 
 DEFAULT_FORMAT = "table"
+TREND_FORMATS = {"html": "week"}
+"""Reporters whose output is built around a series: the grain they get when none is given."""
 
 
 def register(cli: click.Group) -> None:
@@ -57,6 +60,26 @@ def _parse_zone(ctx: click.Context, param: click.Parameter, value: str | None) -
             f"{value!r} is not an IANA time zone (e.g. Europe/Berlin)"
         ) from None
     return value
+
+
+def _parse_by(
+    ctx: click.Context, param: click.Parameter, values: Sequence[str]
+) -> tuple[tuple[str, ...], bool]:
+    """Repeated ``--by`` nests; one ``--by a,b,c`` asks for separate breakdowns."""
+    lists = [[part.strip() for part in value.split(",") if part.strip()] for value in values]
+    for names in lists:
+        for name in names:
+            if name not in DIMENSIONS:
+                raise click.BadParameter(
+                    f"unknown dimension {name!r} (choose from {', '.join(DIMENSIONS)})"
+                )
+    if any(len(names) > 1 for names in lists):
+        if len(lists) > 1:
+            raise click.BadParameter(
+                "give either one --by a,b,c (separate breakdowns) or repeated --by (nested)"
+            )
+        return tuple(lists[0]), True
+    return tuple(name for names in lists for name in names), False
 
 
 def _parse_where(
@@ -99,10 +122,16 @@ def _parse_where(
 @click.option(
     "--by",
     multiple=True,
-    type=click.Choice(list(DIMENSIONS)),
-    help="Break down by a dimension; repeat for nested breakdowns.",
+    callback=_parse_by,
+    metavar="DIM[,DIM…]",
+    help=f"Break down by {', '.join(DIMENSIONS)}; repeat for nested breakdowns, "
+    "or give a comma list (--by agent,group,channel) for separate ones.",
 )
-@click.option("--grain", type=click.Choice(GRAINS), help="Add a series by day, week or month.")
+@click.option(
+    "--grain",
+    type=click.Choice(GRAINS),
+    help="Add a series by day, week or month (html: week unless given).",
+)
 @click.option(
     "--where",
     "where",
@@ -124,12 +153,17 @@ def _parse_where(
     default=DEFAULT_FORMAT,
     show_default=True,
     metavar="NAME",
-    help="A reporter: table, json, or one a plugin adds.",
+    help="A reporter: table, json, csv, markdown, html, or one a plugin adds.",
 )
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--fail-on-missed-targets",
+    is_flag=True,
+    help="Exit 1 (after writing the report) when a [targets] KPI target is missed.",
 )
 @pass_app
 def report(
@@ -138,7 +172,7 @@ def report(
     end: date | None,
     as_of: datetime | None,
     timezone: str | None,
-    by: tuple[str, ...],
+    by: tuple[tuple[str, ...], bool],
     grain: str | None,
     where: tuple[Filter, ...],
     source: tuple[str, ...],
@@ -146,6 +180,7 @@ def report(
     schedule: str | None,
     format_name: str,
     output: Path | None,
+    fail_on_missed_targets: bool,
 ) -> None:  # fmt: skip
     """Report the KPIs for a period [--from, --to) in the report time zone."""
     reporters = get_registry().reporters
@@ -163,10 +198,13 @@ def report(
         *(Filter("source", s) for s in source),
         *(Filter("tag", t) for t in tag),
     )
+    dimensions, separate = by
+    # Reporters never compute: a trend dashboard gets its series from here.
+    grain = grain or TREND_FORMATS.get(format_name)
     with app.open_store() as store:
         result = make_report(
-            store, config, start=start, end=end, as_of=as_of, timezone=timezone, by=by,
-            grain=grain, filters=filters, schedule_name=schedule,
+            store, config, start=start, end=end, as_of=as_of, timezone=timezone, by=dimensions,
+            separate=separate, grain=grain, filters=filters, schedule_name=schedule,
         )  # fmt: skip
     text = reporters[format_name]().render(result)
     if output is None:
@@ -174,6 +212,31 @@ def report(
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(f"Wrote {output}", err=True)
+    if fail_on_missed_targets:
+        failed = missed(result.targets)
+        for item in failed:
+            click.echo(f"target missed: {describe_miss(result, item)}", err=True)
+        if failed:
+            raise SystemExit(1)
+
+
+def describe_miss(report: Report, item: TargetResult) -> str:
+    """One line, e.g. ``first_response_time p90 5.20 h, target <= 4.00 h``."""
+    target = item.target
+    unit = report.definitions[target.metric].unit if target.metric in report.definitions else ""
+    stat = "" if target.stat == "value" else f" {target.stat}"
+    return (
+        f"{target.metric}{stat} {_plain(item.actual, unit)}, "
+        f"target {target.op} {_plain(target.target, unit)}"
+    )
+
+
+def _plain(number: float | None, unit: str) -> str:
+    if number is None:
+        return "no data"
+    if unit == "seconds":
+        return f"{number / 3600:.2f} h"
+    return f"{number:.1f}{' %' if unit == 'percent' else ''}"
 
 
 def render_report(

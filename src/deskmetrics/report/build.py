@@ -26,6 +26,7 @@ from deskmetrics.report.model import BreakdownEntry, Bucket, Report, Series
 from deskmetrics.report.period import buckets, resolve_period
 from deskmetrics.store.database import Store
 from deskmetrics.store.encoding import to_db_time
+from deskmetrics.targets import parse_targets
 
 OVERALL = ""
 
@@ -39,6 +40,7 @@ def build_report(
     as_of: datetime | None = None,
     timezone: str | None = None,
     by: Sequence[str] = (),
+    separate: bool = False,
     grain: str | None = None,
     filters: Sequence[Filter] = (),
     schedule: ScheduleChoice | Any = None,
@@ -46,6 +48,7 @@ def build_report(
 ) -> Report:
     """Compute a report. ``start``/``end`` are local dates in the report zone, ``end`` exclusive.
 
+    ``by`` nests each dimension in the previous one; with ``separate`` each is its own breakdown.
     ``schedule``: a business-hours schedule for every source, or a ScheduleChoice (per source).
     Raises ValueError with a user-facing message for an unknown dimension, grain or empty period.
     """
@@ -61,10 +64,14 @@ def build_report(
         raise ValueError("each --by dimension may be given once")
     span = resolve_period(start, end, as_of, zone)
     spans = buckets(span, grain) if grain else []
-    if metrics is None:
-        from deskmetrics.registry import get_registry
+    from deskmetrics.registry import get_registry
 
+    if metrics is None:
         metrics = get_registry().metrics
+    # Validated before computing: a typo in [targets] should not cost a whole report's run.
+    # Any registered metric may have a target, also one this report leaves out.
+    known = {**get_registry().metrics, **metrics} if config.data.get("targets") else metrics
+    target_specs = tuple(parse_targets(config, known))
 
     base = Scope(
         conn=store.conn,
@@ -107,11 +114,12 @@ def build_report(
                 timezone=zone_name,
                 metrics=values_at((OVERALL,)),
                 definitions=chosen,
-                breakdowns=_breakdowns(overall_only, metrics, list(by), config.min_sample),
+                breakdowns=_all_breakdowns(overall_only, metrics, by, separate, config.min_sample),
                 series=series,
                 filters=tuple(filters),
                 schedule=", ".join(schedule.names) if schedule is not None else None,
                 min_sample=config.min_sample,
+                target_specs=target_specs,
             )
         finally:
             # Temp tables live on the store's connection: drop them, the report holds the results.
@@ -136,6 +144,17 @@ def _multi_source(conn: sqlite3.Connection, filters: Sequence[Filter]) -> bool:
         "SELECT 1 FROM tickets WHERE source > ? ORDER BY source LIMIT 1", first
     ).fetchone()
     return other is not None
+
+
+def _all_breakdowns(
+    scope: Scope, metrics: Mapping[str, Metric], by: Sequence[str], separate: bool, min_sample: int
+) -> dict[str, list[BreakdownEntry]]:
+    if not separate:
+        return _breakdowns(scope, metrics, list(by), min_sample)
+    found: dict[str, list[BreakdownEntry]] = {}
+    for name in by:
+        found.update(_breakdowns(scope, metrics, [name], min_sample))
+    return found
 
 
 def _breakdowns(

@@ -10,6 +10,7 @@ from deskmetrics.metrics.definition import Metric
 from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.value import MetricValue
 from deskmetrics.report.period import iso
+from deskmetrics.targets import Target, TargetResult, evaluate_targets
 
 
 def _metrics_dict(metrics: dict[str, MetricValue]) -> dict[str, Any]:
@@ -82,12 +83,22 @@ class Report:
     filters: tuple[Filter, ...] = ()
     schedule: str | None = None
     min_sample: int = 30
+    target_specs: tuple[Target, ...] = ()
+    """The configured ``[targets]``; ``targets`` evaluates them on the overall metrics."""
+
+    @property
+    def targets(self) -> dict[str, TargetResult]:
+        return evaluate_targets(self)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "as_of": iso(self.as_of),
             "period": {"start": iso(self.start), "end": iso(self.end), "timezone": self.timezone},
             "metrics": _metrics_dict(self.metrics),
             "breakdowns": _breakdowns_dict(self.breakdowns),
             "series": None if self.series is None else self.series.to_dict(),
         }
+        # Only with targets configured, so the §9 shape is unchanged without them.
+        if self.target_specs:
+            data["targets"] = {mid: r.to_dict() for mid, r in self.targets.items()}
+        return data

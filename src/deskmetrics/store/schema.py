@@ -181,7 +181,7 @@ CREATE VIEW ticket_facts AS
 SELECT
     t.source, t.id, t.created_at, t.status, t.channel, t.priority,
     t.assignee_id AS agent_id, a.name AS agent_name,
-    t.group_id, g.name AS group_name, t.organization_id,
+    t.group_id, g.name AS group_name, t.organization_id, o.name AS organization_name,
     t.first_response_at, t.first_resolved_at, t.resolved_at,
     CASE WHEN t.first_response_at IS NOT NULL
         THEN {_seconds("t.created_at", "t.first_response_at")} END AS first_response_seconds,
@@ -210,6 +210,7 @@ SELECT
 FROM tickets t
 LEFT JOIN agents a ON a.source = t.source AND a.id = t.assignee_id
 LEFT JOIN "groups" g ON g.source = t.source AND g.id = t.group_id
+LEFT JOIN organizations o ON o.source = t.source AND o.id = t.organization_id
 WHERE t.status NOT IN ('deleted', 'spam');
 
 CREATE VIEW survey_facts AS

@@ -1,0 +1,206 @@
+"""The ``html`` reporter: one self-contained dashboard file that opens offline.
+
+KPI cards (value, change from the previous bucket, CI, low-sample mark, target), a trend chart
+per KPI (inline SVG from deskmetrics_reporters.charts), and breakdown tables that sort on click.
+The stylesheet and script are inlined and a Content-Security-Policy forbids every fetch, so the
+page cannot reach the network even by accident.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from importlib.resources import files
+
+import deskmetrics
+from deskmetrics.targets import TargetResult, stat_of
+from deskmetrics_reporters import humanize
+from deskmetrics_reporters.charts import Point, line_chart
+from deskmetrics_reporters.layout import (
+    LOW,
+    compact_columns,
+    is_low,
+    nested_dimensions,
+    sections,
+    target_text,
+    walk_paths,
+)
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+BADGES = {True: ("met", "✔ met"), False: ("missed", "✘ missed"), None: ("nodata", "no data")}
+
+
+def _asset(name: str) -> str:
+    return (files("deskmetrics_reporters") / name).read_text(encoding="utf-8")
+
+
+class HtmlReporter(deskmetrics.Reporter):
+    name = "html"
+    description = "A self-contained offline HTML dashboard: KPI cards, trend charts, breakdowns."
+    extension = "html"
+
+    def render(self, report: deskmetrics.Report) -> str:
+        title = "deskmetrics report " + _period(report)
+        body = [_header(report)]
+        if report.series is None:
+            body.append('<p class="note">No series in this report: run with '
+                        "<code>--grain week</code> for trend charts.</p>")  # fmt: skip
+        targets = report.targets
+        for section_title, ids in sections(report):
+            cards = "".join(_card(report, mid, targets.get(mid)) for mid in ids)
+            body.append(f'<h2>{escape(section_title)}</h2><div class="grid">{cards}</div>')
+        columns = compact_columns(report)
+        for dimension, entries in report.breakdowns.items():
+            body.append(_breakdown(report, dimension, entries, columns))
+        body.append(
+            f'<p class="legend">{LOW} n below {report.min_sample} (low sample; hollow points in '
+            "charts) · shaded: 95 % interval · dashed red: target · ! significant change from "
+            "the previous bucket (5 %) · click a column heading to sort</p>"
+        )
+        return (
+            "<!DOCTYPE html>\n"
+            '<html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title><style>{_asset('dashboard.css')}</style></head>\n"
+            f"<body>{''.join(body)}\n<script>{_asset('dashboard.js')}</script></body></html>\n"
+        )
+
+
+def _period(report: deskmetrics.Report) -> str:
+    return f"{report.start:%Y-%m-%d} → {report.end:%Y-%m-%d}"
+
+
+def _header(report: deskmetrics.Report) -> str:
+    parts = [
+        "<header><h1>deskmetrics report</h1>",
+        f'<p class="period">{escape(_period(report))} (end exclusive, '
+        f"{escape(report.timezone)}) · as of {report.as_of:%Y-%m-%d %H:%M} UTC",
+    ]
+    notes = [f"{f.field}={f.value}" for f in report.filters]
+    if report.schedule:
+        notes.append(f"business hours: {report.schedule}")
+    if notes:
+        parts.append(" · filters: " + escape(", ".join(notes)))
+    if report.series is not None:
+        parts.append(f" · series by {escape(report.series.grain)}")
+    parts.append("</p>")
+    targets = report.targets
+    if targets:
+        items = []
+        for metric_id, result in targets.items():
+            kind, mark = BADGES[result.met]
+            label = (
+                report.definitions[metric_id].label
+                if metric_id in report.definitions
+                else metric_id
+            )
+            unit = report.metrics[metric_id].unit if metric_id in report.metrics else ""
+            items.append(f'<li><span class="badge {kind}">{mark}</span> {escape(label)} '
+                         f"{escape(target_text(result.target, unit))}</li>")  # fmt: skip
+        parts.append(f'<ul class="targets">{"".join(items)}</ul>')
+    parts.append("</header>")
+    return "".join(parts)
+
+
+def _card(report: deskmetrics.Report, metric_id: str, target: TargetResult | None) -> str:
+    value = report.metrics[metric_id]
+    definition = report.definitions[metric_id]
+    unit = value.unit
+    kind = "" if target is None or target.met is None else (" met" if target.met else " missed")
+    html = [f'<article class="card{kind}" id="kpi-{escape(metric_id)}">',
+            f"<h3>{escape(definition.label)}</h3>"]  # fmt: skip
+    low = ""
+    if is_low(value):
+        low = f'<span class="low" title="n below {report.min_sample}">{LOW} low sample</span>'
+    html.append(f'<div class="value">{escape(humanize.number(value.value, unit))}{low}</div>')
+    meta = [f"n {value.n:,}"]
+    interval = humanize.interval(value.extra.get("ci_low"), value.extra.get("ci_high"), unit)
+    if interval:
+        meta.append(f"95 % CI {interval}")
+    for stat in ("median", "p90"):
+        if value.extra.get(stat) is not None:
+            meta.append(f"{stat} {humanize.number(value.extra[stat], unit)}")
+    html.append(f'<div class="meta">{escape(" · ".join(meta))}</div>')
+    if target is not None:
+        badge, mark = BADGES[target.met]
+        html.append(f'<span class="badge {badge}">{mark} · target '
+                    f"{escape(target_text(target.target, unit))}</span>")  # fmt: skip
+    if report.series is not None:
+        html.append(_change(report, metric_id))
+        html.append(_chart(report, metric_id, target))
+    html.append("</article>")
+    return "".join(html)
+
+
+def _change(report: deskmetrics.Report, metric_id: str) -> str:
+    series = report.series
+    assert series is not None
+    if len(series.buckets) < 2:
+        return ""
+    last = series.buckets[-1]
+    value = last.metrics[metric_id]
+    if value.change is None:
+        return ""
+    sig = ' <span class="sig" title="significant at 5 %">!</span>' if value.significant else ""
+    return (
+        f'<div class="change">last {escape(series.grain)} '
+        f"({last.start:%Y-%m-%d}) {escape(humanize.number(value.value, value.unit))}, "
+        f"{escape(humanize.change(value.change, value.unit))} vs the one before{sig}</div>"
+    )
+
+
+def _chart(report: deskmetrics.Report, metric_id: str, target: TargetResult | None) -> str:
+    series = report.series
+    assert series is not None
+    # A duration target on the median or p90 is drawn over that statistic, so line and target
+    # compare like with like.
+    stat = target.target.stat if target is not None else "value"
+    points = []
+    for bucket in series.buckets:
+        value = bucket.metrics[metric_id]
+        interval = stat == "value"
+        points.append(Point(
+            label=f"{bucket.start:%Y-%m-%d}",
+            value=stat_of(value, stat),
+            low=value.extra.get("ci_low") if interval else None,
+            high=value.extra.get("ci_high") if interval else None,
+            n=value.n,
+            low_sample=is_low(value),
+        ))  # fmt: skip
+    unit = report.metrics[metric_id].unit
+    what = "" if stat == "value" else f"{stat} "
+    title = f"{report.definitions[metric_id].label}: {what}by {series.grain}"
+    level = None if target is None else target.target.target
+    return line_chart(f"chart-{metric_id}", points, unit, level, title)
+
+
+def _breakdown(
+    report: deskmetrics.Report,
+    dimension: str,
+    entries: list[deskmetrics.BreakdownEntry],
+    columns: list[str],
+) -> str:
+    nested = nested_dimensions(dimension, entries)
+    heads = [f"<th>{escape(' › '.join(d.title() for d in nested))}</th>"]
+    heads += [f'<th data-type="num">{escape(report.definitions[m].label)}</th>' for m in columns]
+    rows = []
+    for path in walk_paths(entries):
+        entry = path[-1]
+        label = " › ".join(e.label for e in path)
+        cells = [f"<td>{escape(label)}</td>"]
+        for metric_id in columns:
+            value = entry.metrics.get(metric_id)
+            if value is None:
+                cells.append('<td data-v=""></td>')
+                continue
+            low = LOW if is_low(value) else ""
+            raw = "" if value.value is None else repr(float(value.value))
+            text = humanize.number(value.value, value.unit) + low
+            cells.append(f'<td data-v="{raw}">{escape(text)}</td>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    table_id = "by-" + "-".join(nested)
+    return (
+        f"<h2>By {escape(' › '.join(nested))}</h2>"
+        f'<table class="sortable" id="{escape(table_id)}"><thead><tr>{"".join(heads)}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )

@@ -1,0 +1,134 @@
+"""Reporters through the CLI: --output for each, --by a,b,c, and a user's reporter plugin."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+import deskmetrics
+from deskmetrics import Agent, Group, Status, Store, Ticket
+from deskmetrics.cli import cli
+
+PERIOD = ["--from", "2026-01-05", "--to", "2026-01-19", "--as-of", "2026-01-19T00:00:00Z"]
+AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for key in ("DESKMETRICS_CONFIG", "DESKMETRICS_LOAD_PLUGINS", "DESKMETRICS_STRICT_PLUGINS"):
+        monkeypatch.delenv(key, raising=False)
+    config = tmp_path / "deskmetrics.toml"
+    config.write_text('database = { path = "help.db" }\n', encoding="utf-8")
+    with Store(tmp_path / "help.db") as store:
+        store.write([
+            Group(id="g1", name="Billing"),
+            Agent(id="a1", name="Ann Lee", group_id="g1"),
+            Agent(id="a2", name="Bo Chen", group_id="g1"),
+            Ticket(id="1", created_at=AT, assignee_id="a1", group_id="g1", channel="email",
+                   status=Status.SOLVED, resolved_at=AT.replace(hour=12), agent_replies=1),
+            Ticket(id="2", created_at=AT.replace(day=12), assignee_id="a2", group_id="g1",
+                   channel="chat"),
+        ], source="s")  # fmt: skip
+    return config
+
+
+def run(project: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--config", str(project), "report", *PERIOD, *args])
+
+
+@pytest.mark.parametrize("name", ["table", "json", "csv", "markdown", "html"])
+def test_every_reporter_writes_to_output_or_stdout(project: Path, name: str) -> None:
+    target = project.parent / f"report.{name}"
+    written = run(project, "--format", name, "--output", str(target))
+    assert written.exit_code == 0, written.output
+    assert written.stdout == ""
+    assert written.stderr == f"Wrote {target}\n"
+    printed = run(project, "--format", name)
+    assert printed.exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert printed.stdout == text
+    assert "Ann Lee" not in text  # no breakdown asked for
+
+
+def test_html_gets_a_weekly_series_unless_a_grain_is_given(project: Path) -> None:
+    page = run(project, "--format", "html").stdout
+    assert page.count('<svg class="chart"') >= 1
+    assert "series by week" in page
+    daily = run(project, "--format", "html", "--grain", "day").stdout
+    assert "series by day" in daily
+    assert json.loads(run(project, "--format", "json").stdout)["series"] is None
+
+
+def test_a_comma_list_gives_separate_breakdowns(project: Path) -> None:
+    data = json.loads(run(project, "--format", "json", "--by", "agent,group,channel").stdout)
+    breakdowns = data["breakdowns"]
+    assert list(breakdowns) == ["agent", "group", "channel"]
+    assert [(e["label"], e["metrics"]["ticket_volume"]["value"]) for e in breakdowns["agent"]] == [
+        ("Ann Lee", 1), ("Bo Chen", 1),
+    ]  # fmt: skip
+    assert [(e["key"], e["metrics"]["ticket_volume"]["value"]) for e in breakdowns["group"]] == [
+        ("g1", 2),
+    ]  # fmt: skip
+    assert [e["key"] for e in breakdowns["channel"]] == ["chat", "email"]
+    assert all("breakdowns" not in e for e in breakdowns["agent"])
+    # Repeated --by still nests; mixing the two forms is refused.
+    nested = json.loads(run(project, "--format", "json", "--by", "group", "--by", "agent").stdout)
+    assert list(nested["breakdowns"]) == ["group"]
+    assert [e["label"] for e in nested["breakdowns"]["group"][0]["breakdowns"]["agent"]] == [
+        "Ann Lee", "Bo Chen",
+    ]  # fmt: skip
+    mixed = run(project, "--by", "agent,group", "--by", "channel")
+    assert mixed.exit_code == 2
+    assert "either one --by a,b,c (separate breakdowns) or repeated --by (nested)" in mixed.output
+    unknown = run(project, "--by", "agent,colour")
+    assert unknown.exit_code == 2 and "unknown dimension 'colour'" in unknown.output
+
+
+def test_csv_of_separate_breakdowns(project: Path) -> None:
+    text = run(project, "--format", "csv", "--by", "agent,channel").stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    volume = {
+        (r["dimension"], r["key"]): r["value"]
+        for r in rows
+        if r["scope"] == "breakdown" and r["metric"] == "ticket_volume"
+    }
+    assert volume == {("agent", "a1"): "1", ("agent", "a2"): "1",
+                      ("channel", "chat"): "1", ("channel", "email"): "1"}  # fmt: skip
+
+
+class ShoutReporter(deskmetrics.Reporter):
+    name = "shout"
+    description = "Ticket volume, loudly."
+    extension = "txt"
+
+    def render(self, report: deskmetrics.Report) -> str:
+        return f"TICKETS: {report.metrics['ticket_volume'].value}!\n"
+
+
+class ShoutPlugin:
+    @deskmetrics.hookimpl
+    def register_reporters(self, register: Any) -> None:
+        register(ShoutReporter)
+
+
+def test_a_user_reporter_is_a_format_and_a_listed_plugin(
+    project: Path, register_plugin: Any
+) -> None:
+    missing = run(project, "--format", "nope")
+    assert missing.exit_code == 2
+    assert "installed: csv, html, json, markdown, table)" in missing.output
+    register_plugin(ShoutPlugin(), name="test-shout")
+    assert run(project, "--format", "shout").stdout == "TICKETS: 2!\n"
+    missing = run(project, "--format", "nope")
+    assert "installed: csv, html, json, markdown, shout, table)" in missing.output
+    listed = CliRunner().invoke(cli, ["plugins", "--json"])
+    plugins = {p["name"]: p for p in json.loads(listed.stdout)}
+    assert plugins["test-shout"]["reporters"] == ["shout"]
+    assert plugins["reporters"]["reporters"] == ["table", "json", "csv", "markdown", "html"]
