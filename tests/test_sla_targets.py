@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from deskmetrics.config import parse_config
+from deskmetrics.durations import parse_duration
 from deskmetrics.errors import ConfigError
 from deskmetrics.models import Ticket
-from deskmetrics.sla_targets import parse_duration, sla_targets
+from deskmetrics.sla_targets import sla_targets
 from deskmetrics.store import Store
 
 TOML = Path("deskmetrics.toml")

@@ -14,31 +14,17 @@ source supplies always wins.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from deskmetrics.config import Config, ConnectionConfig
+from deskmetrics.durations import parse_duration
 from deskmetrics.metrics.business_hours import Schedule
 from deskmetrics.metrics.schedules import parse_schedules
 from deskmetrics.models import Priority, Ticket
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _KEYS = ("first_response", "resolution", "business_hours")
-
-
-def parse_duration(value: Any) -> float:
-    """Seconds from a number of seconds or text such as "4h", "30m", "1h30m", "2d"."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-        return float(value)
-    if isinstance(value, str):
-        compact = value.replace(" ", "").lower()
-        parts = _DURATION.findall(compact)
-        if parts and "".join(n + u for n, u in parts) == compact:
-            return sum(float(n) * _UNITS[u] for n, u in parts)
-    raise ValueError(f'{value!r} is not a duration such as 3600, "4h", "30m" or "1d12h"')
 
 
 @dataclass(frozen=True)

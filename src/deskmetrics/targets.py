@@ -6,12 +6,12 @@ apply to the report's overall metrics; the html reporter also draws them on each
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from deskmetrics.config import Config
+from deskmetrics.durations import parse_duration
 
 if TYPE_CHECKING:
     from deskmetrics.metrics.value import MetricValue
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 DURATION_STATS = ("value", "median", "p90")
 """For a duration lower is better, so each of these reads "at most"."""
 BOUNDS = {"min": ">=", "max": "<="}
-_DURATION = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*"
-                       r"(?:(\d+(?:\.\d+)?)\s*m)?\s*(?:(\d+(?:\.\d+)?)\s*s)?\s*$")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -60,15 +58,6 @@ class TargetResult:
         }
 
 
-def parse_duration(text: str) -> float | None:
-    """``"4h"``, ``"30m"``, ``"1h30m"``, ``"90s"``, ``"2d"`` → seconds; None if not that form."""
-    match = _DURATION.match(text)
-    if match is None or not any(match.groups()):
-        return None
-    days, hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
-    return days * 86400 + hours * 3600 + minutes * 60 + seconds
-
-
 def parse_targets(config: Config, metrics: Mapping[str, Any]) -> list[Target]:
     """The ``[targets]`` section, validated against the known metrics (id → Metric)."""
     section = config.data.get("targets", {})
@@ -99,13 +88,12 @@ def parse_targets(config: Config, metrics: Mapping[str, Any]) -> list[Target]:
 
 
 def _seconds(config: Config, key: str, raw: Any) -> float:
-    if isinstance(raw, int | float) and not isinstance(raw, bool) and raw >= 0:
-        return float(raw)
-    if isinstance(raw, str):
-        seconds = parse_duration(raw)
-        if seconds is not None:
-            return seconds
-    raise config.error(key, 'must be seconds or a duration like "4h", "30m" or "1h30m"')
+    try:
+        return parse_duration(raw)
+    except ValueError:
+        raise config.error(
+            key, 'must be seconds or a duration like "4h", "30m" or "1h30m"'
+        ) from None
 
 
 def stat_of(value: MetricValue, stat: str) -> float | None:

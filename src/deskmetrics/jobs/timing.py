@@ -8,13 +8,12 @@ skipped by a DST change runs at the first minute after the gap, a repeated hour 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_EVERY = re.compile(r"(\d+)\s*([smhd])")
+from deskmetrics.durations import parse_duration
+
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 
@@ -28,11 +27,10 @@ class Every:
 
     @classmethod
     def parse(cls, text: str) -> Every:
-        compact = text.strip().lower().replace(" ", "")
-        parts = _EVERY.findall(compact)
-        if not parts or "".join(f"{n}{u}" for n, u in parts) != compact:
-            raise ValueError(f"{text!r} is not an interval like 30s, 15m, 1h30m or 1d")
-        seconds = sum(int(n) * _UNITS[u] for n, u in parts)
+        try:
+            seconds = parse_duration(text.strip().lower())
+        except ValueError:
+            raise ValueError(f"{text!r} is not an interval like 30s, 15m, 1h30m or 1d") from None
         if seconds < 10:
             raise ValueError(f"{text!r} is shorter than the 10 s minimum")
         return cls(float(seconds), text)
