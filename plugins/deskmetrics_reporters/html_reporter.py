@@ -18,6 +18,7 @@ from deskmetrics_reporters.charts import Point, line_chart
 from deskmetrics_reporters.layout import (
     LOW,
     compact_columns,
+    filter_notes,
     is_low,
     nested_dimensions,
     sections,
@@ -76,9 +77,7 @@ def _header(report: deskmetrics.Report) -> str:
         f'<p class="period">{escape(_period(report))} (end exclusive, '
         f"{escape(report.timezone)}) · as of {report.as_of:%Y-%m-%d %H:%M} UTC",
     ]
-    notes = [f"{f.field}={f.value}" for f in report.filters]
-    if report.schedule:
-        notes.append(f"business hours: {report.schedule}")
+    notes = filter_notes(report)
     if notes:
         parts.append(" · filters: " + escape(", ".join(notes)))
     if report.series is not None:

@@ -56,6 +56,14 @@ SPEC_METRICS = frozenset(
 )
 
 
+def filter_notes(report: deskmetrics.Report) -> list[str]:
+    """What narrowed the report, for its header: ``channel=email``, ``business hours: support``."""
+    notes = [f"{f.field}={f.value}" for f in report.filters]
+    if report.schedule:
+        notes.append(f"business hours: {report.schedule}")
+    return notes
+
+
 def sections(report: deskmetrics.Report) -> Iterator[tuple[str, list[str]]]:
     """(title, metric ids) per section, known sections first, in the report's metric order."""
     by_section: dict[str, list[str]] = {}

@@ -12,6 +12,7 @@ from deskmetrics_reporters.layout import (
     STATUS_MARKS,
     cell,
     compact_columns,
+    filter_notes,
     label_and_unit,
     nested_dimensions,
     sections,
@@ -52,9 +53,7 @@ def _header(report: deskmetrics.Report) -> str:
         f"**Period:** {start} → {end} (end exclusive, {report.timezone}) · "
         f"**as of** {report.as_of.strftime('%Y-%m-%d %H:%M')} UTC",
     ]
-    notes = [f"{f.field}={f.value}" for f in report.filters]
-    if report.schedule:
-        notes.append(f"business hours: {report.schedule}")
+    notes = filter_notes(report)
     if notes:
         lines += ["", "**Filters:** " + _escape(", ".join(notes))]
     return "\n".join(lines) + "\n"

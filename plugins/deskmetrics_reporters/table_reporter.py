@@ -16,6 +16,7 @@ from deskmetrics_reporters.layout import (
     STATUS_MARKS,
     cell,
     compact_columns,
+    filter_notes,
     nested_dimensions,
     sections,
     target_text,
@@ -56,9 +57,7 @@ class TableReporter(deskmetrics.Reporter):
             f"[bold]deskmetrics report[/]  {start} → {last} (end exclusive, {report.timezone})"
             f"   as of {report.as_of.strftime('%Y-%m-%d %H:%M')} UTC"
         )
-        notes = [f"{f.field}={f.value}" for f in report.filters]
-        if report.schedule:
-            notes.append(f"business hours: {report.schedule}")
+        notes = filter_notes(report)
         if notes:
             console.print("filters: " + ", ".join(notes))
 
