@@ -29,6 +29,7 @@ from deskmetrics.store import Store
 from deskmetrics.sync import ConnectionResult, sync_connector
 from deskmetrics.testing.fake_server import FakeResponse
 from freshdesk_fake import API_KEY, FakeFreshdesk, expected, serve
+from freshdesk_fake import connection_options as fake_connection_options
 from freshdesk_fake.clock import FakeTime
 
 RECORD_TABLES = (
@@ -52,16 +53,9 @@ def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
 
 
 def connection_options(url: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "connector": "freshdesk",
-        "base_url": url,
-        "api_key": "${FRESHDESK_API_KEY}",
-        "start_date": "2023-12-01",
-        "per_page": 5,
-        "status_map": {"6": "pending"},
-        "conversation_concurrency": 8,
-        **extra,
-    }
+    return fake_connection_options(
+        url, status_map={"6": "pending"}, conversation_concurrency=8, **extra
+    )
 
 
 def run_sync(db: Path, url: str, **extra: Any) -> ConnectionResult:

@@ -24,26 +24,17 @@ from deskmetrics.registry import get_registry
 from deskmetrics.store import Store
 from deskmetrics.sync import sync_connector
 from deskmetrics.testing.fake_server import FakeRequest, FakeResponse
-from freshdesk_fake import API_KEY, FakeFreshdesk, serve
+from freshdesk_fake import API_KEY, FakeFreshdesk, connection_options, serve
 from freshdesk_fake.clock import FakeTime
 
 TABLES = ("groups", "agents", "organizations", "tickets", "ticket_tags", "interactions", "surveys")
 
 
-def options(url: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "connector": "freshdesk",
-        "base_url": url,
-        "api_key": "${FRESHDESK_API_KEY}",
-        "start_date": "2023-12-01",
-        "per_page": 5,
-        **extra,
-    }
-
-
 def write_config(path: Path, database: str, url: str) -> Path:
     lines = [f'[database]\npath = "{database}"\n\n[connections.fd]']
-    lines += [f"{key} = {value!r}".replace("'", '"') for key, value in options(url).items()]
+    lines += [
+        f"{key} = {value!r}".replace("'", '"') for key, value in connection_options(url).items()
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -113,7 +104,7 @@ class Flaky:
 
 
 def sync_once(database: Path, url: str, **extra: Any) -> deskmetrics.sync.ConnectionResult:
-    config = parse_config({"connections": {"fd": options(url, **extra)}}, None)
+    config = parse_config({"connections": {"fd": connection_options(url, **extra)}}, None)
     connector = build_connector(config, config.connections["fd"], get_registry().connectors)
     with Store(database) as store:
         return sync_connector(store, connector)

@@ -8,6 +8,7 @@ cap, ``include=stats`` credits, the 30-day default, Basic auth) and can inject f
 """
 
 from freshdesk_fake.account import API_KEY, FakeFreshdesk
+from freshdesk_fake.connection import connection_options
 from freshdesk_fake.serving import serve
 
-__all__ = ["API_KEY", "FakeFreshdesk", "serve"]
+__all__ = ["API_KEY", "FakeFreshdesk", "connection_options", "serve"]
