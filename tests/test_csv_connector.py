@@ -1094,3 +1094,14 @@ def test_an_emptied_cell_clears_the_stored_value_and_absent_columns_keep_theirs(
     assert desk.store.count("ticket_tags") == 0
     # resolution_due_at is not a column of this file: what another stream stored stays.
     assert row["resolution_due_at"] == "2026-01-06T00:00:00.000000Z"
+
+
+def test_a_folder_without_any_csv_file_syncs_nothing_with_a_warning(desk: Helpdesk) -> None:
+    connector = desk.connector()
+    result = deskmetrics.sync.sync_connector(desk.store, connector)
+    assert result.status == "succeeded"
+    assert result.records == 0
+    assert result.warnings == [
+        f"{desk.data}: none of tickets.csv, interactions.csv, surveys.csv, customers.csv, "
+        "agents.csv, groups.csv, organizations.csv is there; nothing to sync"
+    ]

@@ -78,6 +78,9 @@ class CsvConnector(deskmetrics.Connector):
     def read(self, stream: str, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
         spec = STREAMS[stream]
         directory = self.directory()
+        if stream == self.streams[0] and not any((directory / f).is_file() for f in FILE_ORDER):
+            # Succeeding with nothing would look like a quiet helpdesk, not a wrong folder.
+            self.warn(f"{directory}: none of {', '.join(FILE_ORDER)} is there; nothing to sync")
         # Tickets take derived values from interactions.csv, so a change there re-reads them.
         watched = (stream, "interactions") if stream == "tickets" else (stream,)
         current = fingerprint(
