@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from deskmetrics.models import RECORD_TYPES
+
 FAKEPLUGINS = Path(__file__).parent / "fakeplugins"
 if str(FAKEPLUGINS) not in sys.path:
     # The fake plugin modules are importable in-process too (all named dmtest_*).
@@ -20,6 +22,9 @@ if str(FAKEPLUGINS) not in sys.path:
 
 DESKMETRICS_BIN = Path(sys.executable).with_name("deskmetrics")
 """The console script of the environment running the tests, as a user would call it."""
+
+RECORD_TABLES: tuple[str, ...] = (*(model.table for model in RECORD_TYPES), "ticket_tags")
+"""Every table a sync writes records into: what "the same store" compares."""
 
 
 def clean_env(**extra: str) -> dict[str, str]:

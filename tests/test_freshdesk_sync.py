@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 import deskmetrics
-from conftest import DESKMETRICS_BIN, clean_env, store_rows
+from conftest import DESKMETRICS_BIN, RECORD_TABLES, clean_env, store_rows
 from deskmetrics.config import build_connector, parse_config
 from deskmetrics.registry import get_registry
 from deskmetrics.store import Store
@@ -31,17 +31,6 @@ from deskmetrics.testing.fake_server import FakeResponse
 from freshdesk_fake import API_KEY, FakeFreshdesk, expected, serve
 from freshdesk_fake import connection_options as fake_connection_options
 from freshdesk_fake.clock import FakeTime
-
-RECORD_TABLES = (
-    "groups",
-    "agents",
-    "organizations",
-    "customers",
-    "tickets",
-    "ticket_tags",
-    "interactions",
-    "surveys",
-)
 
 
 @pytest.fixture

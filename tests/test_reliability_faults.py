@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import deskmetrics
-from conftest import clean_env, store_rows
+from conftest import RECORD_TABLES, clean_env, store_rows
 from deskmetrics.config import build_connector, parse_config
 from deskmetrics.registry import get_registry
 from deskmetrics.store import Store
@@ -26,8 +26,6 @@ from deskmetrics.sync import sync_connector
 from deskmetrics.testing.fake_server import FakeRequest, FakeResponse
 from freshdesk_fake import API_KEY, FakeFreshdesk, connection_options, serve
 from freshdesk_fake.clock import FakeTime
-
-TABLES = ("groups", "agents", "organizations", "tickets", "ticket_tags", "interactions", "surveys")
 
 
 def write_config(path: Path, database: str, url: str) -> Path:
@@ -71,7 +69,7 @@ def test_killed_twenty_times_at_random_then_finished_equals_a_clean_sync(tmp_pat
             _, err = process.communicate(timeout=120)
             assert process.returncode == 0, err
     assert kills >= 15, f"only {kills} of 20 runs were still going when killed"
-    for table in TABLES:
+    for table in RECORD_TABLES:
         assert store_rows(tmp_path / "killed.db", table) == store_rows(
             tmp_path / "clean.db", table
         ), table
@@ -140,7 +138,7 @@ def test_thirty_percent_faulty_answers_still_give_exact_data(
                 break
     assert runs[-1] == "succeeded", runs
     assert min(flaky.injected.values()) >= 10, flaky.injected
-    for table in TABLES:
+    for table in RECORD_TABLES:
         assert store_rows(tmp_path / "flaky.db", table) == store_rows(
             tmp_path / "clean.db", table
         ), table

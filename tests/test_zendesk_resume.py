@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import RECORD_TABLES
 from deskmetrics import Store
 from deskmetrics.sync import sync_connector
 from deskmetrics.testing.fake_server import FakeServer
@@ -20,16 +21,6 @@ from zendesk_fake.testkit import FakeTime, connector
 SIZE = 1500
 PER_PAGE = 100
 DESKMETRICS = Path(sys.executable).with_name("deskmetrics")
-RECORD_TABLES = (
-    "groups",
-    "agents",
-    "organizations",
-    "customers",
-    "tickets",
-    "ticket_tags",
-    "interactions",
-    "surveys",
-)
 
 
 def config(tmp_path: Path, url: str, name: str) -> Path:
