@@ -91,6 +91,32 @@ def test_registry_follows_registration_and_unregistration(register_plugin: Any) 
     assert "dmtest-solo" not in connectors
 
 
+def test_each_kind_is_registered_when_first_asked_for(register_plugin: Any) -> None:
+    """``report`` asks for reporters and metrics only: connector plugins stay unimported."""
+    calls: list[str] = []
+
+    class Counting:
+        @deskmetrics.hookimpl
+        def register_connectors(self, register: Callable[[Any], None]) -> None:
+            calls.append("connectors")
+            register(connector("dmtest-counted"))
+
+        @deskmetrics.hookimpl
+        def register_reporters(self, register: Callable[[Any], None]) -> None:
+            calls.append("reporters")
+
+    register_plugin(Counting(), "test-counting")
+    registry = get_registry()
+    assert calls == []
+    assert "dmtest-counted" not in registry.reporters
+    assert "dmtest-counted" not in get_registry().reporters  # the same registry, not run again
+    assert calls == ["reporters"]
+    assert "dmtest-counted" in registry.connectors
+    assert calls == ["reporters", "connectors"]
+    assert registry.provided_by["test-counting"] == {"connectors": ["dmtest-counted"]}
+    assert calls == ["reporters", "connectors"]
+
+
 class Tiny:
     """A plugin object whose creation allocates nothing else (so its freed address is reused)."""
 
@@ -127,6 +153,8 @@ def test_first_registered_plugin_keeps_a_contested_name(
     second = register_plugin(Provides("dmtest-shared", "dmtest-second-only"), "test-second")
     capsys.readouterr()
     registry = get_registry()
+    assert capsys.readouterr().err == ""  # each kind is collected when first asked for
+    connectors = registry.connectors
     warning = capsys.readouterr().err
     assert warning == (
         "deskmetrics: warning: plugin 'test-second' failed to register connectors and was skipped: "
@@ -137,8 +165,8 @@ def test_first_registered_plugin_keeps_a_contested_name(
         "dmtest-first-only",
     ]
     assert registry.provided_by["test-second"]["connectors"] == ["dmtest-second-only"]
-    assert registry.connectors["dmtest-shared"] is first.classes["dmtest-shared"]
-    assert registry.connectors["dmtest-second-only"] is second.classes["dmtest-second-only"]
+    assert connectors["dmtest-shared"] is first.classes["dmtest-shared"]
+    assert connectors["dmtest-second-only"] is second.classes["dmtest-second-only"]
 
 
 def test_registering_a_nameless_thing_skips_the_plugin(
@@ -191,12 +219,16 @@ def test_strict_mode_turns_a_registration_failure_into_an_error(
     monkeypatch.setenv("DESKMETRICS_STRICT_PLUGINS", "1")
     register_plugin(Provides("dmtest-shared"), "test-a")
     register_plugin(Provides("dmtest-shared"), "test-b")
+    registry = get_registry()
     with pytest.raises(PluginError) as caught:
-        get_registry()
+        _ = registry.connectors
     assert str(caught.value) == (
         "plugin 'test-b' failed to register connectors: "
         "ValueError: connector 'dmtest-shared' is already registered by 'test-a'"
     )
+    assert "ticket_volume" in registry.metrics  # other kinds are unaffected
+    with pytest.raises(PluginError):  # and the failed kind fails again, never half-collected
+        _ = registry.connectors
 
 
 @pytest.mark.parametrize(

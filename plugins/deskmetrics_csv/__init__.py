@@ -4,15 +4,37 @@ The format is described in docs/csv-format.md. The plugin is registered through 
 ``deskmetrics`` entry-point group like any third-party plugin, and uses only the public API.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import deskmetrics
-from deskmetrics_csv.connector import CsvConnector
-from deskmetrics_csv.options import CsvOptions
+
+if TYPE_CHECKING:
+    from deskmetrics_csv.connector import CsvConnector
+    from deskmetrics_csv.options import CsvOptions
 
 __all__ = ["CsvConnector", "CsvOptions", "register_connectors"]
+
+# Every deskmetrics command loads this plugin, ``report`` too, which never uses a connector: the
+# connector and its dependencies are imported only when asked for, to keep start-up fast.
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CsvConnector":
+        from deskmetrics_csv.connector import CsvConnector
+
+        return CsvConnector
+    if name == "CsvOptions":
+        from deskmetrics_csv.options import CsvOptions
+
+        return CsvOptions
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @deskmetrics.hookimpl
 def register_connectors(register: Callable[[type[deskmetrics.Connector]], None]) -> None:
+    from deskmetrics_csv.connector import CsvConnector
+
     register(CsvConnector)

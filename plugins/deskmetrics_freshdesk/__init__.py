@@ -5,15 +5,37 @@ third-party plugin it is registered through the ``deskmetrics`` entry-point grou
 the public API (``import deskmetrics``).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import deskmetrics
-from deskmetrics_freshdesk.connector import FreshdeskConnector
-from deskmetrics_freshdesk.options import FreshdeskOptions
+
+if TYPE_CHECKING:
+    from deskmetrics_freshdesk.connector import FreshdeskConnector
+    from deskmetrics_freshdesk.options import FreshdeskOptions
 
 __all__ = ["FreshdeskConnector", "FreshdeskOptions", "register_connectors"]
+
+# Every deskmetrics command loads this plugin, ``report`` too, which never uses a connector: the
+# connector and its dependencies are imported only when asked for, to keep start-up fast.
+
+
+def __getattr__(name: str) -> Any:
+    if name == "FreshdeskConnector":
+        from deskmetrics_freshdesk.connector import FreshdeskConnector
+
+        return FreshdeskConnector
+    if name == "FreshdeskOptions":
+        from deskmetrics_freshdesk.options import FreshdeskOptions
+
+        return FreshdeskOptions
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @deskmetrics.hookimpl
 def register_connectors(register: Callable[[type[deskmetrics.Connector]], None]) -> None:
+    from deskmetrics_freshdesk.connector import FreshdeskConnector
+
     register(FreshdeskConnector)

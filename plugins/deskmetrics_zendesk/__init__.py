@@ -4,15 +4,37 @@ Registered through the ``deskmetrics`` entry-point group like any third-party pl
 only the public ``deskmetrics`` API.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import deskmetrics
-from deskmetrics_zendesk.connector import ZendeskConnector
-from deskmetrics_zendesk.options import ZendeskOptions
+
+if TYPE_CHECKING:
+    from deskmetrics_zendesk.connector import ZendeskConnector
+    from deskmetrics_zendesk.options import ZendeskOptions
 
 __all__ = ["ZendeskConnector", "ZendeskOptions", "register_connectors"]
+
+# Every deskmetrics command loads this plugin, ``report`` too, which never uses a connector: the
+# connector and its dependencies are imported only when asked for, to keep start-up fast.
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ZendeskConnector":
+        from deskmetrics_zendesk.connector import ZendeskConnector
+
+        return ZendeskConnector
+    if name == "ZendeskOptions":
+        from deskmetrics_zendesk.options import ZendeskOptions
+
+        return ZendeskOptions
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @deskmetrics.hookimpl
 def register_connectors(register: Callable[[type[deskmetrics.Connector]], None]) -> None:
+    from deskmetrics_zendesk.connector import ZendeskConnector
+
     register(ZendeskConnector)

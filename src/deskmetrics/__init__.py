@@ -16,6 +16,11 @@ Everything a plugin needs is importable from here::
         register(MyConnector)
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 import pluggy
 
 from deskmetrics.config import Config, ConnectionConfig, load_config
@@ -27,13 +32,6 @@ from deskmetrics.errors import (
     RecordError,
     StoreError,
     describe_validation_error,
-)
-from deskmetrics.http_client import (
-    HttpClient,
-    HttpError,
-    RequestTimeout,
-    retry_after_seconds,
-    standard_rate_headers,
 )
 from deskmetrics.metrics import Filter, Metric, MetricValue, Scope
 from deskmetrics.metrics.business_hours import Schedule
@@ -56,11 +54,46 @@ from deskmetrics.models import (
     TicketUpdate,
     UTCDateTime,
 )
-from deskmetrics.rate_budget import RateBudget, budget_for
 from deskmetrics.report import BreakdownEntry, Bucket, Report, Series, build_report
 from deskmetrics.reporter import Reporter
 from deskmetrics.store import RejectedRow, Store
 from deskmetrics.timezones import to_iana
+
+if TYPE_CHECKING:
+    from deskmetrics.http_client import (
+        HttpClient,
+        HttpError,
+        RequestTimeout,
+        retry_after_seconds,
+        standard_rate_headers,
+    )
+    from deskmetrics.rate_budget import RateBudget, budget_for
+
+# Only HTTP connectors need these, and httpx and tenacity cost a good share of the CLI's
+# start-up: they are imported on first use (PEP 562) so that `deskmetrics report` never pays.
+_LAZY: dict[str, str] = {
+    "HttpClient": "deskmetrics.http_client",
+    "HttpError": "deskmetrics.http_client",
+    "RequestTimeout": "deskmetrics.http_client",
+    "retry_after_seconds": "deskmetrics.http_client",
+    "standard_rate_headers": "deskmetrics.http_client",
+    "RateBudget": "deskmetrics.rate_budget",
+    "budget_for": "deskmetrics.rate_budget",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 hookimpl = pluggy.HookimplMarker("deskmetrics")
 """Decorator for plugin hook implementations: ``@deskmetrics.hookimpl``."""

@@ -12,14 +12,16 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr, ValidationError
 
-from deskmetrics.connector import Connector
 from deskmetrics.errors import ConfigError, describe_validation_error
+
+if TYPE_CHECKING:
+    from deskmetrics.connector import Connector
 
 CONFIG_FILE = "deskmetrics.toml"
 KNOWN_SECTIONS = ("database", "report", "connections", "schedules", "targets", "jobs")

@@ -41,6 +41,10 @@ def register_connectors(register: Callable[[type[Connector]], None]) -> None:
     docs/tutorials/connector.md; a complete third-party example: docs/examples/deskmetrics-jsonl.
 
     Two plugins registering the same name is an error; the first one loaded keeps the name.
+
+    Called only when a command needs connectors (``report`` does not), while every command
+    imports every plugin: import a connector with heavy dependencies inside this hook, not at the
+    top of the plugin module, so that other commands start fast.
     """
 
 

@@ -3,27 +3,60 @@
 Each plugin's ``register_*`` hook is called on its own, so a plugin that fails to register is
 skipped (or fatal under DESKMETRICS_STRICT_PLUGINS) without taking the others down, and every
 registered thing is attributed to the plugin that registered it (for ``deskmetrics plugins``).
+
+A kind's hooks run the first time that kind is asked for: ``report`` needs metrics and reporters
+only, and connector plugins may import their whole HTTP stack when registering.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from deskmetrics.connector import Connector
 from deskmetrics.plugins import load_plugins, pm, report_broken
+
+if TYPE_CHECKING:
+    from deskmetrics.connector import Connector
 
 KINDS = ("connectors", "reporters", "metrics")
 
 
-@dataclass
 class Registry:
-    connectors: dict[str, type[Connector]] = field(default_factory=dict)
-    reporters: dict[str, Any] = field(default_factory=dict)
-    metrics: dict[str, Any] = field(default_factory=dict)
-    provided_by: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    """plugin name -> kind -> names it registered."""
+    """The registered things of one set of plugins, each kind collected on first access."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, dict[str, Any]] = {}
+        self._owners: dict[str, dict[str, list[str]]] = {}
+        """kind -> plugin name -> names it registered."""
+
+    @property
+    def connectors(self) -> dict[str, type[Connector]]:
+        return self._table("connectors")
+
+    @property
+    def reporters(self) -> dict[str, Any]:
+        return self._table("reporters")
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        return self._table("metrics")
+
+    @property
+    def provided_by(self) -> dict[str, dict[str, list[str]]]:
+        """plugin name -> kind -> names it registered (collects every kind)."""
+        provided: dict[str, dict[str, list[str]]] = {}
+        for kind in KINDS:
+            self._table(kind)
+            for plugin, names in self._owners[kind].items():
+                provided.setdefault(plugin, {})[kind] = names
+        return provided
+
+    def _table(self, kind: str) -> dict[str, Any]:
+        if kind not in self._tables:
+            # Stored only once complete: a strict-mode error leaves the kind to collect again.
+            table, owners = _collect(kind)
+            self._tables[kind], self._owners[kind] = table, owners
+        return self._tables[kind]
 
 
 def _name_of(kind: str, item: Any) -> str:
@@ -34,9 +67,11 @@ def _name_of(kind: str, item: Any) -> str:
     return name
 
 
-def _collect(registry: Registry, kind: str) -> None:
-    table: dict[str, Any] = getattr(registry, kind)
-    owners: dict[str, str] = {}
+def _collect(kind: str) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Call every plugin's ``register_<kind>``: (name -> thing, plugin -> names it got)."""
+    table: dict[str, Any] = {}
+    owner_of: dict[str, str] = {}
+    provided: dict[str, list[str]] = {}
     hook = getattr(pm.hook, f"register_{kind}")
     # get_hookimpls() lists implementations in registration order (pluggy *calls* them in
     # reverse): walking it as is lets the first-loaded plugin keep a contested name.
@@ -54,13 +89,14 @@ def _collect(registry: Registry, kind: str) -> None:
             if name in table:
                 report_broken(
                     plugin,
-                    ValueError(f"{kind[:-1]} {name!r} is already registered by {owners[name]!r}"),
+                    ValueError(f"{kind[:-1]} {name!r} is already registered by {owner_of[name]!r}"),
                     doing=f"register {kind}",
                 )
                 continue
             table[name] = item
-            owners[name] = plugin
-            registry.provided_by.setdefault(plugin, {}).setdefault(kind, []).append(name)
+            owner_of[name] = plugin
+            provided.setdefault(plugin, []).append(name)
+    return table, provided
 
 
 _cache: tuple[list[tuple[str, Any]], Registry] | None = None
@@ -80,8 +116,5 @@ def get_registry() -> Registry:
     # Compared by identity and holding references: ids of unregistered plugins can be reused.
     key = sorted(pm.list_name_plugin(), key=lambda item: item[0])
     if _cache is None or not _same_plugins(_cache[0], key):
-        registry = Registry()
-        for kind in KINDS:
-            _collect(registry, kind)
-        _cache = (key, registry)
+        _cache = (key, Registry())
     return _cache[1]
