@@ -211,17 +211,21 @@ class ZendeskConnector(deskmetrics.Connector):
             page, per_page = self._ticket_page({**params, **position}, per_page)
             records, rejected = self._ticket_records(page, mapper)
             after = page.get("after_cursor")
+            end_of_stream = page.get("end_of_stream")
+            empty = not page.get("tickets")
+            # Freed before the next request, so memory holds one decoded page, not two.
+            del page
             if after:
                 resume = {"cursor": after}
             yield deskmetrics.Batch(records, state=resume, rejected=rejected)
-            if page.get("end_of_stream"):
+            if end_of_stream:
                 break
             if not after:
                 raise deskmetrics.ConnectorError(
                     f"{self.api.host}: the ticket export gave neither end_of_stream nor an "
                     f"after_cursor; the saved cursor is kept, so the next sync resumes here"
                 )
-            if after == position.get("cursor") and not page.get("tickets"):
+            if after == position.get("cursor") and empty:
                 raise deskmetrics.ConnectorError(
                     f"{self.api.host}: the ticket export returned the cursor it was given with "
                     f"no tickets and no end_of_stream; stopping instead of looping"

@@ -15,16 +15,17 @@ class Escalation:
     def __init__(self, rules: Iterable[str], tags: Iterable[str]) -> None:
         self.rules = frozenset(rules)
         self.tags = frozenset(tag.lower() for tag in tags)
+        self._by_tag = "tag" in self.rules
+        self._metric_rules = tuple(sorted(self.rules & {"group_stations", "assignee_stations"}))
 
     def decide(self, tags: Iterable[str], metrics: Mapping[str, Any] | None) -> bool | None:
         """True/False when the rules can tell; None when they need metrics the ticket lacks."""
-        if "tag" in self.rules and self.tags.intersection(t.lower() for t in tags):
-            return True
-        metric_rules = self.rules & {"group_stations", "assignee_stations"}
-        if metric_rules and metrics is None:
+        if self._by_tag:
+            for tag in tags:  # a plain loop: this runs for every ticket of every page
+                if tag.lower() in self.tags:
+                    return True
+        if not self._metric_rules:
+            return False
+        if metrics is None:
             return None
-        for rule in metric_rules:
-            assert metrics is not None
-            if (metrics.get(rule) or 0) > 1:
-                return True
-        return False
+        return any((metrics.get(rule) or 0) > 1 for rule in self._metric_rules)

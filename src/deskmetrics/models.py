@@ -62,6 +62,8 @@ class SurveyKind(StrEnum):
 
 
 def _require_aware_utc(value: datetime) -> datetime:
+    if value.tzinfo is UTC:
+        return value  # the usual case, and this runs for every timestamp of every record
     if value.tzinfo is None or value.utcoffset() is None:
         # A naive timestamp is ambiguous; connectors must attach the source's zone first.
         raise ValueError("timestamp has no time zone (connectors must make it timezone-aware)")

@@ -12,6 +12,8 @@ import types
 import typing
 from collections.abc import Callable
 from datetime import UTC, datetime
+from enum import Enum
+from json.encoder import encode_basestring
 from typing import Any
 
 from deskmetrics.models import Record
@@ -22,7 +24,16 @@ def to_db_time(value: datetime) -> str:
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
     # Always six fraction digits: the store's format is fixed-width, so text sorts as time.
-    return value.isoformat(timespec="microseconds")[:-6] + "Z"
+    # %-formatting the fields is twice as fast as an aware datetime's isoformat().
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )
 
 
 def from_db_time(value: str) -> datetime:
@@ -49,9 +60,24 @@ def _json(value: Any) -> str | None:
     return _ENCODE_JSON(value)
 
 
+def _text_list(value: list[str] | None) -> str | None:
+    # Tags: joined by hand, the same text as the JSON encoder at a sixth of its cost.
+    return None if value is None else "[" + ", ".join(map(encode_basestring, value)) + "]"
+
+
 def _plain(value: Any) -> Any:
-    # str, StrEnum members (str subclasses), int, float and bool (stored as 0/1) pass as they are.
+    # str, int and float pass as they are.
     return value
+
+
+def _enum(value: Enum | None) -> Any:
+    # sqlite3 binds only exact str/int/float directly; a StrEnum member (a str subclass) goes
+    # through its adapter lookup, which costs more than the rest of the row's binding.
+    return None if value is None else value._value_
+
+
+def _flag(value: bool | None) -> int | None:
+    return None if value is None else int(value)  # bool, like an enum, is not an exact int
 
 
 def _encoder_for(annotation: Any) -> Callable[[Any], Any]:
@@ -62,7 +88,13 @@ def _encoder_for(annotation: Any) -> Callable[[Any], Any]:
         annotation = typing.get_args(annotation)[0]
     if annotation is datetime:
         return _time
+    if annotation is bool:
+        return _flag
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return _enum
     origin = typing.get_origin(annotation) or annotation
+    if origin is list and typing.get_args(annotation) == (str,):
+        return _text_list
     if origin in (list, dict):
         return _json
     return _plain
@@ -76,12 +108,14 @@ def field_encoders(model: type[Record]) -> dict[str, Callable[[Any], Any]]:
 class RowEncoder:
     """Turns records of one type into row tuples; ``columns`` names the tuple's columns.
 
-    Plain values (text, numbers, booleans, StrEnum members) are fetched in one itemgetter call;
-    only timestamps and JSON columns pay for a conversion.
+    Columns are grouped by how their values are encoded, so each group is one comprehension
+    (and the plain values one itemgetter call): the sync engine encodes every record it stores.
     """
 
     def __init__(self, model: type[Record]) -> None:
-        kinds: dict[Callable[[Any], Any], list[str]] = {_plain: [], _time: [], _json: []}
+        kinds: dict[Callable[[Any], Any], list[str]] = {
+            encoder: [] for encoder in (_plain, _enum, _flag, _time, _text_list, _json)
+        }
         for name, info in model.model_fields.items():
             if name not in ("source", "id"):
                 kinds[_encoder_for(info.annotation)].append(name)
@@ -92,9 +126,13 @@ class RowEncoder:
             self._plain: Callable[[dict[str, Any]], tuple[Any, ...]] = lambda d: (getter(d),)
         else:
             self._plain = operator.itemgetter(*plain)
+        self._enums = kinds[_enum]
+        self._flags = kinds[_flag]
         self._times = kinds[_time]
+        self._text_lists = kinds[_text_list]
         self._jsons = kinds[_json]
-        self.columns = ["source", "id", *kinds[_plain], *self._times, *self._jsons, "synced_at"]
+        self.columns = ["source", "id", *(name for names in kinds.values() for name in names)]
+        self.columns.append("synced_at")
 
     def __call__(self, record: Record, source: str, synced_at: str) -> tuple[Any, ...]:
         data = record.__dict__
@@ -102,7 +140,10 @@ class RowEncoder:
             source,
             record.id,
             *self._plain(data),
-            *[None if data[n] is None else to_db_time(data[n]) for n in self._times],
+            *[None if (value := data[n]) is None else value._value_ for n in self._enums],
+            *[None if (value := data[n]) is None else int(value) for n in self._flags],
+            *[None if (value := data[n]) is None else to_db_time(value) for n in self._times],
+            *[_text_list(data[n]) for n in self._text_lists],
             *[_json(data[n]) for n in self._jsons],
             synced_at,
         )
