@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from dmtest_paged import PagedConnector, make_ticket
 import deskmetrics
 from conftest import store_rows
 from deskmetrics import Batch, Config, ConfigError, ConnectionConfig, RejectedRow, Store
-from deskmetrics.sync import StreamResult, sync, sync_connector
+from deskmetrics.sync import STREAM_GC_THRESHOLD, StreamResult, sync, sync_connector
 
 RECORD_TABLES = ("tickets", "ticket_tags", "agents", "groups")
 
@@ -244,6 +245,26 @@ def test_an_interrupted_sync_is_recorded_and_reraised(store: Store) -> None:
     assert (run.status, run.records) == ("interrupted", 1)
     assert store.get_state("desk", "tickets") == {"n": 1}
     assert type(connector).closed == 1
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_stream_collects_garbage_less_often_and_restores_the_settings(
+    store: Store, fails: bool
+) -> None:
+    seen: list[tuple[int, ...]] = []
+
+    def read(self: Any, stream: str, state: Any) -> Iterator[Batch]:
+        seen.append(gc.get_threshold())
+        yield Batch([make_ticket(0)], state={"n": 1})
+        if fails:
+            raise RuntimeError("the helpdesk went away")
+
+    before = gc.get_threshold()
+    result = sync_connector(store, two_batches([], read=read))
+    assert result.status == ("failed" if fails else "succeeded")
+    assert seen == [(STREAM_GC_THRESHOLD, *before[1:])]
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_batch_without_state_keeps_the_previous_cursor(store: Store) -> None:
