@@ -6,6 +6,7 @@ one plugin can provide several connectors, reporters or metrics::
 
     import deskmetrics
 
+
     @deskmetrics.hookimpl
     def register_connectors(register):
         register(MyHelpdeskConnector)
