@@ -3,8 +3,8 @@
 Counts and per-ticket values are what most KPIs need. A metric built with ``Metric.count``,
 ``Metric.proportion``, ``Metric.mean`` or ``Metric.duration`` lists its requests; before
 computing, the engine hands all requests of a scope to :meth:`Scope.prefetch`, which reads each
-cohort once for every count request (conditional sums) and once for every value request (one
-column each), instead of once per metric.
+cohort once for all of them (one column per value request, the count requests as bits of one
+more column), instead of once per metric.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import operator
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -80,6 +80,26 @@ def seconds_between(start: str, end: str) -> str:
         f" * 86400) AS INTEGER) * 1000000 + substr({end}, 21, 6) - substr({start}, 21, 6))"
         " / 1000000.0)"
     )
+
+
+_RIDING_COUNTS = 31
+"""Count requests answered inside a cohort's value scan: two bits each of one 62-bit column."""
+
+
+def _count_bits(counts: list[CountRequest]) -> str:
+    """SQL for one integer whose bits say which count conditions a row meets.
+
+    Bit 2i: the row is among request i's tickets; bit 2i+1: it also meets its ``where``. A
+    Counter of these integers per key then gives every count, instead of one column (or one
+    more scan of the cohort) per count.
+    """
+    terms = []
+    for i, request in enumerate(counts):
+        among = request.among or "1"
+        hits = f"({among}) AND ({request.where})" if request.where else among
+        terms.append(f"(CASE WHEN {among} THEN {1 << (2 * i)} ELSE 0 END)")
+        terms.append(f"(CASE WHEN {hits} THEN {1 << (2 * i + 1)} ELSE 0 END)")
+    return " | ".join(terms)
 
 
 @dataclass(frozen=True)
@@ -296,16 +316,25 @@ class Scope:
         return self._cache[request]
 
     def prefetch(self, requests: Iterable[Request]) -> None:
-        """Answer requests together: one query per cohort for counts, one for values."""
-        groups: dict[tuple[type, str], list[Request]] = {}
+        """Answer requests together: one query per cohort.
+
+        A cohort with value requests is streamed once for all of them, and its count requests
+        ride along in that pass; a cohort with only counts is one query of conditional sums.
+        """
+        cohorts: dict[str, tuple[list[CountRequest], list[ValuesRequest]]] = {}
         for request in dict.fromkeys(requests):
             if request not in self._cache:
-                groups.setdefault((type(request), request.cohort), []).append(request)
-        for (kind, cohort), batch in groups.items():
-            if kind is CountRequest:
-                self._prefetch_counts(cohort, batch)  # type: ignore[arg-type]
-            else:
-                self._prefetch_values(cohort, batch)  # type: ignore[arg-type]
+                counts, values = cohorts.setdefault(request.cohort, ([], []))
+                if isinstance(request, CountRequest):
+                    counts.append(request)
+                else:
+                    values.append(request)
+        for cohort, (counts, values) in cohorts.items():
+            if values:
+                riding, counts = counts[:_RIDING_COUNTS], counts[_RIDING_COUNTS:]
+                self._prefetch_values(cohort, values, riding)
+            if counts:
+                self._prefetch_counts(cohort, counts)
 
     def _additive(self, cohort: str, texts: Iterable[str | None]) -> bool:
         """Whether results over the buckets add up to the report period's (see first_is_union).
@@ -332,12 +361,16 @@ class Scope:
                 key: (int(found[2 * i]), int(found[2 * i + 1])) for key, found in rows.items()
             }
 
-    def _prefetch_values(self, cohort: str, batch: list[ValuesRequest]) -> None:
-        if self._additive(cohort, [text for r in batch for text in (r.expr, r.where)]):
+    def _prefetch_values(
+        self, cohort: str, batch: list[ValuesRequest], counts: list[CountRequest]
+    ) -> None:
+        texts = [text for r in batch for text in (r.expr, r.where)]
+        texts += [text for r in counts for text in (r.among, r.where)]
+        if self._additive(cohort, texts):
             # A ticket's values do not depend on its period here, and the buckets partition the
             # report period: read each row once (for its bucket) and merge buckets for the total.
             buckets = self._buckets()
-            buckets._prefetch_values(cohort, batch)
+            buckets._prefetch_values(cohort, batch, counts)
             total = self.periods[0][0]
             for request in batch:
                 found = buckets._cache[request]
@@ -348,8 +381,17 @@ class Scope:
                     **found,
                     **{key: sorted(values) for key, values in merged.items()},
                 }
+            for request in counts:
+                found_counts = buckets._cache[request]
+                summed: dict[Key, tuple[int, int]] = {}
+                for key, (n, hits) in found_counts.items():
+                    before = summed.get((total, *key[1:]), (0, 0))
+                    summed[(total, *key[1:])] = (before[0] + n, before[1] + hits)
+                self._cache[request] = {**found_counts, **summed}
             return
         columns = [f"CASE WHEN {r.where} THEN {r.expr} END" if r.where else r.expr for r in batch]
+        if counts:
+            columns.append(_count_bits(counts))
         select = ", ".join(f"{column} AS v{i}" for i, column in enumerate(columns))
         sql, params = self.ticket_sql(select, cohort, group=False)
         width = self.key_width
@@ -357,10 +399,11 @@ class Scope:
         if width == 1 and len(self.periods) == 1:
             # One key: fetch the values alone (SQLite flattens the subquery away).
             single_key = (self.periods[0][0],)
-            sql = f"SELECT {', '.join(f'v{i}' for i in range(len(batch)))} FROM ({sql})"
+            sql = f"SELECT {', '.join(f'v{i}' for i in range(len(columns)))} FROM ({sql})"
             width = 0
         is_value = partial(operator.is_not, None)
         collected: list[dict[Key, list[float]]] = [{} for _ in batch]
+        bits: dict[Key, Counter[int]] = defaultdict(Counter)
         cursor = self.conn.execute(sql, params)
         # One pass over the cohort, in chunks: rows are grouped by key, transposed into columns
         # and their non-null values appended (in C); only floats outlive a chunk.
@@ -372,13 +415,23 @@ class Scope:
                 for row in chunk:
                     by_key[row[:width]].append(row)
             for key, rows in by_key.items():
-                for target, column in zip(
-                    collected, list(zip(*rows, strict=True))[width:], strict=True
-                ):
+                transposed = list(zip(*rows, strict=True))[width:]
+                for target, column in zip(collected, transposed, strict=False):
                     target.setdefault(key, []).extend(filter(is_value, column))
+                if counts:
+                    bits[key].update(transposed[-1])
         found = [
             {key: sorted(values) for key, values in result.items() if values}
             for result in collected
         ]
         for request, result in zip(batch, found, strict=True):
             self._cache[request] = result
+        for i, request in enumerate(counts):
+            among, hit = 1 << (2 * i), 1 << (2 * i + 1)
+            self._cache[request] = {
+                key: (
+                    sum(n for mask, n in masks.items() if mask & among),
+                    sum(n for mask, n in masks.items() if mask & hit),
+                )
+                for key, masks in bits.items()
+            }

@@ -1,0 +1,120 @@
+"""Requests of one cohort answered together equal the same requests answered one by one.
+
+Counts ride along in a cohort's value scan as bits of one column (scope.py); these tests pin
+that shortcut to the plain per-request queries, with series buckets, a breakdown, more counts
+than fit in one column, and conditions that look at the period bounds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from deskmetrics import Status, Store, Ticket
+from deskmetrics.metrics.dimensions import DIMENSIONS
+from deskmetrics.metrics.requests import CountRequest, Request, ValuesRequest
+from deskmetrics.metrics.scope import Scope, seconds_between
+
+START = datetime(2026, 1, 5, tzinfo=UTC)
+WEEKS = [
+    (
+        f"w{i}",
+        f"2026-01-{5 + 7 * i:02d}T00:00:00.000000Z",
+        f"2026-01-{12 + 7 * i:02d}T00:00:00.000000Z",
+    )
+    for i in range(3)
+]
+TOTAL = ("all", WEEKS[0][1], WEEKS[-1][2])
+
+
+def tickets(count: int, seed: int) -> list[Ticket]:
+    rng = random.Random(seed)
+    made = []
+    for i in range(count):
+        created = START - timedelta(days=2) + timedelta(minutes=rng.randrange(0, 60 * 24 * 25))
+        replied = rng.random() < 0.8
+        resolved = rng.random() < 0.7
+        made.append(
+            Ticket(
+                id=str(i),
+                created_at=created,
+                status=Status.SOLVED if resolved else rng.choice([Status.OPEN, Status.DELETED]),
+                channel=rng.choice(["email", "chat", "phone", None]),
+                first_response_at=created + timedelta(seconds=rng.randrange(0, 90_000))
+                if replied
+                else None,
+                resolved_at=created + timedelta(seconds=rng.randrange(60, 900_000))
+                if resolved
+                else None,
+                reopens=rng.choice([0, 0, 1, 2]),
+                agent_replies=rng.choice([None, 0, 1, 2, 3]),
+                escalated=rng.random() < 0.2,
+            )
+        )
+    return made
+
+
+def requests(cohort: str, counts: int) -> list[Request]:
+    conditions = [
+        "t.reopens >= 1",
+        "t.escalated = 1",
+        "t.agent_replies = 1",
+        "t.first_response_at IS NULL",
+        "t.resolved_at IS NOT NULL AND t.resolved_at < p.hi",  # looks at the period
+        None,
+    ]
+    among = [None, "t.agent_replies >= 1", "t.channel = 'email'"]
+    made: list[Request] = [
+        CountRequest(cohort, where=where, among=subset)
+        for where, subset in itertools.product(conditions, among)
+    ][:counts]
+    # More requests, distinct in text, each true for some tickets and false for others.
+    made += [
+        CountRequest(cohort, where=f"t.reopens + {i} >= {i + 1 + i % 2}", among=among[i % 3])
+        for i in range(len(made), counts)
+    ]
+    assert len(set(made)) == counts
+    made.append(ValuesRequest(cohort, seconds_between("t.created_at", "t.first_response_at")))
+    made.append(ValuesRequest(cohort, "t.agent_replies", where="t.escalated = 0"))
+    return made
+
+
+def answers(scope: Scope, wanted: list[Request], together: bool) -> dict[Request, object]:
+    if together:
+        scope.prefetch(wanted)
+    else:
+        for request in wanted:
+            scope.prefetch([request])
+    return {r: scope.counts(r) if isinstance(r, CountRequest) else scope.values(r) for r in wanted}
+
+
+@pytest.mark.parametrize("cohort", ["created", "resolved"])
+@pytest.mark.parametrize("counts", [3, 40])
+@pytest.mark.parametrize("by_channel", [False, True])
+def test_counts_riding_on_the_value_scan_equal_separate_queries(
+    tmp_path: Path, cohort: str, counts: int, by_channel: bool
+) -> None:
+    with Store(tmp_path / "x.db") as store:
+        store.write(tickets(400, seed=counts), source="s")
+
+        def scope() -> Scope:
+            return Scope(
+                store.conn,
+                periods=(TOTAL, *WEEKS),
+                as_of=WEEKS[-1][2],
+                dimensions=(DIMENSIONS["channel"],) if by_channel else (),
+                first_is_union=True,
+            )
+
+        wanted = requests(cohort, counts)
+        together = answers(scope(), wanted, together=True)
+        one_by_one = answers(scope(), wanted, together=False)
+    assert together == one_by_one
+    # The data is not degenerate: every week has tickets, and some counts are neither 0 nor n.
+    first = together[wanted[0]]
+    assert {key[0] for key in first} == {"all", "w0", "w1", "w2"}
+    assert any(0 < hits < n for (n, hits) in first.values())
