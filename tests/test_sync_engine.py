@@ -15,7 +15,8 @@ from dmtest_paged import PagedConnector, make_ticket
 import deskmetrics
 from conftest import store_rows
 from deskmetrics import Batch, Config, ConfigError, ConnectionConfig, RejectedRow, Store
-from deskmetrics.sync import STREAM_GC_THRESHOLD, StreamResult, sync, sync_connector
+from deskmetrics.gc_tuning import YOUNG_THRESHOLD
+from deskmetrics.sync import StreamResult, sync, sync_connector
 
 RECORD_TABLES = ("tickets", "ticket_tags", "agents", "groups")
 
@@ -262,7 +263,7 @@ def test_a_stream_collects_garbage_less_often_and_restores_the_settings(
     before = gc.get_threshold()
     result = sync_connector(store, two_batches([], read=read))
     assert result.status == ("failed" if fails else "succeeded")
-    assert seen == [(STREAM_GC_THRESHOLD, *before[1:])]
+    assert seen == [(YOUNG_THRESHOLD, *before[1:])]
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
 

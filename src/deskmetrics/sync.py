@@ -7,7 +7,6 @@ runs ahead of the data) and nothing duplicated (records are upserted by source a
 
 from __future__ import annotations
 
-import gc
 import time
 import uuid
 from collections import Counter
@@ -17,18 +16,13 @@ from typing import Any, Protocol
 from deskmetrics.config import Config, build_connector, secret_values
 from deskmetrics.connector import Connector
 from deskmetrics.errors import ConfigError, DeskmetricsError
+from deskmetrics.gc_tuning import bulk_allocations
 from deskmetrics.locks import LockedError, connection_lock
 from deskmetrics.registry import get_registry
 from deskmetrics.sla_targets import SlaTargets, sla_targets
 from deskmetrics.store import Store
 
 CONFIG_STREAM = "(configuration)"
-
-STREAM_GC_THRESHOLD = 50_000
-"""Allocations between young-generation collections while a stream runs (Python's default: 700).
-
-A page of decoded JSON lives while it is mapped and stored; at the default threshold the
-collector rescans it hundreds of times per page, about a tenth of a sync's CPU time."""
 """The stream name of the run recorded when a connection cannot even be configured."""
 
 
@@ -126,26 +120,22 @@ def sync_stream(
     counts: Counter[str] = Counter()
     started = time.monotonic()
     observer.stream_started(name, stream)
-    # A stream allocates millions of short-lived objects; frozen, the long-lived heap (modules,
-    # clients, caches) is not rescanned by every collection they trigger.
-    gc.freeze()
-    thresholds = gc.get_threshold()
-    gc.set_threshold(STREAM_GC_THRESHOLD, *thresholds[1:])
     try:
-        for batch in connector.read(stream, state):
-            if sla is not None:
-                sla.apply(batch.records)
-            with store.transaction():
-                written = store.write(batch.records, source=name)
-                if batch.rejected:
-                    store.add_rejected(run_id, name, stream, batch.rejected)
-                if batch.state is not None:
-                    store.set_state(name, stream, batch.state)
-                store.add_to_run(run_id, written, len(batch.rejected))
-            counts += written
-            result.records += sum(written.values())
-            result.rejected += len(batch.rejected)
-            observer.batch_written(name, stream, result.records)
+        with bulk_allocations():
+            for batch in connector.read(stream, state):
+                if sla is not None:
+                    sla.apply(batch.records)
+                with store.transaction():
+                    written = store.write(batch.records, source=name)
+                    if batch.rejected:
+                        store.add_rejected(run_id, name, stream, batch.rejected)
+                    if batch.state is not None:
+                        store.set_state(name, stream, batch.state)
+                    store.add_to_run(run_id, written, len(batch.rejected))
+                counts += written
+                result.records += sum(written.values())
+                result.rejected += len(batch.rejected)
+                observer.batch_written(name, stream, result.records)
     except BaseException as exc:
         # An Exception fails the stream; anything else (Ctrl-C, SystemExit) stops the process.
         interrupted = not isinstance(exc, Exception)
@@ -158,8 +148,6 @@ def sync_stream(
         result.status = "succeeded"
         store.finish_run(run_id, "succeeded")
     finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
         result.counts = dict(counts)
         result.seconds = round(time.monotonic() - started, 3)
         observer.stream_finished(result)

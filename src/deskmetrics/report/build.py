@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from deskmetrics.config import Config
+from deskmetrics.gc_tuning import bulk_allocations
 from deskmetrics.metrics.definition import Metric
 from deskmetrics.metrics.dimensions import DIMENSIONS, label_for, label_lookup
 from deskmetrics.metrics.engine import applies, compute_all, keys_of, value_for
@@ -87,7 +88,7 @@ def build_report(
         first_is_union=bool(spans),
     )
     # One snapshot for every query: a sync committing meanwhile never splits the report.
-    with store.snapshot():
+    with store.snapshot(), bulk_allocations():
         try:
             chosen = {mid: m for mid, m in metrics.items() if applies(m, base)}
             results = compute_all(chosen, base, config.min_sample)
