@@ -86,6 +86,12 @@ _RIDING_COUNTS = 31
 """Count requests answered inside a cohort's value scan: two bits each of one 62-bit column."""
 
 
+def _count_conditions(request: CountRequest) -> tuple[str, str]:
+    """SQL conditions for a count request's (n, hits): among its tickets, and also ``where``."""
+    among = request.among or "1"
+    return among, f"({among}) AND ({request.where})" if request.where else among
+
+
 def _count_bits(counts: list[CountRequest]) -> str:
     """SQL for one integer whose bits say which count conditions a row meets.
 
@@ -95,8 +101,7 @@ def _count_bits(counts: list[CountRequest]) -> str:
     """
     terms = []
     for i, request in enumerate(counts):
-        among = request.among or "1"
-        hits = f"({among}) AND ({request.where})" if request.where else among
+        among, hits = _count_conditions(request)
         terms.append(f"(CASE WHEN {among} THEN {1 << (2 * i)} ELSE 0 END)")
         terms.append(f"(CASE WHEN {hits} THEN {1 << (2 * i + 1)} ELSE 0 END)")
     return " | ".join(terms)
@@ -350,8 +355,7 @@ class Scope:
     def _prefetch_counts(self, cohort: str, batch: list[CountRequest]) -> None:
         columns = []
         for r in batch:
-            among = r.among or "1"
-            hits = f"({among}) AND ({r.where})" if r.where else among
+            among, hits = _count_conditions(r)
             columns.append(f"sum(CASE WHEN {among} THEN 1 ELSE 0 END)")
             columns.append(f"sum(CASE WHEN {hits} THEN 1 ELSE 0 END)")
         sql, params = self.ticket_sql(", ".join(columns), cohort)
