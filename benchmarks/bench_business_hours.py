@@ -12,7 +12,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from deskmetrics.metrics.business_hours import Schedule
+from deskmetrics.calendar.business_hours import Schedule
 
 
 def main(calls: int = 1_000_000) -> None:

@@ -30,7 +30,7 @@ TESTS = Path(__file__).resolve().parent.parent / "tests"
 sys.path.insert(0, str(TESTS))
 
 from deskmetrics.store import Store  # noqa: E402
-from deskmetrics.sync import sync_stream  # noqa: E402
+from deskmetrics.sync.engine import sync_stream  # noqa: E402
 from deskmetrics_freshdesk import FreshdeskConnector, FreshdeskOptions  # noqa: E402
 from freshdesk_fake import API_KEY, FakeFreshdesk, expected, serve  # noqa: E402
 

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from deskmetrics import Store
-from deskmetrics.testing.demo_data import DemoSpec, demo_records
+from deskmetrics.demo.data import DemoSpec, demo_records
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 END = datetime(2026, 11, 23, tzinfo=UTC)

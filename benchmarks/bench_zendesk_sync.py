@@ -88,7 +88,7 @@ class Stopwatch:
 def sync_once(url: str, per_page: int, *, gc_off: bool) -> dict[str, Any]:
     """One sync of the tickets stream into a fresh store, with its time split in parts."""
     import deskmetrics
-    from deskmetrics.sync import sync_stream
+    from deskmetrics.sync.engine import sync_stream
     from deskmetrics_zendesk import ZendeskConnector, ZendeskOptions
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -101,7 +101,7 @@ def fake_site(tmp_path: Path) -> FakeSite:
 @pytest.fixture
 def register_plugin() -> Iterator[Any]:
     """Register throwaway plugin objects with deskmetrics' plugin manager for one test."""
-    from deskmetrics.plugins import load_plugins, pm
+    from deskmetrics.plugin.manager import load_plugins, pm
 
     load_plugins()  # the installed plugins first, as in a real run
     names: list[str] = []

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskmetrics.metrics.business_hours import Schedule, format_interval, normalize_weekly
+from deskmetrics.calendar.business_hours import Schedule, format_interval, normalize_weekly
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DESKMETRICS_BIN, FakeSite, clean_env
-from deskmetrics.plugins import DEFAULT_PLUGINS
+from deskmetrics.plugin.manager import DEFAULT_PLUGINS
 
 CORE = set(DEFAULT_PLUGINS)
 

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 import deskmetrics
+from deskmetrics.calendar.schedules import parse_schedules
 from deskmetrics.cli import get_cli
-from deskmetrics.config import load_config
-from deskmetrics.metrics.schedules import parse_schedules
-from deskmetrics.plugins import pm
+from deskmetrics.config.loading import load_config
+from deskmetrics.plugin.manager import pm
 
 NINE_TO_FIVE = ((9 * 60, 17 * 60),)
 

@@ -17,7 +17,7 @@ from rich.console import Console
 from conftest import FakeSite, toml_config
 from deskmetrics import Store, load_config
 from deskmetrics.cli.progress import LiveProgress
-from deskmetrics.sync import sync
+from deskmetrics.sync.engine import sync
 
 TOKEN = "zd-tok-55aa77bb99cc"
 

@@ -11,7 +11,7 @@ from dmtest_paged import PagedConnector
 from pydantic import SecretStr
 
 from deskmetrics import ConfigError, load_config
-from deskmetrics.config import build_connector, resolve_env, secret_values
+from deskmetrics.config.loading import build_connector, resolve_env, secret_values
 
 CONNECTORS: dict[str, Any] = {"dmtest-paged": PagedConnector, "csv-ish": PagedConnector}
 KNOWN = "database, report, connections, schedules, targets, jobs"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from deskmetrics.demo.data import DemoSpec, write_demo_csv
 from deskmetrics.testing import ConnectorConformance
-from deskmetrics.testing.demo_data import DemoSpec, write_demo_csv
 
 
 class TestCsvConformance(ConnectorConformance):

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 import deskmetrics
-import deskmetrics.config
-import deskmetrics.registry
-import deskmetrics.sync
+import deskmetrics.config.loading
+import deskmetrics.plugin.registry
+import deskmetrics.sync.engine
+from deskmetrics.demo.data import DemoSpec, demo_records
+from deskmetrics.demo.files import CSV_COLUMNS, write_demo_csv
 from deskmetrics.store.encoding import row_to_record
-from deskmetrics.testing.demo_data import DemoSpec, demo_records
-from deskmetrics.testing.demo_files import CSV_COLUMNS, write_demo_csv
 from deskmetrics_csv import CsvConnector
 
 CANONICAL = {
@@ -83,17 +83,17 @@ class Helpdesk:
 
     def connector(self, **options: Any) -> deskmetrics.Connector:
         table = {"connector": "csv", "path": "data", **options}
-        config = deskmetrics.config.parse_config(
+        config = deskmetrics.config.loading.parse_config(
             {"connections": {"helpdesk": table}}, self.root / "deskmetrics.toml"
         )
-        return deskmetrics.config.build_connector(
+        return deskmetrics.config.loading.build_connector(
             config,
             config.connections["helpdesk"],
-            deskmetrics.registry.get_registry().connectors,
+            deskmetrics.plugin.registry.get_registry().connectors,
         )
 
-    def sync(self, **options: Any) -> deskmetrics.sync.ConnectionResult:
-        return deskmetrics.sync.sync_connector(self.store, self.connector(**options))
+    def sync(self, **options: Any) -> deskmetrics.sync.engine.ConnectionResult:
+        return deskmetrics.sync.engine.sync_connector(self.store, self.connector(**options))
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         rows = self.store.db.query(f'SELECT * FROM "{table}" ORDER BY id')
@@ -138,7 +138,7 @@ def desk(tmp_path: Path) -> Iterator[Helpdesk]:
     helpdesk.store.close()
 
 
-def _error_of(result: deskmetrics.sync.ConnectionResult, stream: str) -> str | None:
+def _error_of(result: deskmetrics.sync.engine.ConnectionResult, stream: str) -> str | None:
     return next(s.error for s in result.streams if s.stream == stream)
 
 
@@ -151,7 +151,7 @@ def _touch(path: Path, seconds_later: int = 10) -> None:
 
 
 def test_registered_under_its_name() -> None:
-    assert deskmetrics.registry.get_registry().connectors["csv"] is CsvConnector
+    assert deskmetrics.plugin.registry.get_registry().connectors["csv"] is CsvConnector
     assert CsvConnector.streams == (
         "groups",
         "agents",
@@ -1009,7 +1009,7 @@ def test_missing_directory_fails_check_and_sync(desk: Helpdesk) -> None:
         connector.check()
     assert str(raised.value) == expected
 
-    result = deskmetrics.sync.sync_connector(desk.store, connector)
+    result = deskmetrics.sync.engine.sync_connector(desk.store, connector)
     assert result.status == "failed"
     assert result.error == f"groups: {expected}"
     assert all(s.error == expected for s in result.streams)
@@ -1098,7 +1098,7 @@ def test_an_emptied_cell_clears_the_stored_value_and_absent_columns_keep_theirs(
 
 def test_a_folder_without_any_csv_file_syncs_nothing_with_a_warning(desk: Helpdesk) -> None:
     connector = desk.connector()
-    result = deskmetrics.sync.sync_connector(desk.store, connector)
+    result = deskmetrics.sync.engine.sync_connector(desk.store, connector)
     assert result.status == "succeeded"
     assert result.records == 0
     assert result.warnings == [

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from deskmetrics import Report, Store, build_report
-from deskmetrics.config import parse_config
-from deskmetrics.registry import get_registry
+from deskmetrics.config.loading import parse_config
+from deskmetrics.plugin.registry import get_registry
 from deskmetrics.testing import DemoSpec, demo_records
 
 CHROMIUM = Path("/usr/bin/chromium")

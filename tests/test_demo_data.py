@@ -14,7 +14,15 @@ from typing import TypeVar
 
 import pytest
 
-from deskmetrics.config import load_config
+from deskmetrics.config.loading import load_config
+from deskmetrics.demo.data import (
+    CSV_COLUMNS,
+    DemoSpec,
+    current_week_start,
+    demo_records,
+    write_demo_config,
+    write_demo_csv,
+)
 from deskmetrics.models import (
     RESOLVED_STATUSES,
     TOMBSTONE_STATUSES,
@@ -33,14 +41,6 @@ from deskmetrics.models import (
     Ticket,
 )
 from deskmetrics.store import Store
-from deskmetrics.testing.demo_data import (
-    CSV_COLUMNS,
-    DemoSpec,
-    current_week_start,
-    demo_records,
-    write_demo_config,
-    write_demo_csv,
-)
 
 END = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
 SPEC = DemoSpec(end=END)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deskmetrics import hookspecs
-from deskmetrics.hookspecs_reference import hooks_reference, markdown
-from deskmetrics.plugins import pm
+from deskmetrics.plugin import hookspecs
+from deskmetrics.plugin.manager import pm
+from deskmetrics.plugin.reference import hooks_reference, markdown
 
 DOC = Path(__file__).parent.parent / "docs" / "hooks.md"
 
 
 def test_hook_reference_is_up_to_date() -> None:
     assert DOC.read_text(encoding="utf-8") == hooks_reference(hookspecs), (
-        "docs/hooks.md is out of date: python -m deskmetrics.hookspecs_reference > docs/hooks.md"
+        "docs/hooks.md is out of date: python -m deskmetrics.plugin.reference > docs/hooks.md"
     )
 
 

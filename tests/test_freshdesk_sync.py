@@ -23,10 +23,10 @@ import pytest
 
 import deskmetrics
 from conftest import DESKMETRICS_BIN, RECORD_TABLES, clean_env, store_rows
-from deskmetrics.config import build_connector, parse_config
-from deskmetrics.registry import get_registry
+from deskmetrics.config.loading import build_connector, parse_config
+from deskmetrics.plugin.registry import get_registry
 from deskmetrics.store import Store
-from deskmetrics.sync import ConnectionResult, sync_connector
+from deskmetrics.sync.engine import ConnectionResult, sync_connector
 from deskmetrics.testing.fake_server import FakeResponse
 from freshdesk_fake import API_KEY, FakeFreshdesk, expected, serve
 from freshdesk_fake import connection_options as fake_connection_options

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from deskmetrics import Metric, MetricValue, Scope, Store, Ticket, build_report
-from deskmetrics.config import parse_config
+from deskmetrics.config.loading import parse_config
 from deskmetrics.gc_tuning import YOUNG_THRESHOLD, bulk_allocations
 
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from deskmetrics.config import load_config
+from deskmetrics.config.loading import load_config
 from deskmetrics.jobs.definitions import load_jobs
 from deskmetrics.jobs.scheduler import Outcome, Scheduler
 from deskmetrics.jobs.status import connection_status
-from deskmetrics.locks import LockedError, connection_lock
 from deskmetrics.store import Store
+from deskmetrics.sync.locks import LockedError, connection_lock
 
 DESKMETRICS = [sys.executable, "-m", "deskmetrics"]
 
@@ -43,7 +43,7 @@ def make_project(tmp_path: Path, extra: str = "") -> Path:
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from deskmetrics.locks import connection_lock
+from deskmetrics.sync.locks import connection_lock
 with connection_lock(Path(sys.argv[1]), sys.argv[2]):
     print("locked", flush=True)
     time.sleep(float(sys.argv[3]))

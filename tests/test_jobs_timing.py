@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from deskmetrics.config import parse_config
+from deskmetrics.config.loading import parse_config
 from deskmetrics.errors import ConfigError
 from deskmetrics.jobs.definitions import load_jobs
 from deskmetrics.jobs.timing import Cron, Every

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from deskmetrics import Status, Store, Ticket, build_report
+from deskmetrics.calendar.business_hours import Schedule
+from deskmetrics.calendar.schedule_choice import ScheduleChoice
 from deskmetrics.cli.report_commands import pick_schedules
-from deskmetrics.config import parse_config
-from deskmetrics.metrics.business_hours import Schedule
-from deskmetrics.metrics.schedule_choice import ScheduleChoice
+from deskmetrics.config.loading import parse_config
 
 OFFICE = Schedule("office", "UTC", ((((540, 1020),),) * 5) + ((), ()))
 """Monday to Friday, 09:00–17:00 UTC."""

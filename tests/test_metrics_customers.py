@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from deskmetrics import Customer, Store, build_report
-from deskmetrics.config import parse_config
+from deskmetrics.config.loading import parse_config
 
 
 def at(text: str) -> datetime:

@@ -31,7 +31,7 @@ from deskmetrics import (
     Ticket,
     build_report,
 )
-from deskmetrics.config import parse_config
+from deskmetrics.config.loading import parse_config
 
 LO = datetime(2026, 1, 5, tzinfo=UTC)
 MID = datetime(2026, 1, 12, tzinfo=UTC)

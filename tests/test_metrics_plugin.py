@@ -11,8 +11,8 @@ import pytest
 
 import deskmetrics
 from deskmetrics import Agent, Metric, Store, Ticket, build_report
-from deskmetrics.config import parse_config
-from deskmetrics.registry import get_registry
+from deskmetrics.config.loading import parse_config
+from deskmetrics.plugin.registry import get_registry
 
 
 class RefundPlugin:

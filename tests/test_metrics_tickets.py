@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from deskmetrics import ConfigError, Record, Status, Store, Ticket, build_report
-from deskmetrics.config import parse_config
+from deskmetrics.config.loading import parse_config
 
 START, END = date(2026, 1, 5), date(2026, 1, 12)
 AS_OF = datetime(2026, 1, 12, tzinfo=UTC)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import deskmetrics
-from deskmetrics.config import parse_config
+from deskmetrics.config.loading import parse_config
 from deskmetrics.report import build_report
 
 

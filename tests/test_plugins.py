@@ -10,8 +10,8 @@ import pytest
 
 import deskmetrics
 from deskmetrics.cli.plugin_commands import plugin_details
-from deskmetrics.plugins import ENTRY_POINT_GROUP, PluginError, pm, report_broken
-from deskmetrics.registry import get_registry
+from deskmetrics.plugin.manager import ENTRY_POINT_GROUP, PluginError, pm, report_broken
+from deskmetrics.plugin.registry import get_registry
 
 
 def connector(name: str) -> type[deskmetrics.Connector]:
@@ -257,7 +257,7 @@ def test_a_plugin_cannot_replace_an_existing_command(capsys: pytest.CaptureFixtu
     import click
 
     from deskmetrics.cli import add_plugin_commands
-    from deskmetrics.plugins import pm
+    from deskmetrics.plugin.manager import pm
 
     group = click.Group("deskmetrics")
 

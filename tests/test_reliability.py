@@ -10,12 +10,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from deskmetrics.config import load_config
+from deskmetrics.config.loading import load_config
 from deskmetrics.jobs.definitions import load_jobs
 from deskmetrics.jobs.scheduler import Outcome, Scheduler
-from deskmetrics.locks import connection_lock, lock_path
 from deskmetrics.models import Ticket
 from deskmetrics.store import Store
+from deskmetrics.sync.locks import connection_lock, lock_path
 
 DESKMETRICS = [sys.executable, "-m", "deskmetrics"]
 
@@ -157,7 +157,7 @@ def test_a_corrupted_database_is_a_clear_error_and_left_as_it_was(tmp_path: Path
 
 def test_every_query_of_a_report_runs_in_one_snapshot(tmp_path: Path) -> None:
     from deskmetrics import Metric, MetricValue
-    from deskmetrics.config import parse_config
+    from deskmetrics.config.loading import parse_config
     from deskmetrics.report import build_report
 
     database = tmp_path / "deskmetrics.db"

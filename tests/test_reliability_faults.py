@@ -19,10 +19,10 @@ import pytest
 
 import deskmetrics
 from conftest import RECORD_TABLES, clean_env, store_rows
-from deskmetrics.config import build_connector, parse_config
-from deskmetrics.registry import get_registry
+from deskmetrics.config.loading import build_connector, parse_config
+from deskmetrics.plugin.registry import get_registry
 from deskmetrics.store import Store
-from deskmetrics.sync import sync_connector
+from deskmetrics.sync.engine import sync_connector
 from deskmetrics.testing.fake_server import FakeRequest, FakeResponse
 from freshdesk_fake import API_KEY, FakeFreshdesk, connection_options, serve
 from freshdesk_fake.clock import FakeTime
@@ -101,7 +101,7 @@ class Flaky:
         return self.account.handle(request)
 
 
-def sync_once(database: Path, url: str, **extra: Any) -> deskmetrics.sync.ConnectionResult:
+def sync_once(database: Path, url: str, **extra: Any) -> deskmetrics.sync.engine.ConnectionResult:
     config = parse_config({"connections": {"fd": connection_options(url, **extra)}}, None)
     connector = build_connector(config, config.connections["fd"], get_registry().connectors)
     with Store(database) as store:

@@ -21,7 +21,7 @@ from deskmetrics import (
     Ticket,
     build_report,
 )
-from deskmetrics.config import parse_config
+from deskmetrics.config.loading import parse_config
 
 START, END = date(2026, 1, 5), date(2026, 1, 12)
 AS_OF = datetime(2026, 1, 12, tzinfo=UTC)

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from deskmetrics import Agent, Status, Store, Ticket, build_report
 from deskmetrics.cli import cli, report_commands
-from deskmetrics.config import load_config
+from deskmetrics.config.loading import load_config
 
 if "report" not in cli.commands:  # until the CLI package wires the command family itself
     report_commands.register(cli)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deskmetrics import Store, Ticket, build_report
-from deskmetrics.config import parse_config
+from deskmetrics.config.loading import parse_config
 from deskmetrics.report.period import buckets, resolve_period
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from deskmetrics import Record, Status, Store, SurveyKind, SurveyResponse, Ticket, build_report
-from deskmetrics.config import parse_config
+from deskmetrics.config.loading import parse_config
 
 WEEK1 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 WEEK2 = WEEK1 + timedelta(weeks=1)

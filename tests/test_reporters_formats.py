@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from deskmetrics import Agent, Report, Status, Store, Ticket, build_report
-from deskmetrics.config import parse_config
-from deskmetrics.registry import get_registry
+from deskmetrics.config.loading import parse_config
+from deskmetrics.plugin.registry import get_registry
 
 H = timedelta(hours=1)
 

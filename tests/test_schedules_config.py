@@ -10,16 +10,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from deskmetrics.config import parse_config
-from deskmetrics.errors import ConfigError
-from deskmetrics.metrics.business_hours import Schedule
-from deskmetrics.metrics.schedules import (
+from deskmetrics.calendar.business_hours import Schedule
+from deskmetrics.calendar.schedules import (
     parse_hours,
     parse_schedules,
     pick_schedule,
     schedule_to_config,
 )
-from deskmetrics.timezones import RAILS_TIME_ZONES, to_iana
+from deskmetrics.calendar.timezones import RAILS_TIME_ZONES, to_iana
+from deskmetrics.config.loading import parse_config
+from deskmetrics.errors import ConfigError
 
 FILE = Path("deskmetrics.toml")
 

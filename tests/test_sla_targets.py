@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from deskmetrics.config import parse_config
-from deskmetrics.durations import parse_duration
+from deskmetrics.config.durations import parse_duration
+from deskmetrics.config.loading import parse_config
 from deskmetrics.errors import ConfigError
 from deskmetrics.models import Ticket
-from deskmetrics.sla_targets import sla_targets
 from deskmetrics.store import Store
+from deskmetrics.sync.sla_targets import sla_targets
 
 TOML = Path("deskmetrics.toml")
 

@@ -28,7 +28,7 @@ BUILT_IN_PLUGINS = ("deskmetrics_csv", "deskmetrics_freshdesk", "deskmetrics_zen
 SYNC_ONLY = (
     "httpx",
     "tenacity",
-    "deskmetrics.http_client",
+    "deskmetrics.connect.http_client",
     *(f"{plugin}.connector" for plugin in BUILT_IN_PLUGINS),
 )
 

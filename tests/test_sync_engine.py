@@ -16,7 +16,7 @@ import deskmetrics
 from conftest import store_rows
 from deskmetrics import Batch, Config, ConfigError, ConnectionConfig, RejectedRow, Store
 from deskmetrics.gc_tuning import YOUNG_THRESHOLD
-from deskmetrics.sync import StreamResult, sync, sync_connector
+from deskmetrics.sync.engine import StreamResult, sync, sync_connector
 
 RECORD_TABLES = ("tickets", "ticket_tags", "agents", "groups")
 

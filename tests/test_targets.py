@@ -12,11 +12,11 @@ from click.testing import CliRunner, Result
 
 from deskmetrics import Status, Store, Ticket, build_report
 from deskmetrics.cli import cli
-from deskmetrics.config import parse_config
-from deskmetrics.durations import parse_duration
+from deskmetrics.config.durations import parse_duration
+from deskmetrics.config.loading import parse_config
 from deskmetrics.errors import ConfigError
-from deskmetrics.registry import get_registry
-from deskmetrics.targets import Target, evaluate_targets, parse_targets
+from deskmetrics.plugin.registry import get_registry
+from deskmetrics.report.targets import Target, evaluate_targets, parse_targets
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
 PERIOD = ["--from", "2026-01-05", "--to", "2026-01-12", "--as-of", "2026-01-12T00:00:00Z"]

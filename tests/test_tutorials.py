@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import deskmetrics
-from deskmetrics.registry import get_registry
+from deskmetrics.plugin.registry import get_registry
 
 DOCS = Path(__file__).parent.parent / "docs"
 EXAMPLE = DOCS / "examples" / "deskmetrics-jsonl"

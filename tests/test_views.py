@@ -18,7 +18,7 @@ from deskmetrics import (
     Ticket,
     build_report,
 )
-from deskmetrics.config import parse_config
+from deskmetrics.config.loading import parse_config
 from deskmetrics.store import SCHEMA_VERSION
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)

@@ -10,7 +10,7 @@ import respx
 from pydantic import ValidationError
 
 import deskmetrics
-from deskmetrics.config import build_connector, parse_config
+from deskmetrics.config.loading import build_connector, parse_config
 from deskmetrics_zendesk import ZendeskConnector, ZendeskOptions
 from zendesk_fake.testkit import FakeTime, connector
 
@@ -88,7 +88,7 @@ def test_secrets_come_from_the_environment_and_never_show(
 
 
 def test_the_plugin_registers_the_connector() -> None:
-    from deskmetrics.registry import get_registry
+    from deskmetrics.plugin.registry import get_registry
 
     assert get_registry().connectors["zendesk"] is ZendeskConnector
     assert ZendeskConnector.streams == (

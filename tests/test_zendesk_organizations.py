@@ -12,7 +12,7 @@ import respx
 
 import deskmetrics
 from deskmetrics import Store
-from deskmetrics.sync import sync_connector
+from deskmetrics.sync.engine import sync_connector
 from deskmetrics.testing.fake_server import FakeServer
 from deskmetrics_zendesk.organizations import organization_from
 from zendesk_fake import FakeAccount, ZendeskHandler

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import RECORD_TABLES
 from deskmetrics import Store
-from deskmetrics.sync import sync_connector
+from deskmetrics.sync.engine import sync_connector
 from deskmetrics.testing.fake_server import FakeServer
 from zendesk_fake import FakeAccount, Faults, ZendeskHandler
 from zendesk_fake.handler import TICKETS

@@ -15,7 +15,7 @@ import pytest
 
 from deskmetrics import Store
 from deskmetrics.store import to_db_time
-from deskmetrics.sync import sync_connector
+from deskmetrics.sync.engine import sync_connector
 from deskmetrics.testing.fake_server import FakeServer
 from zendesk_fake import FakeAccount, Faults, ZendeskHandler
 from zendesk_fake.account import CHANGED_RATING_TICKET, DELETED_ORGANIZATION, epoch

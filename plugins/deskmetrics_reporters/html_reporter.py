@@ -12,7 +12,7 @@ from html import escape
 from importlib.resources import files
 
 import deskmetrics
-from deskmetrics.targets import TargetResult, stat_of
+from deskmetrics.report.targets import TargetResult, stat_of
 from deskmetrics_reporters import humanize
 from deskmetrics_reporters.charts import Point, line_chart
 from deskmetrics_reporters.layout import (

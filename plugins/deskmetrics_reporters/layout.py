@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import deskmetrics
-from deskmetrics.targets import Target
+from deskmetrics.report.targets import Target
 from deskmetrics_reporters import humanize
 
 SECTION_TITLES = {

@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from deskmetrics.config import Config, ConnectionConfig, load_config
-from deskmetrics.connector import Batch, Connector, ConnectorOptions, Secret, State
+from deskmetrics.calendar.business_hours import Schedule
+from deskmetrics.calendar.timezones import to_iana
+from deskmetrics.config.loading import Config, ConnectionConfig, load_config
+from deskmetrics.connect.connector import Batch, Connector, ConnectorOptions, Secret, State
 from deskmetrics.errors import (
     ConfigError,
     ConnectorError,
@@ -34,7 +36,6 @@ from deskmetrics.errors import (
     describe_validation_error,
 )
 from deskmetrics.metrics import Filter, Metric, MetricValue, Scope
-from deskmetrics.metrics.business_hours import Schedule
 from deskmetrics.models import (
     RESOLVED_STATUSES,
     TOMBSTONE_STATUSES,
@@ -55,30 +56,29 @@ from deskmetrics.models import (
     UTCDateTime,
 )
 from deskmetrics.report import BreakdownEntry, Bucket, Report, Series, build_report
-from deskmetrics.reporter import Reporter
+from deskmetrics.report.reporter import Reporter
 from deskmetrics.store import RejectedRow, Store
-from deskmetrics.timezones import to_iana
 
 if TYPE_CHECKING:
-    from deskmetrics.http_client import (
+    from deskmetrics.connect.http_client import (
         HttpClient,
         HttpError,
         RequestTimeout,
         retry_after_seconds,
         standard_rate_headers,
     )
-    from deskmetrics.rate_budget import RateBudget, budget_for
+    from deskmetrics.connect.rate_budget import RateBudget, budget_for
 
 # Only HTTP connectors need these, and httpx and tenacity cost a good share of the CLI's
 # start-up: they are imported on first use (PEP 562) so that `deskmetrics report` never pays.
 _LAZY: dict[str, str] = {
-    "HttpClient": "deskmetrics.http_client",
-    "HttpError": "deskmetrics.http_client",
-    "RequestTimeout": "deskmetrics.http_client",
-    "retry_after_seconds": "deskmetrics.http_client",
-    "standard_rate_headers": "deskmetrics.http_client",
-    "RateBudget": "deskmetrics.rate_budget",
-    "budget_for": "deskmetrics.rate_budget",
+    "HttpClient": "deskmetrics.connect.http_client",
+    "HttpError": "deskmetrics.connect.http_client",
+    "RequestTimeout": "deskmetrics.connect.http_client",
+    "retry_after_seconds": "deskmetrics.connect.http_client",
+    "standard_rate_headers": "deskmetrics.connect.http_client",
+    "RateBudget": "deskmetrics.connect.rate_budget",
+    "budget_for": "deskmetrics.connect.rate_budget",
 }
 
 

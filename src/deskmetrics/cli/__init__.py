@@ -11,19 +11,19 @@ import sys
 import click
 
 from deskmetrics.cli import (
+    business_hours_commands,
     config_commands,
     demo_commands,
     plugin_commands,
     report_commands,
-    schedule_commands,
-    schedules_commands,
+    scheduler_commands,
     state_commands,
     status_commands,
     sync_commands,
 )
 from deskmetrics.cli.app import App, DeskmetricsGroup
 from deskmetrics.errors import DeskmetricsError
-from deskmetrics.plugins import load_plugins, pm, report_broken
+from deskmetrics.plugin.manager import load_plugins, pm, report_broken
 
 
 @click.group(cls=DeskmetricsGroup)
@@ -45,8 +45,8 @@ for family in (
     report_commands,
     state_commands,
     status_commands,
-    schedule_commands,
-    schedules_commands,
+    scheduler_commands,
+    business_hours_commands,
     plugin_commands,
     config_commands,
     demo_commands,

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from deskmetrics.config import Config, load_config
+from deskmetrics.config.loading import Config, load_config
 from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.store import Store
 

@@ -10,10 +10,10 @@ from typing import Any
 import click
 
 from deskmetrics.cli.app import App, pass_app
-from deskmetrics.config import CONFIG_FILE, build_connector, secret_values
+from deskmetrics.config.loading import CONFIG_FILE, build_connector, secret_values
 from deskmetrics.errors import ConfigError, DeskmetricsError
-from deskmetrics.registry import get_registry
-from deskmetrics.sla_targets import sla_targets
+from deskmetrics.plugin.registry import get_registry
+from deskmetrics.sync.sla_targets import sla_targets
 
 STARTER = """\
 # deskmetrics configuration (TOML). Reference: docs/configuration.md

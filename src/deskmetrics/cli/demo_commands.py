@@ -11,9 +11,9 @@ from rich.console import Console
 from deskmetrics.cli.progress import LineProgress, LiveProgress
 from deskmetrics.cli.report_commands import render_report
 from deskmetrics.cli.sync_commands import print_summary
-from deskmetrics.config import load_config
+from deskmetrics.config.loading import load_config
 from deskmetrics.store import Store
-from deskmetrics.sync import sync
+from deskmetrics.sync.engine import sync
 
 
 def register(cli: click.Group) -> None:
@@ -35,7 +35,7 @@ def register(cli: click.Group) -> None:
 def demo(directory: Path, tickets: int, weeks: int, seed: int) -> None:
     """Generate a demo helpdesk, sync it like a real one, and print its KPI report."""
     # Imported here so that every other command starts without loading the generator.
-    from deskmetrics.testing.demo_data import DemoSpec, write_demo_config, write_demo_csv
+    from deskmetrics.demo.data import DemoSpec, write_demo_config, write_demo_csv
 
     err = Console(stderr=True)
     data_dir = directory / "data"

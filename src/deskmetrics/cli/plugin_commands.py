@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 import deskmetrics
-from deskmetrics.plugins import DEFAULT_PLUGINS, plugin_version, pm
-from deskmetrics.registry import get_registry
+from deskmetrics.plugin.manager import DEFAULT_PLUGINS, plugin_version, pm
+from deskmetrics.plugin.registry import get_registry
 from deskmetrics.scaffold import KINDS, new_plugin, plugin_names
 
 commands_by_plugin: dict[str, list[str]] = {}

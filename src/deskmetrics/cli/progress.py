@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from deskmetrics.sync import StreamResult
+from deskmetrics.sync.engine import StreamResult
 
 _MARKS = {"running": "…", "succeeded": "[green]✓[/]", "failed": "[red]✗[/]", "interrupted": "⏹"}
 

@@ -10,16 +10,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
+from deskmetrics.calendar.schedule_choice import ScheduleChoice
 from deskmetrics.cli.app import App, pass_app
-from deskmetrics.config import Config
+from deskmetrics.config.loading import Config
 from deskmetrics.metrics.dimensions import DIMENSIONS
 from deskmetrics.metrics.filters import Filter
-from deskmetrics.metrics.schedule_choice import ScheduleChoice
-from deskmetrics.registry import get_registry
+from deskmetrics.plugin.registry import get_registry
 from deskmetrics.report import Report, build_report
 from deskmetrics.report.period import GRAINS
+from deskmetrics.report.targets import TargetResult, missed
 from deskmetrics.store import Store
-from deskmetrics.targets import TargetResult, missed
 
 DEFAULT_FORMAT = "table"
 TREND_FORMATS = {"html": "week"}
@@ -272,7 +272,7 @@ def make_report(
 
 
 def pick_schedules(config: Config, name: str | None) -> ScheduleChoice | None:
-    """The business-hours schedules of a report (see deskmetrics.metrics.schedule_choice)."""
+    """The business-hours schedules of a report (see deskmetrics.calendar.schedule_choice)."""
     report_name = config.data.get("report", {}).get("schedule")
     by_connection = {
         conn.name: conn.settings["schedule"]
@@ -281,7 +281,7 @@ def pick_schedules(config: Config, name: str | None) -> ScheduleChoice | None:
     }
     if name is None and report_name is None and not by_connection:
         return None
-    from deskmetrics.metrics.schedules import parse_schedules, pick_schedule
+    from deskmetrics.calendar.schedules import parse_schedules, pick_schedule
 
     schedules = parse_schedules(config)
     if name is not None:

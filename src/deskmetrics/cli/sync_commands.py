@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from deskmetrics.cli.app import App, pass_app
 from deskmetrics.cli.progress import LineProgress, LiveProgress
-from deskmetrics.sync import SyncSummary, sync
+from deskmetrics.sync.engine import SyncSummary, sync
 
 
 def register(cli: click.Group) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from deskmetrics.config import Config
+from deskmetrics.config.loading import Config
 from deskmetrics.jobs.timing import Cron, Every, Timing
 
 JOB_KEYS = ("command", "every", "cron", "after", "timezone")

@@ -21,11 +21,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from deskmetrics.config import Config
+from deskmetrics.config.loading import Config
 from deskmetrics.jobs.definitions import Job
 from deskmetrics.jobs.timing import Every
-from deskmetrics.locks import LockedError, connection_lock
 from deskmetrics.store import Store, from_db_time
+from deskmetrics.sync.locks import LockedError, connection_lock
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from deskmetrics.config import Config
+from deskmetrics.config.loading import Config
 from deskmetrics.jobs.definitions import load_jobs
 from deskmetrics.jobs.timing import Every
 from deskmetrics.store import Store, from_db_time

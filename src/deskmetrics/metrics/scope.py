@@ -31,10 +31,10 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
+from deskmetrics.calendar.schedule_choice import ScheduleChoice
 from deskmetrics.metrics.dimensions import Dimension
 from deskmetrics.metrics.filters import Filter, filter_conditions
 from deskmetrics.metrics.requests import CountRequest, Request, ValuesRequest
-from deskmetrics.metrics.schedule_choice import ScheduleChoice
 
 _TEMP_NAMES = itertools.count()
 

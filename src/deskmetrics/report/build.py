@@ -13,21 +13,21 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from deskmetrics.config import Config
+from deskmetrics.calendar.schedule_choice import ScheduleChoice
+from deskmetrics.config.loading import Config
 from deskmetrics.gc_tuning import bulk_allocations
 from deskmetrics.metrics.definition import Metric
 from deskmetrics.metrics.dimensions import DIMENSIONS, label_for, label_lookup
 from deskmetrics.metrics.engine import applies, compute_all, keys_of, value_for
 from deskmetrics.metrics.filters import Filter
-from deskmetrics.metrics.schedule_choice import ScheduleChoice
 from deskmetrics.metrics.scope import Key, Scope
 from deskmetrics.metrics.statistics import nps_z, significant, two_proportion_z
 from deskmetrics.metrics.value import MetricValue
 from deskmetrics.report.model import BreakdownEntry, Bucket, Report, Series
 from deskmetrics.report.period import buckets, resolve_period
+from deskmetrics.report.targets import parse_targets
 from deskmetrics.store.database import Store
 from deskmetrics.store.encoding import to_db_time
-from deskmetrics.targets import parse_targets
 
 OVERALL = ""
 
@@ -65,7 +65,7 @@ def build_report(
         raise ValueError("each --by dimension may be given once")
     span = resolve_period(start, end, as_of, zone)
     spans = buckets(span, grain) if grain else []
-    from deskmetrics.registry import get_registry
+    from deskmetrics.plugin.registry import get_registry
 
     if metrics is None:
         metrics = get_registry().metrics

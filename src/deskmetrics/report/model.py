@@ -10,7 +10,7 @@ from deskmetrics.metrics.definition import Metric
 from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.value import MetricValue
 from deskmetrics.report.period import iso
-from deskmetrics.targets import Target, TargetResult, evaluate_targets
+from deskmetrics.report.targets import Target, TargetResult, evaluate_targets
 
 
 def _metrics_dict(metrics: dict[str, MetricValue]) -> dict[str, Any]:

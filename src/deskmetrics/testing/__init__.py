@@ -10,7 +10,7 @@ first use, so ``deskmetrics demo`` and the generator work in a plain install.
 
 from typing import Any
 
-from deskmetrics.testing.demo_data import (
+from deskmetrics.demo.data import (
     DemoSpec,
     demo_records,
     write_demo_config,

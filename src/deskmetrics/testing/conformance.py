@@ -33,15 +33,15 @@ from typing import Any, ClassVar
 
 import pytest
 
-from deskmetrics import rate_budget
-from deskmetrics.config import build_connector, parse_config
-from deskmetrics.connector import Connector
+from deskmetrics.config.loading import build_connector, parse_config
+from deskmetrics.connect import rate_budget
+from deskmetrics.connect.connector import Connector
 from deskmetrics.errors import ConfigError
 from deskmetrics.models import RECORD_TYPES
-from deskmetrics.registry import get_registry
+from deskmetrics.plugin.registry import get_registry
 from deskmetrics.store import Store
 from deskmetrics.store.encoding import row_to_record
-from deskmetrics.sync import ConnectionResult, sync_connector
+from deskmetrics.sync.engine import ConnectionResult, sync_connector
 from deskmetrics.testing.fake_server import FakeRequest, FakeResponse, FakeServer
 
 CONNECTION = "conformance"

@@ -12,15 +12,15 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from deskmetrics.config import Config
-from deskmetrics.metrics.business_hours import (
+from deskmetrics.calendar.business_hours import (
     DAY_NAMES,
     Interval,
     Schedule,
     Weekly,
     format_interval,
 )
-from deskmetrics.timezones import to_iana
+from deskmetrics.calendar.timezones import to_iana
+from deskmetrics.config.loading import Config
 
 SCHEDULE_KEYS = ("timezone", "hours", "holidays", "country_holidays", "country_subdivision")
 FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

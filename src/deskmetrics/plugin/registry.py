@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from deskmetrics.plugins import load_plugins, pm, report_broken
+from deskmetrics.plugin.manager import load_plugins, pm, report_broken
 
 if TYPE_CHECKING:
-    from deskmetrics.connector import Connector
+    from deskmetrics.connect.connector import Connector
 
 KINDS = ("connectors", "reporters", "metrics")
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import click
 
+from deskmetrics.calendar.business_hours import Schedule
+from deskmetrics.calendar.schedules import parse_schedules, schedule_to_config
 from deskmetrics.cli.app import App, pass_app
-from deskmetrics.config import build_connector
+from deskmetrics.config.loading import build_connector
 from deskmetrics.errors import ConfigError
-from deskmetrics.metrics.business_hours import Schedule
-from deskmetrics.metrics.schedules import parse_schedules, schedule_to_config
-from deskmetrics.registry import get_registry
+from deskmetrics.plugin.registry import get_registry
 
 
 def register(cli: click.Group) -> None:

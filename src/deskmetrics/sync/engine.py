@@ -13,14 +13,14 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-from deskmetrics.config import Config, build_connector, secret_values
-from deskmetrics.connector import Connector
+from deskmetrics.config.loading import Config, build_connector, secret_values
+from deskmetrics.connect.connector import Connector
 from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.gc_tuning import bulk_allocations
-from deskmetrics.locks import LockedError, connection_lock
-from deskmetrics.registry import get_registry
-from deskmetrics.sla_targets import SlaTargets, sla_targets
+from deskmetrics.plugin.registry import get_registry
 from deskmetrics.store import Store
+from deskmetrics.sync.locks import LockedError, connection_lock
+from deskmetrics.sync.sla_targets import SlaTargets, sla_targets
 
 CONFIG_STREAM = "(configuration)"
 """The stream name of the run recorded when a connection cannot even be configured."""
@@ -200,7 +200,7 @@ def sync(
 ) -> SyncSummary:
     """Sync the named connections of ``config`` (all when ``names`` is empty).
 
-    Each connection is synced under its lock (see :mod:`deskmetrics.locks`); one that another
+    Each connection is synced under its lock (see :mod:`deskmetrics.sync.locks`); one that another
     process is syncing is reported ``locked`` after waiting up to ``lock_wait`` seconds.
     """
     if not config.connections:

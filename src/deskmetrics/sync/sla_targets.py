@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from deskmetrics.config import Config, ConnectionConfig
-from deskmetrics.durations import parse_duration
-from deskmetrics.metrics.business_hours import Schedule
-from deskmetrics.metrics.schedules import parse_schedules
+from deskmetrics.calendar.business_hours import Schedule
+from deskmetrics.calendar.schedules import parse_schedules
+from deskmetrics.config.durations import parse_duration
+from deskmetrics.config.loading import Config, ConnectionConfig
 from deskmetrics.models import Priority, Ticket
 
 _KEYS = ("first_response", "resolution", "business_hours")

@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
+from deskmetrics.connect.rate_budget import RateBudget
 from deskmetrics.errors import ConnectorError
-from deskmetrics.rate_budget import RateBudget
 
 RateHeaders = Callable[[httpx.Response], tuple[int | None, float | None]]
 """Reads (remaining requests, seconds until the window resets) from a response."""

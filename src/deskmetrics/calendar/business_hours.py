@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from deskmetrics.timezones import to_iana
+from deskmetrics.calendar.timezones import to_iana
 
 MINUTES_PER_DAY = 1440
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

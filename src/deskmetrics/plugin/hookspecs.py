@@ -21,7 +21,7 @@ import click
 import pluggy
 
 if TYPE_CHECKING:
-    from deskmetrics.connector import Connector
+    from deskmetrics.connect.connector import Connector
 
 hookspec = pluggy.HookspecMarker("deskmetrics")
 

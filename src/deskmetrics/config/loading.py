@@ -21,7 +21,7 @@ from pydantic import SecretStr, ValidationError
 from deskmetrics.errors import ConfigError, describe_validation_error
 
 if TYPE_CHECKING:
-    from deskmetrics.connector import Connector
+    from deskmetrics.connect.connector import Connector
 
 CONFIG_FILE = "deskmetrics.toml"
 KNOWN_SECTIONS = ("database", "report", "connections", "schedules", "targets", "jobs")

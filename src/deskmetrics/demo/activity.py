@@ -10,12 +10,12 @@ import random
 from collections.abc import Iterator
 from itertools import pairwise
 
+from deskmetrics.demo.calendar import HOUR, to_datetime
+from deskmetrics.demo.directory import NEVER, Directory
+from deskmetrics.demo.draws import cumulative, lognormal, pick
+from deskmetrics.demo.tickets import TicketStory
+from deskmetrics.demo.vocabulary import CSAT_COMPLAINTS, CSAT_PRAISE
 from deskmetrics.models import AuthorRole, Channel, Interaction, SurveyKind, SurveyResponse
-from deskmetrics.testing.demo_calendar import HOUR, to_datetime
-from deskmetrics.testing.demo_directory import NEVER, Directory
-from deskmetrics.testing.demo_draws import cumulative, lognormal, pick
-from deskmetrics.testing.demo_tickets import TicketStory
-from deskmetrics.testing.demo_vocabulary import CSAT_COMPLAINTS, CSAT_PRAISE
 
 AUTO_ACK_RATE = 0.2
 """Share of e-mail and web tickets that get an automatic acknowledgement (a system message)."""

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from deskmetrics.config import Config
-from deskmetrics.durations import parse_duration
+from deskmetrics.config.durations import parse_duration
+from deskmetrics.config.loading import Config
 
 if TYPE_CHECKING:
     from deskmetrics.metrics.value import MetricValue

@@ -17,6 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Final
 
+from deskmetrics.demo.generator import DEFAULT_SPEC, DemoSpec, demo_records
 from deskmetrics.models import (
     Agent,
     Customer,
@@ -27,7 +28,6 @@ from deskmetrics.models import (
     SurveyResponse,
     Ticket,
 )
-from deskmetrics.testing.demo_generator import DEFAULT_SPEC, DemoSpec, demo_records
 
 CSV_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "groups.csv": ("id", "name"),

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from math import exp
 from typing import Any
 
+from deskmetrics.demo.calendar import DAY, HOUR, MINUTE, next_opening, to_datetime
+from deskmetrics.demo.directory import Directory
+from deskmetrics.demo.draws import cumulative, lognormal, pick
+from deskmetrics.demo.vocabulary import GROUPS, ORGANIZATIONS, TOPICS
 from deskmetrics.models import Channel, Priority, Status, Ticket
-from deskmetrics.testing.demo_calendar import DAY, HOUR, MINUTE, next_opening, to_datetime
-from deskmetrics.testing.demo_directory import Directory
-from deskmetrics.testing.demo_draws import cumulative, lognormal, pick
-from deskmetrics.testing.demo_vocabulary import GROUPS, ORGANIZATIONS, TOPICS
 
 CHANNEL_MIX = {
     Channel.EMAIL: 45,

@@ -1,6 +1,6 @@
 """Writes docs/hooks.md from the hookspecs' signatures and docstrings; a test keeps it in sync.
 
-python -m deskmetrics.hookspecs_reference > docs/hooks.md
+python -m deskmetrics.plugin.reference > docs/hooks.md
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ INTRO = """\
 
 Generated from the docstrings of
 [`deskmetrics/hookspecs.py`](../src/deskmetrics/hookspecs.py) by
-`python -m deskmetrics.hookspecs_reference > docs/hooks.md`; `tests/test_docs_hooks.py` fails
+`python -m deskmetrics.plugin.reference > docs/hooks.md`; `tests/test_docs_hooks.py` fails
 when it is out of date. Step by step: [write a connector](tutorials/connector.md),
 [a reporter](tutorials/reporter.md), [a metric](tutorials/metric.md); the loading rules are in
 [plugins.md](plugins.md).
@@ -95,6 +95,6 @@ def _summary(function: Callable[..., Any]) -> str:
 if __name__ == "__main__":
     import sys
 
-    from deskmetrics import hookspecs as _hookspecs
+    from deskmetrics.plugin import hookspecs as _hookspecs
 
     sys.stdout.write(hooks_reference(_hookspecs))

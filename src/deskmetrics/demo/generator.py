@@ -21,12 +21,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from deskmetrics.demo.activity import nps_responses, ticket_interactions, ticket_surveys
+from deskmetrics.demo.calendar import arrival_times
+from deskmetrics.demo.directory import Directory
+from deskmetrics.demo.tickets import TicketMaker
+from deskmetrics.demo.vocabulary import ORGANIZATIONS
 from deskmetrics.models import Organization, Record
-from deskmetrics.testing.demo_activity import nps_responses, ticket_interactions, ticket_surveys
-from deskmetrics.testing.demo_calendar import arrival_times
-from deskmetrics.testing.demo_directory import Directory
-from deskmetrics.testing.demo_tickets import TicketMaker
-from deskmetrics.testing.demo_vocabulary import ORGANIZATIONS
 
 
 @dataclass(frozen=True)

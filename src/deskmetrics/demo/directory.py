@@ -15,9 +15,8 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import accumulate
 
-from deskmetrics.models import Agent, Customer, Group
-from deskmetrics.testing.demo_calendar import DAY, to_datetime
-from deskmetrics.testing.demo_vocabulary import (
+from deskmetrics.demo.calendar import DAY, to_datetime
+from deskmetrics.demo.vocabulary import (
     AGENT_EMAIL_DOMAIN,
     FIRST_NAMES,
     GROUPS,
@@ -25,6 +24,7 @@ from deskmetrics.testing.demo_vocabulary import (
     ORGANIZATIONS,
     TOPICS,
 )
+from deskmetrics.models import Agent, Customer, Group
 
 CUSTOMER_HISTORY = 548 * DAY
 """Customers sign up over the 18 months before the demo ends."""

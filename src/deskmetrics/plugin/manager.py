@@ -13,8 +13,8 @@ from importlib import metadata
 
 import pluggy
 
-from deskmetrics import hookspecs
 from deskmetrics.errors import DeskmetricsError
+from deskmetrics.plugin import hookspecs
 
 ENTRY_POINT_GROUP = "deskmetrics"
 DEFAULT_PLUGINS: tuple[str, ...] = ("deskmetrics.metrics.builtin",)
