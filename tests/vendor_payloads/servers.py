@@ -3,8 +3,9 @@
 Every endpoint a connector calls answers its fixture as it is, whatever the query: the
 examples are single pages, so a client that follows ``next_page`` or ``end_time`` gets the same
 page again, as it would from a fake that only knows the documentation. Endpoints the connectors
-call but that have no documented fixture here answer an empty list (named in ``EMPTY``), and
-anything else 404, so a new request a connector starts making shows up as a failure.
+call but that have no documented fixture here answer an empty list (``ZENDESK_EMPTY``,
+``FRESHDESK_EMPTY``), and anything else 404, so a new request a connector starts making shows
+up as a failure.
 """
 
 from __future__ import annotations
