@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import deskmetrics
-from deskmetrics.calendar.schedules import parse_schedules
+from deskmetrics.config.schedules import parse_schedules
 from deskmetrics.cli import get_cli
 from deskmetrics.config.loading import load_config
 from deskmetrics.plugin.manager import pm

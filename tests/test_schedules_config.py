@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deskmetrics.calendar.business_hours import Schedule
-from deskmetrics.calendar.schedules import (
+from deskmetrics.config.schedules import (
     parse_hours,
     parse_schedules,
     pick_schedule,

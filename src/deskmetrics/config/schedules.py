@@ -8,7 +8,6 @@ prefixes the file and section (``deskmetrics.toml: schedules.support.hours.mon: 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import date
 from itertools import pairwise
 from typing import Any
@@ -104,15 +103,11 @@ def _parse_schedule(name: str, table: Any) -> Schedule:
         raise Problem(key, 'must be a table with timezone = "..." and hours.mon = "..."')
     for unknown in table:
         if unknown not in SCHEDULE_KEYS:
-            raise Problem(
-                f"{key}.{unknown}", f"unknown key (known: {', '.join(SCHEDULE_KEYS)})"
-            )
+            raise Problem(f"{key}.{unknown}", f"unknown key (known: {', '.join(SCHEDULE_KEYS)})")
 
     zone = table.get("timezone")
     if zone is None:
-        raise Problem(
-            f"{key}.timezone", 'missing: the schedule\'s time zone, e.g. "Europe/Berlin"'
-        )
+        raise Problem(f"{key}.timezone", 'missing: the schedule\'s time zone, e.g. "Europe/Berlin"')
     if not isinstance(zone, str):
         raise Problem(f"{key}.timezone", 'must be a string, e.g. "Europe/Berlin"')
     try:
@@ -151,9 +146,7 @@ def _parse_schedule(name: str, table: Any) -> Schedule:
 
 def _parse_week(key: str, hours: Any) -> Weekly:
     if not isinstance(hours, dict):
-        raise Problem(
-            f"{key}.hours", 'must be a table of days, e.g. hours.mon = "09:00-17:00"'
-        )
+        raise Problem(f"{key}.hours", 'must be a table of days, e.g. hours.mon = "09:00-17:00"')
     days: list[tuple[Interval, ...]] = [() for _ in range(7)]
     seen: dict[int, str] = {}
     for day, value in hours.items():

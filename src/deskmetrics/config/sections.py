@@ -7,7 +7,6 @@ the file at once. Messages are the one-line reasons users see after ``file: key:
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -136,13 +135,13 @@ class ConnectionSection(Section):
     missing_hints: ClassVar[dict[str, str]] = {
         "connector": 'missing: say which connector, e.g. "csv"'
     }
-    OWN_KEYS: ClassVar[tuple[str, ...]] = ("connector", "keep_raw", "schedule", "every", "cron", "sla")
+    OWN_KEYS: ClassVar[tuple[str, ...]] = (
+        "connector", "keep_raw", "schedule", "every", "cron", "sla",
+    )  # fmt: skip
 
     connector: Annotated[
         str,
-        _rule(
-            lambda v: isinstance(v, str) and bool(v), 'missing: say which connector, e.g. "csv"'
-        ),
+        _rule(lambda v: isinstance(v, str) and bool(v), 'missing: say which connector, e.g. "csv"'),
     ]
     keep_raw: Flag = False
     schedule: Text | None = None
@@ -224,7 +223,7 @@ def _reporter_tables(value: Any) -> Any:
     if not isinstance(value, dict):
         raise ValueError("must be a table, e.g. [reporters.html]")
     wrong = [
-        Problem(str(name), f"must be a table of the {name} reporter's options, e.g. [reporters.{name}]")
+        Problem(str(name), f"must be a table of the reporter's options, e.g. [reporters.{name}]")
         for name, table in value.items()
         if not isinstance(table, dict)
     ]
@@ -236,6 +235,8 @@ def _reporter_tables(value: Any) -> Any:
 class ConfigFile(Section):
     """The whole file. Each section is optional; a missing one takes its defaults."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
     database: DatabaseSection = Field(default_factory=DatabaseSection)
     report: ReportSection = Field(default_factory=ReportSection)
     connections: Annotated[
@@ -244,17 +245,16 @@ class ConfigFile(Section):
     schedules: Annotated[dict[str, Schedule], BeforeValidator(_schedules)] = Field(
         default_factory=dict
     )
-    targets: Annotated[dict[str, Annotated[TargetSection, BeforeValidator(_target)]], _table(
-        "must be a table, e.g. [targets]"
-    )] = Field(default_factory=dict)
+    targets: Annotated[
+        dict[str, Annotated[TargetSection, BeforeValidator(_target)]],
+        _table("must be a table, e.g. [targets]"),
+    ] = Field(default_factory=dict)
     jobs: Annotated[dict[str, JobSection], _table("must be a table, e.g. [jobs.nightly]")] = Field(
         default_factory=dict
     )
     reporters: Annotated[dict[str, dict[str, Any]], BeforeValidator(_reporter_tables)] = Field(
         default_factory=dict
     )
-
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
     def cross_problems(self) -> list[str]:
         """Problems between sections: names of schedules that do not exist."""
@@ -270,10 +270,10 @@ class ConfigFile(Section):
                     f"connections.{name}.schedule: no schedule named {connection.schedule!r} "
                     f"(configured: {known})"
                 )
-            if connection.sla is not None and connection.sla.business_hours:
-                if connection.schedule is None:
-                    lines.append(
-                        f"connections.{name}.sla.business_hours: needs a business-hours schedule: "
-                        f'add schedule = "NAME" to [connections.{name}] and a [schedules.NAME] table'
-                    )
+            sla = connection.sla
+            if sla is not None and sla.business_hours and connection.schedule is None:
+                lines.append(
+                    f"connections.{name}.sla.business_hours: needs a business-hours schedule: "
+                    f'add schedule = "NAME" to [connections.{name}] and a [schedules.NAME] table'
+                )
         return lines

@@ -19,7 +19,6 @@ from cronsim import CronSim, CronSimError
 from deskmetrics.config.durations import parse_duration
 
 
-
 @dataclass(frozen=True)
 class Every:
     """A fixed interval, measured from the previous run's start."""
