@@ -14,7 +14,7 @@ from deskmetrics import ConfigError, load_config
 from deskmetrics.config.loading import build_connector, resolve_env, secret_values
 
 CONNECTORS: dict[str, Any] = {"dmtest-paged": PagedConnector, "csv-ish": PagedConnector}
-KNOWN = "database, report, connections, schedules, targets, jobs"
+KNOWN = "database, report, connections, schedules, targets, jobs, reporters"
 
 
 def write(path: Path, text: str) -> Path:
@@ -63,7 +63,7 @@ def test_full_file(in_tmp: Path) -> None:
     assert (config.timezone, config.min_sample) == ("Europe/Berlin", 10)
     assert list(config.connections) == ["desk", "sheet"]
     desk = config.connections["desk"]
-    assert (desk.connector, desk.keep_raw, desk.settings) == ("dmtest-paged", True, {"every": "1h"})
+    assert (desk.connector, desk.keep_raw, desk.every, desk.cron) == ("dmtest-paged", True, "1h", None)
     assert desk.options == {"tickets": 120, "batch": 40}
     connector = build_connector(config, desk, CONNECTORS)
     assert isinstance(connector, PagedConnector)
