@@ -63,7 +63,7 @@ def test_full_file(in_tmp: Path) -> None:
     assert (config.timezone, config.min_sample) == ("Europe/Berlin", 10)
     assert list(config.connections) == ["desk", "sheet"]
     desk = config.connections["desk"]
-    assert (desk.connector, desk.keep_raw, desk.every, desk.cron) == ("dmtest-paged", True, "1h", None)
+    assert (desk.connector, desk.keep_raw, desk.every) == ("dmtest-paged", True, "1h")
     assert desk.options == {"tickets": 120, "batch": 40}
     connector = build_connector(config, desk, CONNECTORS)
     assert isinstance(connector, PagedConnector)

@@ -181,7 +181,9 @@ def test_several_sources_keep_their_agents_apart(tmp_path: Path) -> None:
         store.write([Agent(id="a1", name="Finn (fd)"), ticket("1", assignee_id="a1"),
                      ticket("2", assignee_id="a1")], source="fd")  # fmt: skip
         config = parse_config({}, None)
-        report = build_report(store, config.report_settings(), start=START, end=END, as_of=AS_OF, by=["agent"])
+        report = build_report(
+            store, config.report_settings(), start=START, end=END, as_of=AS_OF, by=["agent"]
+        )
         found = entries(report.to_dict(), "agent")
         assert found == [("fd/a1", "Finn (fd)", 2), ("zd/a1", "Zoe (zd)", 1)]
         one = build_report(
