@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import click
 
 from deskmetrics.calendar.schedule_choice import ScheduleChoice
+from deskmetrics.calendar.timezones import iana_zone
 from deskmetrics.cli.app import App, pass_app
 from deskmetrics.config.loading import Config
 from deskmetrics.metrics.dimensions import DIMENSIONS
@@ -54,12 +55,9 @@ def _parse_zone(ctx: click.Context, param: click.Parameter, value: str | None) -
     if value is None:
         return None
     try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise click.BadParameter(
-            f"{value!r} is not an IANA time zone (e.g. Europe/Berlin)"
-        ) from None
-    return value
+        return iana_zone(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _parse_by(

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from deskmetrics.calendar.schedule_choice import ScheduleChoice
+from deskmetrics.calendar.timezones import iana_zone
 from deskmetrics.config.report_settings import ReportSettings
 from deskmetrics.gc_tuning import bulk_allocations
 from deskmetrics.metrics.definition import Metric
@@ -62,7 +63,7 @@ def build_report(
         schedule = ScheduleChoice(default=schedule)
     min_sample = settings.min_sample
     zone_name = timezone or settings.timezone
-    zone = ZoneInfo(zone_name)
+    zone = ZoneInfo(iana_zone(zone_name))
     as_of = (as_of or datetime.now(UTC)).astimezone(UTC)
     for name in by:
         if name not in DIMENSIONS:
