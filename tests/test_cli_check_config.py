@@ -114,3 +114,14 @@ def test_check_help_documents_the_exit_codes(dm: Any) -> None:
     assert "Exit codes: 0 all good; 1 a connection failed its test; 2 a problem in the" in (
         " ".join(result.stdout.split())
     )
+
+
+def test_every_command_shows_each_problem_on_its_own_error_line(dm: Any, in_tmp: Path) -> None:
+    text = "".join(section for section, _ in BAD_SECTIONS.values())
+    (in_tmp / "deskmetrics.toml").write_text(text, encoding="utf-8")
+    result = dm("sync")
+    assert result.exit_code == 2
+    assert sorted(result.stderr.splitlines()) == sorted(
+        f"Error: deskmetrics.toml: {message}" for _, message in BAD_SECTIONS.values()
+    )
+    assert not (in_tmp / "deskmetrics.db").exists()
