@@ -172,6 +172,21 @@ def test_a_utf8_bom_is_accepted(in_tmp: Path) -> None:
             "[connections.desk]\nconnector = 'csv'\nkeep_raw = 'yes'\n",
             "connections.desk.keep_raw: must be true or false",
         ),
+        (
+            "[reporters]\nhtml = 5\n",
+            "reporters.html: must be a table of the reporter's options, e.g. [reporters.html]",
+        ),
+        ("reporters = 5\n", "reporters: must be a table, e.g. [reporters.html]"),
+        ("[jobs]\nnightly = 'report'\n", "jobs.nightly: must be a table with a command"),
+        ("targets = 5\n", "targets: must be a table, e.g. [targets]"),
+        (
+            "[report]\nbacklog_overdue_hours = -1\n",
+            "report.backlog_overdue_hours: must be a number of hours above 0",
+        ),
+        (
+            "[database]\ntimeout = 'long'\n",
+            "database.timeout: must be a number of seconds (0 or more)",
+        ),
     ],
 )
 def test_each_problem_has_one_clear_message(in_tmp: Path, text: str, message: str) -> None:
