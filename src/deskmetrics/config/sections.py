@@ -215,10 +215,6 @@ class TargetSection(Section):
         return {key: value for key, value in self if value is not None}
 
 
-def _schedules(value: Any) -> dict[str, Schedule]:
-    return parse_schedules(value)
-
-
 def _reporter_tables(value: Any) -> Any:
     if not isinstance(value, dict):
         raise ValueError("must be a table, e.g. [reporters.html]")
@@ -242,7 +238,7 @@ class ConfigFile(Section):
     connections: Annotated[
         dict[str, ConnectionSection], _table("must be a table, e.g. [connections.support]")
     ] = Field(default_factory=dict)
-    schedules: Annotated[dict[str, Schedule], BeforeValidator(_schedules)] = Field(
+    schedules: Annotated[dict[str, Schedule], BeforeValidator(parse_schedules)] = Field(
         default_factory=dict
     )
     targets: Annotated[
