@@ -433,7 +433,7 @@ def test_engine_matches_oracle(
         store.write(records, source="s")
         report = build_report(
             store,
-            parse_config({"report": {"min_sample": MIN_SAMPLE}}, None),
+            parse_config({"report": {"min_sample": MIN_SAMPLE}}, None).report_settings(),
             start=date(2026, 1, 5),
             end=date(2026, 1, 19),
             as_of=AS_OF,

@@ -179,7 +179,7 @@ def test_every_query_of_a_report_runs_in_one_snapshot(tmp_path: Path) -> None:
         config = parse_config({}, tmp_path / "deskmetrics.toml")
         report = build_report(
             store,
-            config,
+            config.report_settings(),
             start=datetime(2026, 1, 5).date(),
             end=datetime(2026, 1, 12).date(),
             as_of=datetime(2026, 2, 1, tzinfo=UTC),

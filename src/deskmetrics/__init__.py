@@ -26,6 +26,8 @@ import pluggy
 from deskmetrics.calendar.business_hours import Schedule
 from deskmetrics.calendar.timezones import to_iana
 from deskmetrics.config.loading import Config, ConnectionConfig, load_config
+from deskmetrics.config.report_settings import ReportSettings
+from deskmetrics.config.timezone import TimeZone
 from deskmetrics.connect.connector import Batch, Connector, ConnectorOptions, Secret, State
 from deskmetrics.errors import (
     ConfigError,
@@ -109,9 +111,7 @@ __all__ = [
     "BreakdownEntry",
     "Bucket",
     "Channel",
-    "Config",
     "ConfigError",
-    "ConnectionConfig",
     "Connector",
     "ConnectorError",
     "ConnectorOptions",
@@ -150,8 +150,9 @@ __all__ = [
     "build_report",
     "describe_validation_error",
     "hookimpl",
-    "load_config",
     "retry_after_seconds",
     "standard_rate_headers",
     "to_iana",
 ]
+# configuration
+__all__ += ["Config", "ConnectionConfig", "ReportSettings", "TimeZone", "load_config"]

@@ -38,7 +38,8 @@ class DeskmetricsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
-            error = click.ClickException(str(exc))
+            # A file with several problems: each on its own "Error:" line.
+            error = click.ClickException("\nError: ".join(str(exc).splitlines()))
             error.exit_code = 2
             raise error from None
         except DeskmetricsError as exc:

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import click
 
 from deskmetrics.calendar.schedule_choice import ScheduleChoice
+from deskmetrics.calendar.timezones import iana_zone
 from deskmetrics.cli.app import App, pass_app
 from deskmetrics.config.loading import Config
 from deskmetrics.metrics.dimensions import DIMENSIONS
@@ -54,12 +55,9 @@ def _parse_zone(ctx: click.Context, param: click.Parameter, value: str | None) -
     if value is None:
         return None
     try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise click.BadParameter(
-            f"{value!r} is not an IANA time zone (e.g. Europe/Berlin)"
-        ) from None
-    return value
+        return iana_zone(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _parse_by(
@@ -265,37 +263,20 @@ def make_report(
     schedule = pick_schedules(config, schedule_name)
     try:
         return build_report(
-            store, config, as_of=as_of, timezone=timezone, schedule=schedule, **options,
+            store, config.report_settings(), as_of=as_of, timezone=timezone, schedule=schedule,
+            **options,
         )  # fmt: skip
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
 
 
 def pick_schedules(config: Config, name: str | None) -> ScheduleChoice | None:
-    """The business-hours schedules of a report (see deskmetrics.calendar.schedule_choice)."""
-    report_name = config.data.get("report", {}).get("schedule")
-    by_connection = {
-        conn.name: conn.settings["schedule"]
-        for conn in config.connections.values()
-        if "schedule" in conn.settings
-    }
-    if name is None and report_name is None and not by_connection:
-        return None
-    from deskmetrics.calendar.schedules import parse_schedules, pick_schedule
-
-    schedules = parse_schedules(config)
-    if name is not None:
-        if name not in schedules:
-            known = ", ".join(sorted(schedules)) or "none; add a [schedules.NAME] table"
-            raise click.BadParameter(
-                f"no schedule named {name!r} (configured: {known})", param_hint="--schedule"
-            )
-        return ScheduleChoice(default=schedules[name])
-    default = None
-    if report_name is not None:
-        default = pick_schedule(config, schedules, "report.schedule", report_name)
-    by_source = {
-        source: pick_schedule(config, schedules, f"connections.{source}.schedule", wanted)
-        for source, wanted in by_connection.items()
-    }
-    return ScheduleChoice(default=default, by_source=by_source)
+    """``--schedule NAME`` for every source; without it the configuration's schedules."""
+    if name is None:
+        return config.schedule_choice()
+    if name not in config.schedules:
+        known = ", ".join(sorted(config.schedules)) or "none; add a [schedules.NAME] table"
+        raise click.BadParameter(
+            f"no schedule named {name!r} (configured: {known})", param_hint="--schedule"
+        )
+    return ScheduleChoice(default=config.schedules[name])
