@@ -12,7 +12,7 @@ from html import escape
 from importlib.resources import files
 
 import deskmetrics
-from deskmetrics.report.targets import TargetResult, stat_of
+from deskmetrics import TargetResult
 from deskmetrics_reporters import humanize
 from deskmetrics_reporters.charts import Point, line_chart
 from deskmetrics_reporters.layout import (
@@ -38,6 +38,7 @@ class HtmlReporter(deskmetrics.Reporter):
     name = "html"
     description = "A self-contained offline HTML dashboard: KPI cards, trend charts, breakdowns."
     extension = "html"
+    default_grain = "week"  # a trend dashboard: without --grain it still gets weekly charts
 
     def render(self, report: deskmetrics.Report) -> str:
         title = "deskmetrics report " + _period(report)
@@ -160,7 +161,7 @@ def _chart(report: deskmetrics.Report, metric_id: str, target: TargetResult | No
         interval = stat == "value"
         points.append(Point(
             label=f"{bucket.start:%Y-%m-%d}",
-            value=stat_of(value, stat),
+            value=deskmetrics.target_stat(value, stat),
             low=value.extra.get("ci_low") if interval else None,
             high=value.extra.get("ci_high") if interval else None,
             n=value.n,

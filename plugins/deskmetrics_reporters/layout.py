@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import deskmetrics
-from deskmetrics.report.targets import Target
 from deskmetrics_reporters import humanize
 
 SECTION_TITLES = {
@@ -116,7 +115,7 @@ def label_and_unit(report: deskmetrics.Report, metric_id: str) -> tuple[str, str
     return (definition.label, definition.unit) if definition else (metric_id, "")
 
 
-def target_text(target: Target, unit: str) -> str:
+def target_text(target: deskmetrics.Target, unit: str) -> str:
     """``p90 ≤ 4 h 0 m`` or ``≥ 85.0 %``: a target as people read it."""
     op = "≤" if target.op == "<=" else "≥"
     stat = "" if target.stat == "value" else f"{target.stat} "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from pydantic import Field
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -24,15 +25,22 @@ from deskmetrics_reporters.layout import (
 )
 
 
+class TableOptions(deskmetrics.ReporterOptions):
+    """``[reporters.table]``: ``width``, the characters per line (default 120)."""
+
+    width: int = Field(default=120, ge=40, le=1000)
+
+
 class TableReporter(deskmetrics.Reporter):
     name = "table"
     description = "Readable tables: KPIs by section, breakdowns and series (the default)."
     extension = "txt"
+    Options = TableOptions
+    options: TableOptions
 
     def render(self, report: deskmetrics.Report) -> str:
         buffer = io.StringIO()
-        width = int(self.options.get("width", 120))
-        console = Console(file=buffer, width=width, color_system=None, highlight=False)
+        console = Console(file=buffer, width=self.options.width, color_system=None, highlight=False)
         self._header(console, report)
         for title, ids in sections(report):
             console.print(self._kpi_table(report, title, ids))

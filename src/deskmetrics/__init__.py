@@ -25,7 +25,7 @@ import pluggy
 
 from deskmetrics.calendar.business_hours import Schedule
 from deskmetrics.calendar.timezones import to_iana
-from deskmetrics.config.loading import Config, ConnectionConfig, load_config
+from deskmetrics.config.loading import Config, load_config
 from deskmetrics.connect.connector import Batch, Connector, ConnectorOptions, Secret, State
 from deskmetrics.errors import (
     ConfigError,
@@ -33,9 +33,17 @@ from deskmetrics.errors import (
     DeskmetricsError,
     RecordError,
     StoreError,
-    describe_validation_error,
 )
-from deskmetrics.metrics import Filter, Metric, MetricValue, Scope
+from deskmetrics.metrics import (
+    CountRequest,
+    Filter,
+    Metric,
+    MetricValue,
+    Scope,
+    ScopeKey,
+    ValuesRequest,
+    seconds_between,
+)
 from deskmetrics.models import (
     RESOLVED_STATUSES,
     TOMBSTONE_STATUSES,
@@ -55,9 +63,21 @@ from deskmetrics.models import (
     TicketUpdate,
     UTCDateTime,
 )
-from deskmetrics.report import BreakdownEntry, Bucket, Report, Series, build_report
-from deskmetrics.report.reporter import Reporter
-from deskmetrics.store import RejectedRow, Store
+from deskmetrics.plugin.register import RegisterConnector, RegisterMetric, RegisterReporter
+from deskmetrics.report import (
+    BreakdownEntry,
+    Bucket,
+    Report,
+    Series,
+    Target,
+    TargetResult,
+    build_report,
+    evaluate_targets,
+    target_stat,
+    to_iso,
+)
+from deskmetrics.report.reporter import Reporter, ReporterOptions
+from deskmetrics.store import RejectedRow, Store, from_db_time, to_db_time
 
 if TYPE_CHECKING:
     from deskmetrics.connect.http_client import (
@@ -111,10 +131,10 @@ __all__ = [
     "Channel",
     "Config",
     "ConfigError",
-    "ConnectionConfig",
     "Connector",
     "ConnectorError",
     "ConnectorOptions",
+    "CountRequest",
     "Customer",
     "DeskmetricsError",
     "Filter",
@@ -129,12 +149,17 @@ __all__ = [
     "RateBudget",
     "Record",
     "RecordError",
+    "RegisterConnector",
+    "RegisterMetric",
+    "RegisterReporter",
     "RejectedRow",
     "Report",
     "Reporter",
+    "ReporterOptions",
     "RequestTimeout",
     "Schedule",
     "Scope",
+    "ScopeKey",
     "Secret",
     "Series",
     "State",
@@ -143,15 +168,23 @@ __all__ = [
     "StoreError",
     "SurveyKind",
     "SurveyResponse",
+    "Target",
+    "TargetResult",
     "Ticket",
     "TicketUpdate",
     "UTCDateTime",
+    "ValuesRequest",
     "budget_for",
     "build_report",
-    "describe_validation_error",
+    "evaluate_targets",
+    "from_db_time",
     "hookimpl",
     "load_config",
     "retry_after_seconds",
+    "seconds_between",
     "standard_rate_headers",
+    "target_stat",
+    "to_db_time",
     "to_iana",
+    "to_iso",
 ]

@@ -24,7 +24,15 @@ if TYPE_CHECKING:
     from deskmetrics.connect.connector import Connector
 
 CONFIG_FILE = "deskmetrics.toml"
-KNOWN_SECTIONS = ("database", "report", "connections", "schedules", "targets", "jobs")
+KNOWN_SECTIONS = (
+    "database",
+    "report",
+    "connections",
+    "schedules",
+    "targets",
+    "jobs",
+    "reporters",
+)
 CONNECTION_KEYS = ("connector", "keep_raw", "schedule", "every", "cron", "sla")
 """Keys of a ``[connections.NAME]`` table that deskmetrics reads; the rest go to the connector."""
 

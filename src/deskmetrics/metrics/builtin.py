@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 import deskmetrics
-from deskmetrics import Metric, MetricValue
-from deskmetrics.metrics.scope import Key, Scope, seconds_between
+from deskmetrics import Metric, MetricValue, Scope, seconds_between
+from deskmetrics import ScopeKey as Key
 
 # -- speed -------------------------------------------------------------------------------
 

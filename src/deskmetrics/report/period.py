@@ -83,7 +83,7 @@ def buckets(span: Span, grain: str) -> list[Span]:
     return result
 
 
-def iso(instant: datetime) -> str:
-    """ISO 8601 for the JSON report; UTC is written with ``Z``."""
+def to_iso(instant: datetime) -> str:
+    """ISO 8601 text of an aware instant, as reports write it; UTC is written with ``Z``."""
     text = instant.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
