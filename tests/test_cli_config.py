@@ -196,7 +196,7 @@ def test_check_of_an_unknown_connection_name(dm: Any, two_connections: Path) -> 
         (
             "[reports]\n",
             "reports: unknown section (known: database, report, connections, schedules, "
-            "targets, jobs)",
+            "targets, jobs, reporters)",
         ),
         ("[database]\nfile = 'x.db'\n", "database.file: unknown key (known: path, timeout)"),
         (

@@ -67,9 +67,7 @@ def test_the_checker_tells_private_modules_from_public_names() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    "path", scanned_files(), ids=lambda p: str(p.relative_to(ROOT))
-)
+@pytest.mark.parametrize("path", scanned_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_plugins_and_docs_use_only_the_public_api(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert private_references(text) == [], (

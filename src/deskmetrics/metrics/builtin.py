@@ -341,6 +341,7 @@ customer_churn_rate = Metric(
 def _business(cohort: str, end: str) -> Callable[[Scope], dict[Key, MetricValue]]:
     def compute(scope: Scope) -> dict[Key, MetricValue]:
         choice = scope.schedule
+        assert choice is not None  # requires_schedule: the engine computes it only with one
         sql, params = scope.ticket_sql(
             f"t.source, t.created_at, {end}", cohort, f"{end} IS NOT NULL", group=False
         )
