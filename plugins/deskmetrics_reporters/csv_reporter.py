@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import deskmetrics
-from deskmetrics_reporters.layout import walk_paths
+from deskmetrics_reporters.breakdown_table import walk_paths
 
 COLUMNS = (
     "scope", "dimension", "key", "label", "bucket_start", "bucket_end", "metric", "unit",

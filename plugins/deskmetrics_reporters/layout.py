@@ -1,4 +1,4 @@
-"""What every reporter lays out the same way: KPI sections, compact columns, breakdown rows."""
+"""What every reporter lays out the same way: KPI sections, compact columns, marks, targets."""
 
 from __future__ import annotations
 
@@ -79,34 +79,6 @@ def compact_columns(report: deskmetrics.Report) -> list[str]:
     present = report.definitions
     columns = [m for m in COMPACT_METRICS if m in present]
     return columns + [m for m in present if m not in SPEC_METRICS]
-
-
-def nested_dimensions(dimension: str, entries: list[deskmetrics.BreakdownEntry]) -> list[str]:
-    names = [dimension]
-    while entries and entries[0].breakdowns:
-        (name, entries), *_ = entries[0].breakdowns.items()
-        names.append(name)
-    return names
-
-
-def walk(
-    entries: list[deskmetrics.BreakdownEntry], depth: int = 0
-) -> Iterator[tuple[int, deskmetrics.BreakdownEntry]]:
-    """Every entry of a (possibly nested) breakdown, parents before their children."""
-    for entry in entries:
-        yield depth, entry
-        for children in entry.breakdowns.values():
-            yield from walk(children, depth + 1)
-
-
-def walk_paths(
-    entries: list[deskmetrics.BreakdownEntry], path: tuple[deskmetrics.BreakdownEntry, ...] = ()
-) -> Iterator[tuple[deskmetrics.BreakdownEntry, ...]]:
-    """Like ``walk``, yielding each entry with its ancestors (outermost first)."""
-    for entry in entries:
-        yield (*path, entry)
-        for children in entry.breakdowns.values():
-            yield from walk_paths(children, (*path, entry))
 
 
 def label_and_unit(report: deskmetrics.Report, metric_id: str) -> tuple[str, str]:
