@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DESKMETRICS_BIN, FakeSite, clean_env
 from deskmetrics.plugin.manager import DEFAULT_PLUGINS
+from fake_site import FakeSite
+from subprocess_env import DESKMETRICS_BIN, clean_env
 
 CORE = set(DEFAULT_PLUGINS)
 

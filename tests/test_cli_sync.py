@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from conftest import FakeSite, toml_config
+from config_files import toml_config
 from deskmetrics import Store, load_config
 from deskmetrics.cli.progress import LiveProgress
 from deskmetrics.sync.engine import sync
+from fake_site import FakeSite
 
 TOKEN = "zd-tok-55aa77bb99cc"
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DESKMETRICS_BIN, clean_env, toml_config
+from config_files import toml_config
 from plugin_projects import installed, start_tests, summary_counts
+from subprocess_env import DESKMETRICS_BIN, clean_env
 
 EXAMPLE = Path(__file__).parent.parent / "docs" / "examples" / "deskmetrics-jsonl"
 

@@ -22,7 +22,6 @@ from typing import Any
 import pytest
 
 import deskmetrics
-from conftest import DESKMETRICS_BIN, RECORD_TABLES, clean_env, store_rows
 from deskmetrics.config.loading import build_connector, parse_config
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.store import Store
@@ -31,6 +30,8 @@ from deskmetrics.testing.fake_server import FakeResponse
 from freshdesk_fake import API_KEY, FakeFreshdesk, expected, serve
 from freshdesk_fake import connection_options as fake_connection_options
 from freshdesk_fake.clock import FakeTime
+from store_tables import RECORD_TABLES, store_rows
+from subprocess_env import DESKMETRICS_BIN, clean_env
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 
 import deskmetrics
-from conftest import RECORD_TABLES, clean_env, store_rows
 from deskmetrics.config.loading import build_connector, parse_config
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.store import Store
@@ -26,6 +25,8 @@ from deskmetrics.sync.engine import sync_connector
 from deskmetrics.testing.fake_server import FakeRequest, FakeResponse
 from freshdesk_fake import API_KEY, FakeFreshdesk, connection_options, serve
 from freshdesk_fake.clock import FakeTime
+from store_tables import RECORD_TABLES, store_rows
+from subprocess_env import clean_env
 
 
 def write_config(path: Path, database: str, url: str) -> Path:

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DESKMETRICS_BIN, clean_env
 from deskmetrics.scaffold import KINDS, new_plugin, plugin_names
 from deskmetrics.scaffold.generator import template_files
 from plugin_projects import installed, start_tests, summary_counts
+from subprocess_env import DESKMETRICS_BIN, clean_env
 
 # Ruff as the project runs it, minus the checks a plugin author's project need not share.
 RUFF = Path(sys.executable).with_name("ruff")

@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DESKMETRICS_BIN, FakeSite, store_rows, toml_config
+from config_files import toml_config
+from fake_site import FakeSite
+from store_tables import store_rows
+from subprocess_env import DESKMETRICS_BIN
 
 TICKETS, BATCH, AGENTS = 2000, 50, 8
 OPTIONS = {

@@ -10,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import RECORD_TABLES
 from deskmetrics import Store
 from deskmetrics.sync.engine import sync_connector
 from deskmetrics.testing.fake_server import FakeServer
+from store_tables import RECORD_TABLES
 from zendesk_fake import FakeAccount, Faults, ZendeskHandler
 from zendesk_fake.handler import TICKETS
 from zendesk_fake.testkit import FakeTime, connector
