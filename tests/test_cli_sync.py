@@ -256,6 +256,7 @@ def test_live_progress_smoke(in_tmp: Path, paged_plugin: type) -> None:
     assert rows[-1][:4] == ["✓", "desk", "tickets", "120"]
 
 
+@pytest.mark.slow
 def test_sync_through_the_console_script(fake_site: FakeSite) -> None:
     """The installed-plugin path end to end: a subprocess, a plugin found by entry point."""
     fake_site.add("dmtest-paged", "0.9.0", {"paged": "dmtest_paged"}, ("dmtest_paged",))

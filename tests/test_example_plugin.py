@@ -37,6 +37,7 @@ def dm(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_the_example_passes_its_own_tests(example: Path) -> None:
     run = start_tests(example)
     output, _ = run.communicate(timeout=300)

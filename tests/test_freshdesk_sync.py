@@ -77,6 +77,7 @@ def assert_same(stored: dict[str, dict[str, Any]], wanted: dict[str, dict[str, A
     assert not wrong, f"{len(wrong)} rows differ, e.g. {next(iter(wrong.items()))}"
 
 
+@pytest.mark.slow
 def test_full_sync_stores_exactly_what_was_served(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_time: FakeTime
 ) -> None:
@@ -248,6 +249,7 @@ def _sync_cli(config: Path) -> subprocess.Popen[str]:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+@pytest.mark.slow
 def test_killed_sync_resumes_to_the_same_store(tmp_path: Path) -> None:
     account = FakeFreshdesk.generate(640)
     account.page_delay = 0.01  # slow enough to be killed mid-listing

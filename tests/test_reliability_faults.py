@@ -48,6 +48,7 @@ def start_sync(config: Path) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_killed_twenty_times_at_random_then_finished_equals_a_clean_sync(tmp_path: Path) -> None:
     rng = random.Random(20)
     # Enough pages that twenty short runs cannot finish the whole sync between them.
@@ -118,6 +119,7 @@ def no_waiting(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
     return fake
 
 
+@pytest.mark.slow
 def test_thirty_percent_faulty_answers_still_give_exact_data(
     tmp_path: Path, no_waiting: FakeTime
 ) -> None:

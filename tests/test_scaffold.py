@@ -71,6 +71,7 @@ def test_cli_refuses_a_bad_name_and_an_unknown_kind(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_cli_refuses_a_name_an_installed_plugin_registers(tmp_path: Path) -> None:
     taken = dm("new-plugin", "csv", "--kind", "connector", cwd=tmp_path)
     assert taken.returncode == 2
@@ -152,6 +153,7 @@ def generated(tmp_path: Path) -> Iterator[dict[str, Path]]:
         yield projects
 
 
+@pytest.mark.slow
 def test_generated_plugins_install_list_and_pass_their_own_tests(
     generated: dict[str, Path], tmp_path: Path
 ) -> None:

@@ -129,6 +129,7 @@ def assert_consistent(db: Path) -> None:
     assert count % BATCH == 0, "half a batch was committed"
 
 
+@pytest.mark.slow
 def test_kill_9_at_any_point_then_resume(site: FakeSite, tmp_path: Path) -> None:
     killed = tmp_path / "killed"
     killed.mkdir()

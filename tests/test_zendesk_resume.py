@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from deskmetrics import Store
 from deskmetrics.sync.engine import sync_connector
 from deskmetrics.testing.fake_server import FakeServer
@@ -75,6 +77,7 @@ def rows(db: Path, table: str) -> list[tuple]:
         conn.close()
 
 
+@pytest.mark.slow
 def test_killed_sync_resumes_from_the_cursor(tmp_path: Path) -> None:
     handler = ZendeskHandler(FakeAccount(SIZE), faults=Faults(page_delay=0.15))
     with FakeServer(handler) as server:
