@@ -414,6 +414,6 @@ BUILTIN_METRICS: tuple[Metric, ...] = (
 
 
 @deskmetrics.hookimpl
-def register_metrics(register: Callable[[Metric], None]) -> None:
+def register_metrics(register: deskmetrics.RegisterMetric) -> None:
     for metric in BUILTIN_METRICS:
         register(metric)

@@ -58,7 +58,12 @@ def register_reporters(register: deskmetrics.RegisterReporter) -> None:
     ``render(report) -> str``. It renders a computed :class:`deskmetrics.Report` and never
     computes metrics itself: read ``report.metrics`` (id to :class:`deskmetrics.MetricValue`),
     ``report.definitions`` (id to :class:`deskmetrics.Metric`: label, unit, section),
-    ``report.breakdowns`` and ``report.series``. Walk-through: docs/tutorials/reporter.md.
+    ``report.breakdowns``, ``report.series`` and ``report.targets``.
+
+    Optional: ``default_grain`` (``"day"``, ``"week"``, ``"month"``), the series it gets when
+    ``--grain`` is not given; and ``Options``, a :class:`deskmetrics.ReporterOptions` model that
+    validates the user's ``[reporters.NAME]`` table, handed to the reporter as ``self.options``.
+    Walk-through: docs/tutorials/reporter.md; options: docs/reporters.md.
     """
 
 
