@@ -200,3 +200,18 @@ def test_bad_reporter_options_are_one_line_naming_the_key(
     assert result.exit_code != 0
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"Error: {project}: {message}"), line
+
+
+def test_check_validates_the_tables_of_installed_reporters(project: Path) -> None:
+    def check() -> Result:
+        return CliRunner().invoke(cli, ["--config", str(project), "check"])
+
+    configure(project, "[reporters.table]\nwidth = 88\n[reporters.not-installed]\nx = 1\n")
+    assert check().exit_code == 0
+    configure(project, "[reporters.table]\nwidth = 8\n")
+    bad = check()
+    assert bad.exit_code == 2
+    assert bad.stderr.strip() == (
+        f"Error: {project}: reporters.table.width: "
+        "Input should be greater than or equal to 40 (got 8)"
+    )

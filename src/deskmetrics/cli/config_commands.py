@@ -13,6 +13,7 @@ from deskmetrics.cli.app import App, pass_app
 from deskmetrics.config.loading import CONFIG_FILE, build_connector, secret_values
 from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.plugin.registry import get_registry
+from deskmetrics.report.reporter import check_reporter_tables
 from deskmetrics.sync.sla_targets import sla_targets
 
 STARTER = """\
@@ -85,6 +86,7 @@ def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
         if name not in config.connections:
             known = ", ".join(config.connections) or "none"
             raise ConfigError(f"{config.where}: no connection named {name!r} (configured: {known})")
+    check_reporter_tables(config, get_registry().reporters)
     connectors = get_registry().connectors
     results: list[dict[str, Any]] = []
     config_errors = 0

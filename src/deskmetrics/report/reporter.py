@@ -7,6 +7,7 @@ table, and a ``default_grain``: the series it gets when ``deskmetrics report`` i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -66,3 +67,14 @@ def make_reporter(reporter_class: type[Reporter], config: Config) -> Reporter:
         problems = describe_validation_error(exc)
         raise ConfigError("\n".join(f"{config.where}: {key}.{p}" for p in problems)) from None
     return reporter_class(options)
+
+
+def check_reporter_tables(config: Config, reporters: Mapping[str, type[Reporter]]) -> None:
+    """Validate every ``[reporters.NAME]`` table of an installed reporter (``deskmetrics check``).
+
+    A table for a reporter that is not installed is left alone: the plugin may come later.
+    """
+    section = config.data.get("reporters", {})
+    for name in section if isinstance(section, dict) else ():
+        if name in reporters:
+            make_reporter(reporters[name], config)
