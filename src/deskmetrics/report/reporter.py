@@ -8,17 +8,16 @@ table, and a ``default_grain``: the series it gets when ``deskmetrics report`` i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from deskmetrics.errors import ConfigError, describe_validation_error
+from deskmetrics.report.period import Grain
 
 if TYPE_CHECKING:
     from deskmetrics.config.loading import Config
     from deskmetrics.report import Report
-
-Grain = Literal["day", "week", "month"]
 
 
 class ReporterOptions(BaseModel):
