@@ -12,8 +12,11 @@ Everything a plugin needs is importable from here::
             yield deskmetrics.Batch([deskmetrics.Ticket(id="1", created_at=...)], state={...})
 
     @deskmetrics.hookimpl
-    def register_connectors(register):
+    def register_connectors(register: deskmetrics.RegisterConnector) -> None:
         register(MyConnector)
+
+These names (``__all__``, listed in docs/plugins.md) and ``deskmetrics.testing`` are the public
+API; every other ``deskmetrics.<module>`` is private and may move between releases.
 """
 
 from __future__ import annotations
