@@ -90,7 +90,7 @@ def test_a_good_file_is_all_good_and_its_sections_are_typed(dm: Any, in_tmp: Pat
         '[targets]\ncsat = { min = 85 }\nfirst_response_time = { p90 = "4h" }\n'
         '[schedules.office]\ntimezone = "Europe/Berlin"\nhours.mon = "09:00-17:00"\n'
         '[jobs.nightly]\ncommand = "report"\ncron = "0 2 * * *"\n'
-        '[reporters.html]\ngrain = "month"\n',
+        '[reporters.table]\nwidth = 100\n',
         encoding="utf-8",
     )
     result = dm("check")
@@ -104,7 +104,7 @@ def test_a_good_file_is_all_good_and_its_sections_are_typed(dm: Any, in_tmp: Pat
     settings = config.report_settings()
     assert (settings.timezone, settings.backlog_overdue_hours) == ("Europe/Berlin", 48.0)
     assert settings.targets == {"csat": {"min": 85.0}, "first_response_time": {"p90": 14400.0}}
-    assert config.reporter_table("html") == {"grain": "month"}
+    assert config.reporter_table("table") == {"width": 100}
     assert config.reporter_table("csv") == {}
     assert config.jobs["nightly"].cron == "0 2 * * *"
 

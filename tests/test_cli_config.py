@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from conftest import FakeSite, toml_config
+from config_files import toml_config
 from deskmetrics import load_config
+from fake_site import FakeSite
 
 TOKEN = "fd-key-0123456789abcdef"
 

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -424,6 +425,7 @@ def key_functions(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(data=datasets(), dimension=st.sampled_from(["channel", "agent", "tag"]))
+@pytest.mark.slow
 def test_engine_matches_oracle(
     data: tuple[list[Ticket], list[SurveyResponse], list[Customer]], dimension: str
 ) -> None:

@@ -10,6 +10,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from deskmetrics.config.loading import load_config
 from deskmetrics.jobs.definitions import load_jobs
 from deskmetrics.jobs.scheduler import Outcome, Scheduler
@@ -104,6 +106,7 @@ def test_a_snapshot_does_not_see_batches_committed_meanwhile(tmp_path: Path) -> 
             assert reader.count("tickets") == 49
 
 
+@pytest.mark.slow
 def test_a_locked_database_is_a_clear_error_and_harms_nothing(tmp_path: Path) -> None:
     config = project(tmp_path, "timeout = 0.5")
     database = tmp_path / "deskmetrics.db"

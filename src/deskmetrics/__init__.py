@@ -12,8 +12,11 @@ Everything a plugin needs is importable from here::
             yield deskmetrics.Batch([deskmetrics.Ticket(id="1", created_at=...)], state={...})
 
     @deskmetrics.hookimpl
-    def register_connectors(register):
+    def register_connectors(register: deskmetrics.RegisterConnector) -> None:
         register(MyConnector)
+
+These names (``__all__``, listed in docs/plugins.md) and ``deskmetrics.testing`` are the public
+API; every other ``deskmetrics.<module>`` is private and may move between releases.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import pluggy
 
 from deskmetrics.calendar.business_hours import Schedule
 from deskmetrics.calendar.timezones import to_iana
-from deskmetrics.config.loading import Config, ConnectionConfig, load_config
+from deskmetrics.config.loading import Config, load_config
 from deskmetrics.config.report_settings import ReportSettings
 from deskmetrics.config.timezone import TimeZone
 from deskmetrics.connect.connector import Batch, Connector, ConnectorOptions, Secret, State
@@ -35,9 +38,17 @@ from deskmetrics.errors import (
     DeskmetricsError,
     RecordError,
     StoreError,
-    describe_validation_error,
 )
-from deskmetrics.metrics import Filter, Metric, MetricValue, Scope
+from deskmetrics.metrics import (
+    CountRequest,
+    Filter,
+    Metric,
+    MetricValue,
+    Scope,
+    ScopeKey,
+    ValuesRequest,
+    seconds_between,
+)
 from deskmetrics.models import (
     RESOLVED_STATUSES,
     TOMBSTONE_STATUSES,
@@ -57,9 +68,21 @@ from deskmetrics.models import (
     TicketUpdate,
     UTCDateTime,
 )
-from deskmetrics.report import BreakdownEntry, Bucket, Report, Series, build_report
-from deskmetrics.report.reporter import Reporter
-from deskmetrics.store import RejectedRow, Store
+from deskmetrics.plugin.register import RegisterConnector, RegisterMetric, RegisterReporter
+from deskmetrics.report import (
+    BreakdownEntry,
+    Bucket,
+    Report,
+    Series,
+    Target,
+    TargetResult,
+    build_report,
+    evaluate_targets,
+    target_stat,
+    to_iso,
+)
+from deskmetrics.report.reporter import Reporter, ReporterOptions
+from deskmetrics.store import RejectedRow, Store, from_db_time, to_db_time
 
 if TYPE_CHECKING:
     from deskmetrics.connect.http_client import (
@@ -115,6 +138,7 @@ __all__ = [
     "Connector",
     "ConnectorError",
     "ConnectorOptions",
+    "CountRequest",
     "Customer",
     "DeskmetricsError",
     "Filter",
@@ -129,12 +153,17 @@ __all__ = [
     "RateBudget",
     "Record",
     "RecordError",
+    "RegisterConnector",
+    "RegisterMetric",
+    "RegisterReporter",
     "RejectedRow",
     "Report",
     "Reporter",
+    "ReporterOptions",
     "RequestTimeout",
     "Schedule",
     "Scope",
+    "ScopeKey",
     "Secret",
     "Series",
     "State",
@@ -143,16 +172,24 @@ __all__ = [
     "StoreError",
     "SurveyKind",
     "SurveyResponse",
+    "Target",
+    "TargetResult",
     "Ticket",
     "TicketUpdate",
     "UTCDateTime",
+    "ValuesRequest",
     "budget_for",
     "build_report",
-    "describe_validation_error",
+    "evaluate_targets",
+    "from_db_time",
     "hookimpl",
     "retry_after_seconds",
+    "seconds_between",
     "standard_rate_headers",
+    "target_stat",
+    "to_db_time",
     "to_iana",
+    "to_iso",
 ]
 # configuration
-__all__ += ["Config", "ConnectionConfig", "ReportSettings", "TimeZone", "load_config"]
+__all__ += ["Config", "ReportSettings", "TimeZone", "load_config"]

@@ -13,6 +13,7 @@ from deskmetrics.cli.app import App, pass_app
 from deskmetrics.config.loading import CONFIG_FILE, Config, build_connector, secret_values
 from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.plugin.registry import get_registry
+from deskmetrics.report.reporter import check_reporter_tables
 from deskmetrics.report.targets import parse_targets
 
 STARTER = """\
@@ -96,6 +97,7 @@ def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
         if name not in config.connections:
             known = ", ".join(config.connections) or "none"
             raise ConfigError(f"{config.where}: no connection named {name!r} (configured: {known})")
+    check_reporter_tables(config, get_registry().reporters)
     results = [_check_connection(config, name) for name in names or tuple(config.connections)]
     config_errors = sum(item.pop("config_error") for item in results)
     if as_json:

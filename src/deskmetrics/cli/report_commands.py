@@ -19,12 +19,11 @@ from deskmetrics.metrics.filters import Filter
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.report import Report, build_report
 from deskmetrics.report.period import GRAINS
+from deskmetrics.report.reporter import make_reporter
 from deskmetrics.report.targets import TargetResult, missed
 from deskmetrics.store import Store
 
 DEFAULT_FORMAT = "table"
-TREND_FORMATS = {"html": "week"}
-"""Reporters whose output is built around a series: the grain they get when none is given."""
 
 
 def register(cli: click.Group) -> None:
@@ -197,14 +196,15 @@ def report(
         *(Filter("tag", t) for t in tag),
     )
     dimensions, separate = by
+    reporter = make_reporter(reporters[format_name], config)
     # Reporters never compute: a trend dashboard gets its series from here.
-    grain = grain or TREND_FORMATS.get(format_name)
+    grain = grain or reporters[format_name].default_grain
     with app.open_store() as store:
         result = make_report(
             store, config, start=start, end=end, as_of=as_of, timezone=timezone, by=dimensions,
             separate=separate, grain=grain, filters=filters, schedule_name=schedule,
         )  # fmt: skip
-    text = reporters[format_name]().render(result)
+    text = reporter.render(result)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -241,7 +241,8 @@ def render_report(
     store: Store, config: Config, format_name: str = DEFAULT_FORMAT, **options: Any
 ) -> str:
     """The rendered report, e.g. for ``deskmetrics demo`` to end with (options: make_report's)."""
-    return get_registry().reporters[format_name]().render(make_report(store, config, **options))
+    reporter = make_reporter(get_registry().reporters[format_name], config)
+    return reporter.render(make_report(store, config, **options))
 
 
 def make_report(

@@ -94,7 +94,7 @@ def _target(
     return Target(metric_id, name, "<=", number)
 
 
-def stat_of(value: MetricValue, stat: str) -> float | None:
+def target_stat(value: MetricValue, stat: str) -> float | None:
     """The number a target compares: the value, or an extra field such as ``p90``."""
     return value.value if stat == "value" else value.extra.get(stat)
 
@@ -110,7 +110,7 @@ def evaluate_targets(
     results = {}
     for target in report.target_specs if targets is None else targets:
         value = report.metrics.get(target.metric)
-        actual = None if value is None else stat_of(value, target.stat)
+        actual = None if value is None else target_stat(value, target.stat)
         results[target.metric] = TargetResult(target, actual, target.met_by(actual))
     return results
 
