@@ -26,7 +26,7 @@ def state() -> None:
 @pass_app
 def show(app: App, name: str | None, as_json: bool) -> None:
     """Show saved cursors of every connection, or of NAME."""
-    with app.open_store() as store:
+    with app.open_store(create=False) as store:
         rows = store.states(name)
     if as_json:
         click.echo(json.dumps(rows, indent=2))
@@ -50,6 +50,6 @@ def reset(app: App, name: str, stream: str | None, yes: bool) -> None:
     what = f"{name}/{stream}" if stream else name
     if not yes:
         click.confirm(f"Reset the saved state of {what}?", abort=True)
-    with app.open_store() as store:
+    with app.open_store(create=False) as store:
         removed = store.reset_state(name, stream)
     click.echo(f"Reset {removed} stream cursor{'s' if removed != 1 else ''} of {what}.")

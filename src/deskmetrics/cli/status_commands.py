@@ -47,7 +47,7 @@ def _age(seconds: float | None) -> str:
 def status(app: App, as_json: bool, max_failures: int) -> None:
     """Show each connection's last sync, outcome, records, duration, cursor age and next run."""
     config = app.config
-    with app.open_store() as store:
+    with app.open_store(create=False) as store:
         rows = connection_status(config, store, datetime.now(UTC))
     failing = [row.connection for row in rows if row.consecutive_failures >= max_failures]
     if as_json:
