@@ -12,6 +12,7 @@ import click
 
 from deskmetrics.calendar.schedule_choice import ScheduleChoice
 from deskmetrics.cli.app import App, pass_app
+from deskmetrics.cli.output_file import check_output, write_output
 from deskmetrics.config.loading import Config
 from deskmetrics.metrics.dimensions import DIMENSIONS
 from deskmetrics.metrics.filters import Filter
@@ -157,8 +158,11 @@ def _parse_where(
 )
 @click.option(
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--force", is_flag=True, help="Replace an existing --output file (never the database)."
 )
 @click.option(
     "--fail-on-missed-targets",
@@ -180,6 +184,7 @@ def report(
     schedule: str | None,
     format_name: str,
     output: Path | None,
+    force: bool,
     fail_on_missed_targets: bool,
 ) -> None:  # fmt: skip
     """Report the KPIs for a period [--from, --to) in the report time zone."""
@@ -189,6 +194,8 @@ def report(
         raise click.BadParameter(f"no reporter named {format_name!r} (installed: {known})",
                                  param_hint="--format")  # fmt: skip
     config = app.config
+    if output is not None:
+        check_output(output, config, force=force)
     if not config.database.exists():
         raise click.ClickException(
             f"{config.database}: no database yet; run `deskmetrics sync` (or `deskmetrics demo`)"
@@ -206,11 +213,11 @@ def report(
             store, config, start=start, end=end, as_of=as_of, timezone=timezone, by=dimensions,
             separate=separate, grain=grain, filters=filters, schedule_name=schedule,
         )  # fmt: skip
-    text = reporters[format_name]().render(result)
+    text = render_with(format_name, result)
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         click.echo(f"Wrote {output}", err=True)
     if fail_on_missed_targets:
         failed = missed(result.targets)
@@ -243,7 +250,32 @@ def render_report(
     store: Store, config: Config, format_name: str = DEFAULT_FORMAT, **options: Any
 ) -> str:
     """The rendered report, e.g. for ``deskmetrics demo`` to end with (options: make_report's)."""
-    return get_registry().reporters[format_name]().render(make_report(store, config, **options))
+    return render_with(format_name, make_report(store, config, **options))
+
+
+def render_with(format_name: str, result: Report) -> str:
+    """Reporter ``format_name``'s text; a reporter that fails is one line naming it."""
+    registry = get_registry()
+    try:
+        text = registry.reporters[format_name]().render(result)
+    except Exception as exc:
+        plugin = _plugin_of(registry.provided_by, format_name)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise click.ClickException(
+            f"reporter {format_name!r}{plugin} failed to render: {type(exc).__name__}: {reason}"
+        ) from None
+    if not isinstance(text, str):
+        raise click.ClickException(
+            f"reporter {format_name!r} returned {type(text).__name__}, not text"
+        )
+    return text
+
+
+def _plugin_of(provided_by: dict[str, dict[str, list[str]]], reporter: str) -> str:
+    for plugin, kinds in provided_by.items():
+        if reporter in kinds.get("reporters", ()):
+            return f" (plugin {plugin})"
+    return ""
 
 
 def make_report(
@@ -269,6 +301,14 @@ def make_report(
         )  # fmt: skip
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    except OverflowError:
+        # e.g. --as-of 9999-12-31T23:00-05:00 or a --to at the end of the calendar.
+        error = click.ClickException(
+            "date value out of range: --from, --to and --as-of must lie between the years "
+            "1 and 9999 after time-zone offsets and the default period are applied"
+        )
+        error.exit_code = 2
+        raise error from None
 
 
 def pick_schedules(config: Config, name: str | None) -> ScheduleChoice | None:

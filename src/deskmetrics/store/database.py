@@ -158,7 +158,7 @@ class Store:
                 "SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'"
             )
         }
-        if not tables or _OWN_TABLES <= tables:
+        if not tables or tables >= _OWN_TABLES:
             return
         shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
         raise StoreError(
