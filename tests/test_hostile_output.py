@@ -60,14 +60,17 @@ def one_line(result: Result) -> str:
     return lines[0]
 
 
+INSIDE_EXPORTS = "a file inside the source of connection 'files' (path = 'exports')"
+
+
 @pytest.mark.parametrize(
     ("target", "what"),
     [
         ("help.db", "the configured database"),
         ("help.db-wal", "the database journal"),
         ("deskmetrics.toml", "the config file"),
-        ("exports/tickets.csv", "a file inside the source of connection 'files' (path = 'exports')"),
-        ("exports/new-report.txt", "a file inside the source of connection 'files' (path = 'exports')"),
+        ("exports/tickets.csv", INSIDE_EXPORTS),
+        ("exports/new-report.txt", INSIDE_EXPORTS),
         ("one.csv", "the source of connection 'single' (file = 'one.csv')"),
     ],
 )  # fmt: skip
@@ -157,7 +160,8 @@ def test_a_failing_reporter_is_one_line_and_leaves_the_old_file(
     [
         ["--as-of", "9999-12-31T23:00:00-05:00"],
         ["--as-of", "0001-01-01T00:30:00+01:00"],
-        ["--from", "9999-12-27", "--to", "9999-12-31", "--grain", "week", "--timezone", "Asia/Tokyo"],
+        ["--from", "9999-12-27", "--to", "9999-12-31", "--grain", "week",
+         "--timezone", "Asia/Tokyo"],
     ],
 )  # fmt: skip
 def test_dates_at_the_end_of_the_calendar_are_one_line(project: Path, dates: list[str]) -> None:
