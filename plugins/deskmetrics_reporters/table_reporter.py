@@ -59,7 +59,7 @@ class TableReporter(deskmetrics.Reporter):
         )
         notes = filter_notes(report)
         if notes:
-            console.print("filters: " + ", ".join(notes))
+            console.print("filters: " + deskmetrics.escape_rich(", ".join(notes)))
 
     def _kpi_table(self, report: deskmetrics.Report, title: str, ids: list[str]) -> Table:
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
@@ -81,7 +81,7 @@ class TableReporter(deskmetrics.Reporter):
                     else f"{target_text(result.target, value.unit)} {STATUS_MARKS[result.met]}"
                 ]
             table.add_row(
-                report.definitions[metric_id].label,
+                deskmetrics.escape_rich(report.definitions[metric_id].label),
                 cell(value),
                 f"{value.n:,}",
                 humanize.number(extra["median"], value.unit) if "median" in extra else "",
@@ -102,10 +102,11 @@ class TableReporter(deskmetrics.Reporter):
         table = Table(title=f"By {' › '.join(nested)}", title_justify="left", box=box.SIMPLE_HEAD)
         table.add_column(" › ".join(d.title() for d in nested), no_wrap=True)
         for metric_id in columns:
-            table.add_column(report.definitions[metric_id].label, justify="right")
+            table.add_column(deskmetrics.escape_rich(report.definitions[metric_id].label),
+                             justify="right")  # fmt: skip
         for depth, entry in walk(entries):
             cells = [cell(entry.metrics[m]) if m in entry.metrics else "" for m in columns]
-            table.add_row("  " * depth + entry.label, *cells)
+            table.add_row("  " * depth + deskmetrics.escape_rich(entry.label), *cells)
         return table
 
     def _series_table(self, report: deskmetrics.Report, columns: list[str]) -> Table:
@@ -114,7 +115,8 @@ class TableReporter(deskmetrics.Reporter):
         table = Table(title=f"Series by {series.grain}", title_justify="left", box=box.SIMPLE_HEAD)
         table.add_column("From", no_wrap=True)
         for metric_id in columns:
-            table.add_column(report.definitions[metric_id].label, justify="right")
+            table.add_column(deskmetrics.escape_rich(report.definitions[metric_id].label),
+                             justify="right")  # fmt: skip
         for bucket in series.buckets:
             cells = []
             for metric_id in columns:

@@ -57,6 +57,12 @@ from deskmetrics.models import (
 )
 from deskmetrics.report import BreakdownEntry, Bucket, Report, Series, build_report
 from deskmetrics.report.reporter import Reporter
+from deskmetrics.report.safe_text import (
+    escape_markdown,
+    escape_rich,
+    escape_spreadsheet,
+    escape_terminal,
+)
 from deskmetrics.store import RejectedRow, Store
 
 if TYPE_CHECKING:
@@ -149,6 +155,11 @@ __all__ = [
     "budget_for",
     "build_report",
     "describe_validation_error",
+    # safe text
+    "escape_markdown",
+    "escape_rich",
+    "escape_spreadsheet",
+    "escape_terminal",
     "hookimpl",
     "load_config",
     "retry_after_seconds",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from deskmetrics.metrics.filters import Filter
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.report import Report, build_report
 from deskmetrics.report.period import GRAINS
+from deskmetrics.report.safe_text import escape_terminal
 from deskmetrics.report.targets import TargetResult, missed
 from deskmetrics.store import Store
 
@@ -215,6 +217,9 @@ def report(
         )  # fmt: skip
     text = render_with(format_name, result)
     if output is None:
+        if sys.stdout.isatty():
+            # A CSV or Markdown cell holding ESC sequences must not drive the user's terminal.
+            text = escape_terminal(text)
         click.echo(text, nl=False)
     else:
         write_output(output, text)
