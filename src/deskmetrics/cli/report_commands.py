@@ -199,9 +199,7 @@ def report(
     if output is not None:
         check_output(output, config, force=force)
     if not config.database.exists():
-        raise click.ClickException(
-            f"{config.database}: no database yet; run `deskmetrics sync` (or `deskmetrics demo`)"
-        )
+        raise click.ClickException(no_database_message(config))
     filters = (
         *where,
         *(Filter("source", s) for s in source),
@@ -230,6 +228,15 @@ def report(
             click.echo(f"target missed: {describe_miss(result, item)}", err=True)
         if failed:
             raise SystemExit(1)
+
+
+def no_database_message(config: Config) -> str:
+    """Points at the demo's config when that is what the user just made (README step 4)."""
+    message = f"{config.database}: no database yet; run `deskmetrics sync`"
+    demo_config = Path("deskmetrics-demo") / "deskmetrics.toml"
+    if config.path is None and demo_config.is_file():
+        return f"{message}, or for the demo: deskmetrics --config {demo_config} report"
+    return f"{message} (or `deskmetrics demo`)"
 
 
 def describe_miss(report: Report, item: TargetResult) -> str:
