@@ -42,6 +42,7 @@ class TableReporter(deskmetrics.Reporter):
         if report.series is not None:
             console.print(self._series_table(report, columns))
         console.print(
+            "Value: the mean where a Median is shown beside it, else the rate or the count; "
             f"{LOW} n below {report.min_sample} (low sample)"
             + (f"   {SIGNIFICANT} significant change from the previous bucket (5 %)")
             * (report.series is not None)
@@ -64,7 +65,7 @@ class TableReporter(deskmetrics.Reporter):
     def _kpi_table(self, report: deskmetrics.Report, title: str, ids: list[str]) -> Table:
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("KPI")
-        for name in ("Value", "n", "Median", "P90", "95 % CI"):
+        for name in ("Value", "Median", "n", "P90", "95 % CI"):
             table.add_column(name, justify="right")
         targets = report.targets
         if targets:
@@ -83,8 +84,8 @@ class TableReporter(deskmetrics.Reporter):
             table.add_row(
                 deskmetrics.escape_rich(report.definitions[metric_id].label),
                 cell(value),
-                f"{value.n:,}",
                 humanize.number(extra["median"], value.unit) if "median" in extra else "",
+                f"{value.n:,}",
                 humanize.number(extra["p90"], value.unit) if "p90" in extra else "",
                 humanize.interval(extra.get("ci_low"), extra.get("ci_high"), value.unit),
                 *target,
