@@ -61,6 +61,8 @@ class TableReporter(deskmetrics.Reporter):
         notes = filter_notes(report)
         if notes:
             console.print("filters: " + deskmetrics.escape_rich(", ".join(notes)))
+        for note in report.notes:
+            console.print("note: " + deskmetrics.escape_rich(note))
 
     def _kpi_table(self, report: deskmetrics.Report, title: str, ids: list[str]) -> Table:
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)

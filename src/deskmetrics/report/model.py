@@ -85,6 +85,8 @@ class Report:
     min_sample: int = 30
     target_specs: tuple[Target, ...] = ()
     """The configured ``[targets]``; ``targets`` evaluates them on the overall metrics."""
+    notes: list[str] = field(default_factory=list)
+    """What a reader must know to read the report right, e.g. a breakdown left out of a KPI."""
 
     @property
     def targets(self) -> dict[str, TargetResult]:
@@ -101,4 +103,6 @@ class Report:
         # Only with targets configured, so the §9 shape is unchanged without them.
         if self.target_specs:
             data["targets"] = {mid: r.to_dict() for mid, r in self.targets.items()}
+        if self.notes:
+            data["notes"] = list(self.notes)
         return data
