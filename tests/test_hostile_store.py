@@ -81,3 +81,13 @@ def test_read_commands_without_config_create_no_database(
     assert shown.exit_code == 0, shown.output
     assert shown.output == "No saved state.\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_state_reset_without_a_database_creates_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["state", "reset", "files", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "Reset 0 stream cursors of files.\n"
+    assert list(tmp_path.iterdir()) == []

@@ -161,6 +161,7 @@ def _parse_where(
 @click.option(
     "--output",
     type=click.Path(path_type=Path),
+    metavar="FILE",
     help="Write to this file instead of standard output.",
 )
 @click.option(
@@ -290,6 +291,12 @@ def _plugin_of(provided_by: dict[str, dict[str, list[str]]], reporter: str) -> s
     return ""
 
 
+class DateRangeError(click.ClickException):
+    """A period or instant past the calendar's ends: one line, exit 2 like usage errors."""
+
+    exit_code = 2
+
+
 def make_report(
     store: Store,
     config: Config,
@@ -315,12 +322,10 @@ def make_report(
         raise click.UsageError(str(exc)) from None
     except OverflowError:
         # e.g. --as-of 9999-12-31T23:00-05:00 or a --to at the end of the calendar.
-        error = click.ClickException(
+        raise DateRangeError(
             "date value out of range: --from, --to and --as-of must lie between the years "
             "1 and 9999 after time-zone offsets and the default period are applied"
-        )
-        error.exit_code = 2
-        raise error from None
+        ) from None
 
 
 def pick_schedules(config: Config, name: str | None) -> ScheduleChoice | None:
