@@ -51,6 +51,14 @@ def test_nps_without_agents_leaves_the_agent_breakdown_with_a_note(tmp_path: Pat
     table = CliRunner().invoke(cli, ["--config", str(config), "report", *PERIOD, "--by", "agent"])
     assert f"note: {NOTE}" in table.stdout
     assert "(none)" not in table.stdout
+    markdown = CliRunner().invoke(
+        cli, ["--config", str(config), "report", *PERIOD, "--by", "agent", "--format", "markdown"]
+    )
+    assert f"**Note:** {NOTE}" in markdown.stdout
+    html = CliRunner().invoke(
+        cli, ["--config", str(config), "report", *PERIOD, "--by", "agent", "--format", "html"]
+    )
+    assert f'<p class="note">{NOTE}</p>' in html.stdout
 
 
 def test_nps_with_agents_is_broken_down_as_before(tmp_path: Path) -> None:

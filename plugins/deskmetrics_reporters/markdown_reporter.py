@@ -56,6 +56,8 @@ def _header(report: deskmetrics.Report) -> str:
     notes = filter_notes(report)
     if notes:
         lines += ["", "**Filters:** " + _escape(", ".join(notes))]
+    for note in report.notes:
+        lines += ["", "**Note:** " + _escape(note)]
     return "\n".join(lines) + "\n"
 
 
