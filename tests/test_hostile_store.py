@@ -91,3 +91,23 @@ def test_state_reset_without_a_database_creates_none(
     assert result.exit_code == 0, result.output
     assert result.output == "Reset 0 stream cursors of files.\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_status_and_state_show_print_stored_text_literally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "deskmetrics.toml").write_text(
+        '[connections."x[/]y"]\nconnector = "csv"\npath = "."\n', encoding="utf-8"
+    )
+    with Store(tmp_path / "deskmetrics.db") as store:
+        store.set_state("x[/]y", "tickets", {"file": "[red]t.csv"})
+        run = store.start_run("x[/]y", "tickets")
+        store.finish_run(run, "failed", "HTTP 500: \x1b[2J\x1b[31mboom")
+    shown = CliRunner().invoke(cli, ["state", "show"])
+    assert shown.exit_code == 0, shown.output
+    assert "x[/]y" in shown.output and "[red]t.csv" in shown.output
+    status = CliRunner().invoke(cli, ["status"])
+    assert status.exit_code == 0, status.output
+    assert "x[/]y (csv)" in status.stdout
+    assert status.stderr == "x[/]y: HTTP 500: \\x1b[2J\\x1b[31mboom\n"

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from deskmetrics.cli.app import App, pass_app
+from deskmetrics.report.safe_text import escape_rich
 
 
 def register(cli: click.Group) -> None:
@@ -36,7 +37,9 @@ def show(app: App, name: str | None, as_json: bool) -> None:
         return
     table = Table("connection", "stream", "state", "updated")
     for row in rows:
-        table.add_row(row["connection"], row["stream"], json.dumps(row["state"]), row["updated_at"])
+        # Cursors hold file names and vendor values: text, never rich markup.
+        cells = (row["connection"], row["stream"], json.dumps(row["state"]), row["updated_at"])
+        table.add_row(*(escape_rich(str(c)) for c in cells))
     Console().print(table)
 
 
