@@ -90,7 +90,7 @@ def test_a_good_file_is_all_good_and_its_sections_are_typed(dm: Any, in_tmp: Pat
         '[targets]\ncsat = { min = 85 }\nfirst_response_time = { p90 = "4h" }\n'
         '[schedules.office]\ntimezone = "Europe/Berlin"\nhours.mon = "09:00-17:00"\n'
         '[jobs.nightly]\ncommand = "report"\ncron = "0 2 * * *"\n'
-        '[reporters.table]\nwidth = 100\n',
+        "[reporters.table]\nwidth = 100\n",
         encoding="utf-8",
     )
     result = dm("check")

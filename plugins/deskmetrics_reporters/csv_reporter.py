@@ -51,7 +51,8 @@ def _rows(report: deskmetrics.Report) -> Iterator[list[str]]:
             dims = NESTING.join([dimension, *_child_dimensions(path)])
             key = NESTING.join(_text(e.key) for e in path)
             for metric_id, value in entry.metrics.items():
-                yield ["breakdown", dims, key, entry.label, start, end, metric_id,
+                yield ["breakdown", dims, deskmetrics.escape_spreadsheet(key),
+                       deskmetrics.escape_spreadsheet(entry.label), start, end, metric_id,
                        *_numbers(value), "", ""]  # fmt: skip
     if report.series is not None:
         grain = report.series.grain

@@ -83,6 +83,7 @@ def _header(report: deskmetrics.Report) -> str:
     if report.series is not None:
         parts.append(f" · series by {escape(report.series.grain)}")
     parts.append("</p>")
+    parts += [f'<p class="note">{escape(note)}</p>' for note in report.notes]
     targets = report.targets
     if targets:
         items = []

@@ -55,6 +55,8 @@ def _header(report: deskmetrics.Report) -> str:
     notes = filter_notes(report)
     if notes:
         lines += ["", "**Filters:** " + _escape(", ".join(notes))]
+    for note in report.notes:
+        lines += ["", "**Note:** " + _escape(note)]
     return "\n".join(lines) + "\n"
 
 
@@ -144,4 +146,4 @@ def _row(cells: Sequence[str]) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return deskmetrics.escape_markdown(text)

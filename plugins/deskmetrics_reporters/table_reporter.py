@@ -49,6 +49,7 @@ class TableReporter(deskmetrics.Reporter):
         if report.series is not None:
             console.print(self._series_table(report, columns))
         console.print(
+            "Value: the mean where a Median is shown beside it, else the rate or the count; "
             f"{LOW} n below {report.min_sample} (low sample)"
             + (f"   {SIGNIFICANT} significant change from the previous bucket (5 %)")
             * (report.series is not None)
@@ -66,12 +67,14 @@ class TableReporter(deskmetrics.Reporter):
         )
         notes = filter_notes(report)
         if notes:
-            console.print("filters: " + ", ".join(notes))
+            console.print("filters: " + deskmetrics.escape_rich(", ".join(notes)))
+        for note in report.notes:
+            console.print("note: " + deskmetrics.escape_rich(note))
 
     def _kpi_table(self, report: deskmetrics.Report, title: str, ids: list[str]) -> Table:
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("KPI")
-        for name in ("Value", "n", "Median", "P90", "95 % CI"):
+        for name in ("Value", "Median", "n", "P90", "95 % CI"):
             table.add_column(name, justify="right")
         targets = report.targets
         if targets:
@@ -88,10 +91,10 @@ class TableReporter(deskmetrics.Reporter):
                     else f"{target_text(result.target, value.unit)} {STATUS_MARKS[result.met]}"
                 ]
             table.add_row(
-                report.definitions[metric_id].label,
+                deskmetrics.escape_rich(report.definitions[metric_id].label),
                 cell(value),
-                f"{value.n:,}",
                 humanize.number(extra["median"], value.unit) if "median" in extra else "",
+                f"{value.n:,}",
                 humanize.number(extra["p90"], value.unit) if "p90" in extra else "",
                 humanize.interval(extra.get("ci_low"), extra.get("ci_high"), value.unit),
                 *target,
@@ -109,10 +112,10 @@ class TableReporter(deskmetrics.Reporter):
         table = Table(title=layout.title, title_justify="left", box=box.SIMPLE_HEAD)
         table.add_column(layout.heading, no_wrap=True)
         for label in layout.labels:
-            table.add_column(label, justify="right")
+            table.add_column(deskmetrics.escape_rich(label), justify="right")
         for row in layout.rows:
             cells = ["" if value is None else cell(value) for value in row.values]
-            table.add_row("  " * row.depth + row.entry.label, *cells)
+            table.add_row("  " * row.depth + deskmetrics.escape_rich(row.entry.label), *cells)
         return table
 
     def _series_table(self, report: deskmetrics.Report, columns: list[str]) -> Table:
@@ -121,7 +124,8 @@ class TableReporter(deskmetrics.Reporter):
         table = Table(title=f"Series by {series.grain}", title_justify="left", box=box.SIMPLE_HEAD)
         table.add_column("From", no_wrap=True)
         for metric_id in columns:
-            table.add_column(report.definitions[metric_id].label, justify="right")
+            table.add_column(deskmetrics.escape_rich(report.definitions[metric_id].label),
+                             justify="right")  # fmt: skip
         for bucket in series.buckets:
             cells = []
             for metric_id in columns:

@@ -82,6 +82,12 @@ from deskmetrics.report import (
     to_iso,
 )
 from deskmetrics.report.reporter import Reporter, ReporterOptions
+from deskmetrics.report.safe_text import (
+    escape_markdown,
+    escape_rich,
+    escape_spreadsheet,
+    escape_terminal,
+)
 from deskmetrics.store import RejectedRow, Store, from_db_time, to_db_time
 
 if TYPE_CHECKING:
@@ -193,3 +199,5 @@ __all__ = [
 ]
 # configuration
 __all__ += ["Config", "ReportSettings", "TimeZone", "load_config"]
+# safe text: escaping helpers for reporters
+__all__ += ["escape_markdown", "escape_rich", "escape_spreadsheet", "escape_terminal"]

@@ -24,8 +24,16 @@ class App:
             self._config = load_config(self.config_path)
         return self._config
 
-    def open_store(self) -> Store:
-        return Store(self.config.database, timeout=self.config.database_timeout)
+    def open_store(self, *, create: bool = True) -> Store:
+        """The configured store; ``create=False`` (read commands) never makes a file.
+
+        Without a database yet, a read command sees an empty in-memory store instead, so
+        ``status`` or ``state show`` in the wrong folder leaves no stray ``deskmetrics.db``.
+        """
+        path = self.config.database
+        if not create and not path.exists():
+            return Store(":memory:")
+        return Store(path, timeout=self.config.database_timeout)
 
 
 pass_app = click.make_pass_decorator(App)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -13,13 +14,15 @@ import click
 from deskmetrics.calendar.schedule_choice import ScheduleChoice
 from deskmetrics.calendar.timezones import iana_zone
 from deskmetrics.cli.app import App, pass_app
+from deskmetrics.cli.output_file import check_output, write_output
 from deskmetrics.config.loading import Config
 from deskmetrics.metrics.dimensions import DIMENSIONS
 from deskmetrics.metrics.filters import Filter
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.report import Report, build_report
 from deskmetrics.report.period import GRAINS
-from deskmetrics.report.reporter import make_reporter
+from deskmetrics.report.reporter import Reporter, make_reporter
+from deskmetrics.report.safe_text import escape_terminal
 from deskmetrics.report.targets import TargetResult, missed
 from deskmetrics.store import Store
 
@@ -154,8 +157,12 @@ def _parse_where(
 )
 @click.option(
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
+    metavar="FILE",
     help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--force", is_flag=True, help="Replace an existing --output file (never the database)."
 )
 @click.option(
     "--fail-on-missed-targets",
@@ -177,6 +184,7 @@ def report(
     schedule: str | None,
     format_name: str,
     output: Path | None,
+    force: bool,
     fail_on_missed_targets: bool,
 ) -> None:  # fmt: skip
     """Report the KPIs for a period [--from, --to) in the report time zone."""
@@ -186,10 +194,10 @@ def report(
         raise click.BadParameter(f"no reporter named {format_name!r} (installed: {known})",
                                  param_hint="--format")  # fmt: skip
     config = app.config
+    if output is not None:
+        check_output(output, config, force=force)
     if not config.database.exists():
-        raise click.ClickException(
-            f"{config.database}: no database yet; run `deskmetrics sync` (or `deskmetrics demo`)"
-        )
+        raise click.ClickException(no_database_message(config))
     filters = (
         *where,
         *(Filter("source", s) for s in source),
@@ -204,11 +212,14 @@ def report(
             store, config, start=start, end=end, as_of=as_of, timezone=timezone, by=dimensions,
             separate=separate, grain=grain, filters=filters, schedule_name=schedule,
         )  # fmt: skip
-    text = reporter.render(result)
+    text = render_with(reporter, format_name, result)
     if output is None:
+        if sys.stdout.isatty():
+            # A CSV or Markdown cell holding ESC sequences must not drive the user's terminal.
+            text = escape_terminal(text)
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         click.echo(f"Wrote {output}", err=True)
     if fail_on_missed_targets:
         failed = missed(result.targets)
@@ -216,6 +227,15 @@ def report(
             click.echo(f"target missed: {describe_miss(result, item)}", err=True)
         if failed:
             raise SystemExit(1)
+
+
+def no_database_message(config: Config) -> str:
+    """Points at the demo's config when that is what the user just made (README step 4)."""
+    message = f"{config.database}: no database yet; run `deskmetrics sync`"
+    demo_config = Path("deskmetrics-demo") / "deskmetrics.toml"
+    if config.path is None and demo_config.is_file():
+        return f"{message}, or for the demo: deskmetrics --config {demo_config} report"
+    return f"{message} (or `deskmetrics demo`)"
 
 
 def describe_miss(report: Report, item: TargetResult) -> str:
@@ -242,7 +262,38 @@ def render_report(
 ) -> str:
     """The rendered report, e.g. for ``deskmetrics demo`` to end with (options: make_report's)."""
     reporter = make_reporter(get_registry().reporters[format_name], config)
-    return reporter.render(make_report(store, config, **options))
+    return render_with(reporter, format_name, make_report(store, config, **options))
+
+
+def render_with(reporter: Reporter, format_name: str, result: Report) -> str:
+    """Reporter ``format_name``'s text; a reporter that fails is one line naming it."""
+    registry = get_registry()
+    try:
+        text = reporter.render(result)
+    except Exception as exc:
+        plugin = _plugin_of(registry.provided_by, format_name)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise click.ClickException(
+            f"reporter {format_name!r}{plugin} failed to render: {type(exc).__name__}: {reason}"
+        ) from None
+    if not isinstance(text, str):
+        raise click.ClickException(
+            f"reporter {format_name!r} returned {type(text).__name__}, not text"
+        )
+    return text
+
+
+def _plugin_of(provided_by: dict[str, dict[str, list[str]]], reporter: str) -> str:
+    for plugin, kinds in provided_by.items():
+        if reporter in kinds.get("reporters", ()):
+            return f" (plugin {plugin})"
+    return ""
+
+
+class DateRangeError(click.ClickException):
+    """A period or instant past the calendar's ends: one line, exit 2 like usage errors."""
+
+    exit_code = 2
 
 
 def make_report(
@@ -269,6 +320,12 @@ def make_report(
         )  # fmt: skip
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    except OverflowError:
+        # e.g. --as-of 9999-12-31T23:00-05:00 or a --to at the end of the calendar.
+        raise DateRangeError(
+            "date value out of range: --from, --to and --as-of must lie between the years "
+            "1 and 9999 after time-zone offsets and the default period are applied"
+        ) from None
 
 
 def pick_schedules(config: Config, name: str | None) -> ScheduleChoice | None:

@@ -114,6 +114,9 @@ def build_report(
                 series = Series(grain, bucket_list)
 
             overall_only = replace(base, periods=base.periods[:1], first_is_union=False)
+            notes: list[str] = []
+            breakdowns = _all_breakdowns(overall_only, metrics, by, separate, min_sample,
+                                         notes)  # fmt: skip
             return Report(
                 as_of=as_of,
                 start=span.start,
@@ -121,7 +124,8 @@ def build_report(
                 timezone=zone_name,
                 metrics=values_at((OVERALL,)),
                 definitions=chosen,
-                breakdowns=_all_breakdowns(overall_only, metrics, by, separate, min_sample),
+                breakdowns=breakdowns,
+                notes=notes,
                 series=series,
                 filters=tuple(filters),
                 schedule=", ".join(schedule.names) if schedule is not None else None,
@@ -147,18 +151,43 @@ def _multi_source(conn: sqlite3.Connection, filters: Sequence[Filter]) -> bool:
 
 
 def _all_breakdowns(
-    scope: Scope, metrics: Mapping[str, Metric], by: Sequence[str], separate: bool, min_sample: int
+    scope: Scope,
+    metrics: Mapping[str, Metric],
+    by: Sequence[str],
+    separate: bool,
+    min_sample: int,
+    notes: list[str],
 ) -> dict[str, list[BreakdownEntry]]:
     if not separate:
-        return _breakdowns(scope, metrics, list(by), min_sample)
+        return _breakdowns(scope, metrics, list(by), min_sample, notes)
     found: dict[str, list[BreakdownEntry]] = {}
     for name in by:
-        found.update(_breakdowns(scope, metrics, [name], min_sample))
+        found.update(_breakdowns(scope, metrics, [name], min_sample, notes))
     return found
 
 
+def _drop_uncarried(
+    chosen: dict[str, Metric],
+    results: dict[str, dict[Key, MetricValue]],
+    dimension: str,
+    notes: list[str],
+) -> None:
+    """Survey KPIs whose answers all lack ``dimension`` leave that breakdown, with a note.
+
+    Otherwise one "(none)" row would hold the whole NPS, as if it were a group of its own.
+    """
+    for mid in [m for m, metric in chosen.items() if metric.subject == "surveys"]:
+        keys = results[mid]
+        if keys and all(key[-1] is None for key in keys):
+            label = chosen.pop(mid).label
+            del results[mid]
+            note = f"{label} is not broken down by {dimension}: no survey answer carries one"
+            if note not in notes:
+                notes.append(note)
+
+
 def _breakdowns(
-    scope: Scope, metrics: Mapping[str, Metric], by: list[str], min_sample: int
+    scope: Scope, metrics: Mapping[str, Metric], by: list[str], min_sample: int, notes: list[str]
 ) -> dict[str, list[BreakdownEntry]]:
     """Nested breakdowns: level j groups by the first j dimensions; entries nest by prefix."""
     if not by:
@@ -169,6 +198,7 @@ def _breakdowns(
         level_scope = replace(scope, dimensions=dims)
         chosen = {mid: m for mid, m in metrics.items() if applies(m, level_scope)}
         results = compute_all(chosen, level_scope, min_sample)
+        _drop_uncarried(chosen, results, by[depth - 1], notes)
         levels.append((chosen, results))
     sources = frozenset(f.value for f in scope.filters if f.field == "source")
     names = [label_lookup(scope.conn, DIMENSIONS[name], scope.multi_source, sources) for name in by]

@@ -85,13 +85,15 @@ class Report:
     min_sample: int = 30
     target_specs: tuple[Target, ...] = ()
     """The configured ``[targets]``; ``targets`` evaluates them on the overall metrics."""
+    notes: list[str] = field(default_factory=list)
+    """What a reader must know to read the report right, e.g. a breakdown left out of a KPI."""
 
     @property
     def targets(self) -> dict[str, TargetResult]:
         return evaluate_targets(self)
 
     def to_dict(self) -> dict[str, Any]:
-        data = {
+        data: dict[str, Any] = {
             "as_of": to_iso(self.as_of),
             "period": {
                 "start": to_iso(self.start),
@@ -105,4 +107,6 @@ class Report:
         # Only with targets configured, so the §9 shape is unchanged without them.
         if self.target_specs:
             data["targets"] = {mid: r.to_dict() for mid, r in self.targets.items()}
+        if self.notes:
+            data["notes"] = list(self.notes)
         return data

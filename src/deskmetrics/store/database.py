@@ -22,6 +22,9 @@ from deskmetrics.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 JSONState = dict[str, Any]
 
+_OWN_TABLES = frozenset({"tickets", "sync_state", "sync_runs"})
+"""Tables every deskmetrics store has had since schema 1: a file without them is not ours."""
+
 
 @dataclass(frozen=True)
 class RejectedRow:
@@ -144,7 +147,24 @@ class Store:
                 f"{self.path}: written by a newer deskmetrics (schema {version}, this version "
                 f"knows {SCHEMA_VERSION}); upgrade deskmetrics to use it"
             )
+        self._refuse_foreign(version)
         return version
+
+    def _refuse_foreign(self, version: int) -> None:
+        """Another application's SQLite file is never adopted: no tables, no WAL switch."""
+        tables = {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'"
+            )
+        }
+        if not tables or tables >= _OWN_TABLES:
+            return
+        shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+        raise StoreError(
+            f"{self.path}: not a deskmetrics database (it holds other tables: {shown}; "
+            f"user_version {version}); point [database] path at a new file"
+        )
 
     def _migrate(self) -> None:
         version = self._check_version()
