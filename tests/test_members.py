@@ -44,6 +44,8 @@ def check(listed: MemberList) -> None:
     expected = numerator(listed.value)
     if expected is not None:
         assert listed.met == expected
+    else:
+        assert listed.met is None
 
 
 IDS = [m.id for m in BUILTIN_METRICS]

@@ -20,6 +20,7 @@ from deskmetrics.cli import (
     state_commands,
     status_commands,
     sync_commands,
+    tickets_commands,
 )
 from deskmetrics.cli.app import App, DeskmetricsGroup
 from deskmetrics.errors import DeskmetricsError
@@ -43,6 +44,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 for family in (
     sync_commands,
     report_commands,
+    tickets_commands,
     state_commands,
     status_commands,
     scheduler_commands,

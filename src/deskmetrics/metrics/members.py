@@ -73,11 +73,10 @@ def members_of(metric: Metric) -> Members | None:
         # Without ``where`` every row of the cohort is a hit (CountRequest: hits = among).
         met = request.where or "1"
         return Members("tickets", request.cohort, among=request.among, met=met)
-    if isinstance(request, ValuesRequest):
-        return Members(
-            "tickets", request.cohort, among=request.where, value=request.expr, value_required=True
-        )
-    return None
+    assert isinstance(request, ValuesRequest)
+    return Members(
+        "tickets", request.cohort, among=request.where, value=request.expr, value_required=True
+    )
 
 
 def _flag(condition: str | None) -> str:
@@ -86,7 +85,8 @@ def _flag(condition: str | None) -> str:
 
 def member_rows(members: Members, scope: Scope) -> Iterator[MemberRow]:
     """Every member in the scope, per key (period and breakdown keys, as the metric's)."""
-    among, params = members.among, {}
+    among = members.among
+    params: dict[str, Any] = {}
     if members.condition is not None:
         found = members.condition(scope)
         if found is None:

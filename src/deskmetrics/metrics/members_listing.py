@@ -65,13 +65,18 @@ class MemberList:
     key: tuple[tuple[str, str], ...] = ()
     """The breakdown key as (dimension, label) pairs, outermost first."""
     members: list[Member] = field(default_factory=list)
+    has_condition: bool = True
+    """Whether the KPI has a condition to meet (a proportion or count; a mean has none)."""
 
     @property
     def n(self) -> int:
         return len(self.members)
 
     @property
-    def met(self) -> int:
+    def met(self) -> int | None:
+        """Members that met the KPI's condition; None for a KPI without one (a mean)."""
+        if not self.has_condition:
+            return None
         return sum(1 for m in self.members if m.met)
 
 
@@ -144,6 +149,7 @@ def list_members(
         end=span.end,
         key=tuple(zip((name for name, _v in key), labels, strict=True)),
         members=[_listed(declaration.subject, row, links) for row in rows],
+        has_condition=declaration.met is not None,
     )
 
 
