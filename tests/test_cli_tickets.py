@@ -60,7 +60,7 @@ def test_csv_for_a_breakdown_cell_and_a_filter(project: Path, dm: Any) -> None:
     assert rows and {r["subject"] for r in rows} == {"surveys"}
     assert {r["met"] for r in rows} <= {"yes", "no"}
     assert all(r["url"] == "" for r in rows)  # a CSV source has no helpdesk page
-    whole = [e for e in report.breakdowns["group"] if e.label == "Billing"][0]
+    whole = next(e for e in report.breakdowns["group"] if e.label == "Billing")
     assert len(rows) < whole.metrics["csat"].n  # the channel filter narrowed it
 
 
