@@ -57,25 +57,60 @@ def _parse_keys(
 
 @click.command()
 @click.argument("kpi")
-@click.option("--from", "start", callback=_parse_date, metavar="DATE",
-              help="First local date of the period (default: four full ISO weeks back).")
-@click.option("--to", "end", callback=_parse_date, metavar="DATE",
-              help="End of the period, exclusive (default: the start of this ISO week).")
-@click.option("--as-of", "as_of", callback=_parse_instant, metavar="INSTANT",
-              help="'Now' for SLA and backlog rules (default: the current time).")
-@click.option("--timezone", callback=_parse_zone, metavar="TZ",
-              help="Report time zone (default: [report] timezone).")
-@click.option("--by-key", "key", multiple=True, callback=_parse_keys, metavar="DIM=VALUE",
-              help="The breakdown cell, by key or name; repeat for a nested one "
-              "(--by-key group=Billing --by-key agent='Ann Lee').")
-@click.option("--where", "where", multiple=True, callback=_parse_where, metavar="FIELD=VALUE",
-              help="The report's filters (repeatable), e.g. channel=email.")
+@click.option(
+    "--from",
+    "start",
+    callback=_parse_date,
+    metavar="DATE",
+    help="First local date of the period (default: four full ISO weeks back).",
+)
+@click.option(
+    "--to",
+    "end",
+    callback=_parse_date,
+    metavar="DATE",
+    help="End of the period, exclusive (default: the start of this ISO week).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_parse_instant,
+    metavar="INSTANT",
+    help="'Now' for SLA and backlog rules (default: the current time).",
+)
+@click.option(
+    "--timezone",
+    callback=_parse_zone,
+    metavar="TZ",
+    help="Report time zone (default: [report] timezone).",
+)
+@click.option(
+    "--by-key",
+    "key",
+    multiple=True,
+    callback=_parse_keys,
+    metavar="DIM=VALUE",
+    help="The breakdown cell, by key or name; repeat for a nested one "
+    "(--by-key group=Billing --by-key agent='Ann Lee').",
+)
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    callback=_parse_where,
+    metavar="FIELD=VALUE",
+    help="The report's filters (repeatable), e.g. channel=email.",
+)
 @click.option("--source", multiple=True, metavar="NAME", help="Only this connection's data.")
 @click.option("--tag", multiple=True, metavar="TAG", help="Only tickets with this tag.")
-@click.option("--schedule", metavar="NAME",
-              help="Business-hours schedule for the *_business variants ([schedules.NAME]).")
-@click.option("--format", "format_name", type=click.Choice(FORMATS), default="table",
-              show_default=True)
+@click.option(
+    "--schedule",
+    metavar="NAME",
+    help="Business-hours schedule for the *_business variants ([schedules.NAME]).",
+)
+@click.option(
+    "--format", "format_name", type=click.Choice(FORMATS), default="table", show_default=True
+)
 @pass_app
 def tickets(
     app: App,
