@@ -17,8 +17,15 @@ from deskmetrics.config.loading import Config, ConnectionConfig, secret_fields
 from deskmetrics.metrics.members_listing import TicketLink
 
 
-def ticket_links(config: Config, connectors: Mapping[str, type[Any]]) -> TicketLink:
-    """(source, ticket id) → URL, for the configured connections whose connector has a template."""
+def ticket_links(config: Config, connectors: Mapping[str, type[Any]] | None = None) -> TicketLink:
+    """(source, ticket id) → URL, for the configured connections whose connector has a template.
+
+    ``connectors``: by name (default: the installed ones).
+    """
+    if connectors is None:
+        from deskmetrics.plugin.registry import get_registry
+
+        connectors = get_registry().connectors
     templates: dict[str, str] = {}
     for name, connection in config.connections.items():
         template = _template(connection, connectors.get(connection.connector))
