@@ -39,9 +39,11 @@ async def _site(datasette: Any, request: Any) -> Site | Any:
     """The site, or the response to send instead (sign in first; no store served)."""
     site = site_of(datasette)
     if site is None:
-        return await _page(datasette, request, "deskmetrics_message.html", 404,
-                           title="No deskmetrics store",
-                           message="None of the served databases is a deskmetrics store.")  # fmt: skip
+        message = "None of the served databases is a deskmetrics store."
+        return await _page(
+            datasette, request, "deskmetrics_message.html", 404,
+            title="No deskmetrics store", message=message,
+        )  # fmt: skip
     if site.token is not None and (request.actor or {}).get("id") != ACTOR:
         return Response.redirect(datasette.urls.path(f"{PREFIX}/sign-in"))
     await datasette.ensure_permissions(request.actor, ["view-instance"])
@@ -76,7 +78,15 @@ async def dashboard(datasette: Any, request: Any) -> Any:
         form=form_context(params, await _choices(datasette, site)),
         body=Markup(render_dashboard(report, params, datasette.urls.path("").rstrip("/"))),
         css=Markup(stylesheet()), js=Markup(script()),
+        agents=await _agent_links(datasette, site),
     )  # fmt: skip
+
+
+async def _agent_links(datasette: Any, site: Site) -> list[tuple[str, str]]:
+    return [
+        (a["name"] or a["id"], datasette.urls.path(f"{PREFIX}/agent/{a['source']}/{a['id']}"))
+        for a in await records.agents(datasette.get_database(site.database))
+    ]
 
 
 async def ticket_list(datasette: Any, request: Any) -> Any:
@@ -107,8 +117,10 @@ async def agent(datasette: Any, request: Any) -> Any:
         return await _bad(datasette, request, ValueError(f"no agent {agent_id!r} in {source!r}"))
     try:
         params = parse_params(request.args._data)
-        params = ViewParams(start=params.start, end=params.end, grain=params.grain or "week",
-                            filters=records.agent_filters(source, agent_id), as_of=params.as_of)  # fmt: skip
+        params = ViewParams(
+            start=params.start, end=params.end, grain=params.grain or "week",
+            filters=records.agent_filters(source, agent_id), as_of=params.as_of,
+        )  # fmt: skip
         report = await asyncio.to_thread(compute_report, site, params)
     except (BadParams, ValueError) as exc:
         return await _bad(datasette, request, exc)

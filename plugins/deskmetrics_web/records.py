@@ -20,6 +20,10 @@ async def agent(db: Any, source: str, agent_id: str) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
+async def agents(db: Any) -> list[dict[str, Any]]:
+    return _dicts(await db.execute("SELECT source, id, name FROM agents ORDER BY name, id"))
+
+
 def agent_filters(source: str, agent_id: str) -> tuple[deskmetrics.Filter, ...]:
     return (deskmetrics.Filter("source", source), deskmetrics.Filter("agent", agent_id))
 

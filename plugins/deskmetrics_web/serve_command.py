@@ -31,8 +31,12 @@ def is_local(host: str) -> bool:
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help=f"Address to listen on; beyond localhost it needs ${TOKEN_ENV}.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help=f"Address to listen on; beyond localhost it needs ${TOKEN_ENV}.",
+)
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int) -> None:
@@ -76,7 +80,6 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         click.echo(f"Visitors sign in with the token in ${TOKEN_ENV}.")
     click.echo("Press Ctrl+C to stop.")
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")
-
 
 
 def _name_of(datasette: object, path: Path) -> str:

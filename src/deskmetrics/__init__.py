@@ -49,8 +49,8 @@ from deskmetrics.metrics import (
     ValuesRequest,
     seconds_between,
 )
-from deskmetrics.metrics.members import Members
 from deskmetrics.metrics.member_links import ticket_links
+from deskmetrics.metrics.members import Members
 from deskmetrics.metrics.members_listing import Member, MemberList, TicketLink, list_members
 from deskmetrics.models import (
     RESOLVED_STATUSES,
