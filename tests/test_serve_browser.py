@@ -25,7 +25,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 pytest.importorskip("datasette")
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get chromium)"),
 ]
 ROOT = Path(__file__).parent.parent
 START = "?from=2026-02-02&to=2026-03-02&as_of=2026-03-02T00:00:00%2B00:00&by=group&grain=week"
