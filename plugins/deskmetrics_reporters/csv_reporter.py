@@ -13,6 +13,7 @@ from typing import Any
 import deskmetrics
 from deskmetrics.report.period import iso
 from deskmetrics_reporters.layout import walk_paths
+from deskmetrics_reporters.report_sections import csv_section_rows
 
 COLUMNS = (
     "scope", "dimension", "key", "label", "bucket_start", "bucket_end", "metric", "unit",
@@ -33,6 +34,7 @@ class CsvReporter(deskmetrics.Reporter):
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
         writer.writerows(_rows(report))
+        writer.writerows(csv_section_rows(report, len(COLUMNS)))
         return buffer.getvalue()
 
 

@@ -19,6 +19,7 @@ from deskmetrics_reporters.layout import (
     target_text,
     walk,
 )
+from deskmetrics_reporters.report_sections import markdown_sections
 
 
 class MarkdownReporter(deskmetrics.Reporter):
@@ -37,6 +38,7 @@ class MarkdownReporter(deskmetrics.Reporter):
             parts.append(_breakdown(report, dimension, entries, columns))
         if report.series is not None:
             parts.append(_series(report, columns))
+        parts += markdown_sections(report)
         legend = f"{LOW} n below {report.min_sample} (low sample)"
         if report.series is not None:
             legend += f"; {SIGNIFICANT} significant change from the previous bucket (5 %)"

@@ -22,6 +22,7 @@ from deskmetrics_reporters.layout import (
     target_text,
     walk,
 )
+from deskmetrics_reporters.report_sections import print_sections
 
 
 class TableReporter(deskmetrics.Reporter):
@@ -41,6 +42,7 @@ class TableReporter(deskmetrics.Reporter):
             console.print(self._breakdown_table(report, dimension, entries, columns))
         if report.series is not None:
             console.print(self._series_table(report, columns))
+        print_sections(console, report)
         console.print(
             f"{LOW} n below {report.min_sample} (low sample)"
             + (f"   {SIGNIFICANT} significant change from the previous bucket (5 %)")

@@ -57,6 +57,7 @@ from deskmetrics.models import (
 )
 from deskmetrics.report import BreakdownEntry, Bucket, Report, Series, build_report
 from deskmetrics.report.reporter import Reporter
+from deskmetrics.report.section import ReportSection, SectionTable
 from deskmetrics.store import RejectedRow, Store
 
 if TYPE_CHECKING:
@@ -131,11 +132,13 @@ __all__ = [
     "RecordError",
     "RejectedRow",
     "Report",
+    "ReportSection",
     "Reporter",
     "RequestTimeout",
     "Schedule",
     "Scope",
     "Secret",
+    "SectionTable",
     "Series",
     "State",
     "Status",

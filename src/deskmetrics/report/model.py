@@ -10,6 +10,7 @@ from deskmetrics.metrics.definition import Metric
 from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.value import MetricValue
 from deskmetrics.report.period import iso
+from deskmetrics.report.section import ReportSection
 from deskmetrics.report.targets import Target, TargetResult, evaluate_targets
 
 
@@ -85,6 +86,8 @@ class Report:
     min_sample: int = 30
     target_specs: tuple[Target, ...] = ()
     """The configured ``[targets]``; ``targets`` evaluates them on the overall metrics."""
+    sections: list[ReportSection] = field(default_factory=list)
+    """Plugin-provided sections (``register_report_sections``), in registration order."""
 
     @property
     def targets(self) -> dict[str, TargetResult]:
@@ -101,4 +104,7 @@ class Report:
         # Only with targets configured, so the §9 shape is unchanged without them.
         if self.target_specs:
             data["targets"] = {mid: r.to_dict() for mid, r in self.targets.items()}
+        # Likewise only when a plugin provided one.
+        if self.sections:
+            data["sections"] = [section.to_dict() for section in self.sections]
         return data
