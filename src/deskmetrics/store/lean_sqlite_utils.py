@@ -1,0 +1,33 @@
+"""sqlite-utils, imported without numpy and pandas.
+
+sqlite-utils imports numpy and pandas whenever they are installed, only to map their scalar
+types to column types when inserting their values. The feedback extra installs numpy (through
+scikit-learn), and importing it costs every command ~0.15 s of start-up. deskmetrics never hands
+sqlite-utils a numpy or pandas value, so they are hidden while sqlite-utils is first imported;
+anything importing them later gets the real modules.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from types import ModuleType
+
+_HIDDEN = ("numpy", "pandas")
+
+
+def _import() -> ModuleType:
+    if "sqlite_utils" in sys.modules:
+        return sys.modules["sqlite_utils"]
+    hidden = [name for name in _HIDDEN if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` fail
+    try:
+        return importlib.import_module("sqlite_utils")
+    finally:
+        for name in hidden:
+            if sys.modules.get(name) is None:
+                del sys.modules[name]
+
+
+sqlite_utils = _import()
