@@ -124,6 +124,13 @@ PHRASES: Final[dict[str, tuple[str, float]]] = {
     "did nothing": ("dmdidnothing", -1.8),
     "different answer": ("dmdifferentanswer", -1.2),
     "never read": ("dmneverread", -1.8),
+    # Emoji VADER's emoji table describes in words it has no valence for.
+    "👍": (" dmthumbsup ", 1.8),
+    "👎": (" dmthumbsdown ", -1.8),
+    "😡": (" dmenraged ", -2.5),
+    "🙏": (" dmthankful ", 1.5),
+    "❤️": (" dmheart ", 2.5),
+    "❤": (" dmheart ", 2.5),
 }
 
 _PHRASE_PATTERN = re.compile(
@@ -140,5 +147,5 @@ def domain_lexicon() -> dict[str, float]:
     """Every entry to set in VADER's lexicon (words and phrase tokens)."""
     entries = dict.fromkeys(NEUTRAL_TOPIC_WORDS, 0.0)
     entries.update(DOMAIN_VALENCES)
-    entries.update(PHRASES.values())
+    entries.update((token.strip(), valence) for token, valence in PHRASES.values())
     return entries
