@@ -11,6 +11,7 @@ keeps 200,000 comments within seconds and a few hundred MB (benchmarks/bench_fee
 from __future__ import annotations
 
 import random
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -88,6 +89,7 @@ def find_themes(texts: Sequence[str], n_themes: int | None = None) -> ThemeModel
         return None
     import numpy as np
     from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
     vectorizer = TfidfVectorizer(
@@ -110,7 +112,10 @@ def find_themes(texts: Sequence[str], n_themes: int | None = None) -> ThemeModel
         return None
     fit_matrix = vectorizer.transform(texts[i] for i in sample)
     model = NMF(n_components=k, init="nndsvd", random_state=SEED, max_iter=300)
-    model.fit(fit_matrix)
+    with warnings.catch_warnings():
+        # Stopping at max_iter short of the tolerance moves weights, rarely assignments.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(fit_matrix)
     loads = model.transform(vectorizer.transform(texts)) if len(sample) < len(texts) else None
     if loads is None:
         loads = model.transform(fit_matrix)
