@@ -25,6 +25,7 @@ TITLE = "What customers say"
 EXAMPLES = 3
 EXAMPLE_CHARS = 160
 SCORED = ("positive", "negative", "neutral")
+Row = list[str | int | float | None]
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def _coverage(commented: Sequence[Response]) -> str:
 
 def _sentiment_table(commented: Sequence[Response]) -> deskmetrics.SectionTable:
     labels = Counter(r.label for r in commented)
-    rows: list[list[str | int | float | None]] = []
+    rows: list[Row] = []
     for label in ("positive", "neutral", "negative", "other_language", "empty"):
         if labels[label]:
             rows.append(
@@ -151,7 +152,7 @@ def _change(now: int, before: int | None) -> str:
 def _theme_table(
     themes: Grouping, english: Sequence[Response], everyone: Sequence[Response]
 ) -> deskmetrics.SectionTable:
-    rows = []
+    rows: list[Row] = []
     for i in _order(themes):
         members = [english[j] for j in themes.members[i]]
         ids = {(r.source, r.id) for r in members}

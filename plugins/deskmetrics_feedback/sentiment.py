@@ -35,7 +35,7 @@ class Sentiment:
 
 @cache
 def _analyser(domain: bool) -> Any:
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # type: ignore[import-untyped]
 
     analyser = SentimentIntensityAnalyzer()
     if domain:

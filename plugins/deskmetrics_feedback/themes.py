@@ -88,9 +88,9 @@ def find_themes(texts: Sequence[str], n_themes: int | None = None) -> ThemeModel
     if len(texts) < MIN_TEXTS:
         return None
     import numpy as np
-    from sklearn.decomposition import NMF
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+    from sklearn.decomposition import NMF  # type: ignore[import-untyped]
+    from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped]
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer  # type: ignore[import-untyped]
 
     vectorizer = TfidfVectorizer(
         stop_words=sorted(ENGLISH_STOP_WORDS | DOMAIN_STOP_WORDS),

@@ -94,7 +94,7 @@ class Report:
         return evaluate_targets(self)
 
     def to_dict(self) -> dict[str, Any]:
-        data = {
+        data: dict[str, Any] = {
             "as_of": iso(self.as_of),
             "period": {"start": iso(self.start), "end": iso(self.end), "timezone": self.timezone},
             "metrics": _metrics_dict(self.metrics),
