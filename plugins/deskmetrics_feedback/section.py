@@ -201,7 +201,7 @@ def _examples_table(themes: Grouping, english: Sequence[Response]) -> deskmetric
 
 
 def _reasons_table(reasons: Grouping, tickets: Sequence[ContactTicket]) -> deskmetrics.SectionTable:
-    rows = []
+    rows: list[Row] = []
     for i in _order(reasons):
         count = len(reasons.members[i])
         rows.append([
