@@ -139,6 +139,24 @@ def test_a_locked_database_still_gets_its_report(store: Store, tmp_path: Path) -
     assert stored == (0,)  # nothing written to the database itself
 
 
+def test_a_report_with_nothing_new_to_score_writes_nothing(store: Store, tmp_path: Path) -> None:
+    report(store)  # scores and stores every comment
+    store.close()
+    other = sqlite3.connect(tmp_path / "help.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a sync writing meanwhile
+    try:
+        with Store(tmp_path / "help.db", timeout=0.05) as reader:
+            metrics = report(reader).to_dict()["metrics"]
+            shadow = reader.conn.execute(
+                "SELECT count(*) FROM temp.sqlite_schema WHERE name = 'feedback_sentiment'"
+            ).fetchone()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert metrics["feedback_negative_share"]["value"] == pytest.approx(50.0)
+    assert shadow == (0,)  # read from the stored table, no stand-in needed
+
+
 def section(store: Store) -> dict:
     [found] = report(store).to_dict()["sections"]
     return found

@@ -34,11 +34,11 @@ def comment_hash(comment: str) -> str:
     return hashlib.blake2b(comment.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
-def _stale(conn: sqlite3.Connection) -> Iterator[tuple[str, str, str, str]]:
+def _stale(conn: sqlite3.Connection, table: str = TABLE) -> Iterator[tuple[str, str, str, str]]:
     """(source, id, comment, hash) of commented surveys whose score is missing or outdated."""
     rows = conn.execute(
         f"SELECT s.source, s.id, s.comment, f.comment_hash FROM surveys s "
-        f"LEFT JOIN {TABLE} f ON f.source = s.source AND f.survey_id = s.id "
+        f"LEFT JOIN {table} f ON f.source = s.source AND f.survey_id = s.id "
         "WHERE s.comment IS NOT NULL"
     )
     for source, survey_id, comment, stored in rows:
@@ -54,7 +54,7 @@ def _write(conn: sqlite3.Connection, table: str) -> int:
         f"DELETE FROM {table} WHERE NOT EXISTS (SELECT 1 FROM surveys s WHERE "
         f"s.source = {table}.source AND s.id = {table}.survey_id AND s.comment IS NOT NULL)"
     )
-    stale = list(_stale(conn))
+    stale = list(_stale(conn, table))
     for start in range(0, len(stale), _BATCH):
         rows = []
         for source, survey_id, comment, digest in stale[start : start + _BATCH]:
@@ -64,18 +64,37 @@ def _write(conn: sqlite3.Connection, table: str) -> int:
     return len(stale)
 
 
+def _up_to_date(conn: sqlite3.Connection) -> bool:
+    """Read-only check, so that a report with nothing new to score takes no write lock."""
+    if not (_exists(conn, "main") or _exists(conn, "temp")):
+        # Nothing stored yet: up to date only when there is nothing to score.
+        none = conn.execute("SELECT 1 FROM surveys WHERE comment IS NOT NULL LIMIT 1").fetchone()
+        if none is None:
+            conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {TABLE} ({COLUMNS})")
+            return True
+        return False
+    orphan = conn.execute(
+        f"SELECT 1 FROM {TABLE} f WHERE NOT EXISTS (SELECT 1 FROM surveys s WHERE "
+        "s.source = f.source AND s.id = f.survey_id AND s.comment IS NOT NULL) LIMIT 1"
+    ).fetchone()
+    return orphan is None and next(_stale(conn), None) is None
+
+
 def refresh(conn: sqlite3.Connection) -> int:
     """Score every new or changed comment; returns how many were (re)scored."""
+    if _up_to_date(conn):
+        return 0
     conn.execute("SAVEPOINT feedback_sentiment")
     try:
-        scored = _write(conn, TABLE)
+        # A stand-in from an earlier locked report (same connection) would shadow the table.
+        conn.execute(f"DROP TABLE IF EXISTS temp.{TABLE}")
+        scored = _write(conn, f"main.{TABLE}")
     except sqlite3.OperationalError:
         conn.execute("ROLLBACK TO feedback_sentiment")
         conn.execute("RELEASE feedback_sentiment")
         # Not writable now: score into a temp table, which shadows the stored one.
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {TABLE} ({COLUMNS})")
-        main = _exists(conn, "main")
-        if main:
+        if _exists(conn, "main"):
             conn.execute(f"INSERT OR IGNORE INTO temp.{TABLE} SELECT * FROM main.{TABLE}")
         return _write(conn, f"temp.{TABLE}")
     conn.execute("RELEASE feedback_sentiment")
