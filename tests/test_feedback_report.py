@@ -80,7 +80,9 @@ def store(tmp_path: Path) -> Store:
 
 def report(store: Store, **options):  # type: ignore[no-untyped-def]
     config = parse_config({"report": {"min_sample": 1}}, None)
-    return build_report(store, config, start=START, end=END, as_of=AS_OF, **options)
+    return build_report(
+        store, config.report_settings(), start=START, end=END, as_of=AS_OF, **options
+    )
 
 
 def test_metrics_count_comments_sentiment_and_languages(store: Store) -> None:

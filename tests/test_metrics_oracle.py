@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -425,6 +426,7 @@ def key_functions(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(data=datasets(), dimension=st.sampled_from(["channel", "agent", "tag"]))
+@pytest.mark.slow
 def test_engine_matches_oracle(
     data: tuple[list[Ticket], list[SurveyResponse], list[Customer]], dimension: str
 ) -> None:
@@ -434,7 +436,7 @@ def test_engine_matches_oracle(
         store.write(records, source="s")
         report = build_report(
             store,
-            parse_config({"report": {"min_sample": MIN_SAMPLE}}, None),
+            parse_config({"report": {"min_sample": MIN_SAMPLE}}, None).report_settings(),
             start=date(2026, 1, 5),
             end=date(2026, 1, 19),
             as_of=AS_OF,

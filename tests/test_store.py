@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from conftest import store_rows
 from deskmetrics import (
     Agent,
     Customer,
@@ -27,6 +26,7 @@ from deskmetrics import (
 )
 from deskmetrics.store import SCHEMA_VERSION, from_db_time, to_db_time
 from deskmetrics.store.encoding import row_to_record
+from store_tables import store_rows
 
 T0 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 RECORD_TABLES = ("tickets", "interactions", "surveys", "customers", "agents", "groups")

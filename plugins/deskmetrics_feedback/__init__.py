@@ -8,14 +8,11 @@ rest. Heavy imports happen on first use, never when deskmetrics loads its plugin
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import deskmetrics
 
 
 @deskmetrics.hookimpl
-def register_metrics(register: Callable[[Any], None]) -> None:
+def register_metrics(register: deskmetrics.RegisterMetric) -> None:
     from deskmetrics_feedback.metrics import all_metrics, comment_rate
     from deskmetrics_feedback.requirements import missing_message
 
@@ -24,7 +21,7 @@ def register_metrics(register: Callable[[Any], None]) -> None:
 
 
 @deskmetrics.hookimpl
-def register_report_sections(register: Callable[[Any], None]) -> None:
+def register_report_sections(register: deskmetrics.RegisterReportSection) -> None:
     from deskmetrics_feedback.section import FeedbackSection
 
     register(FeedbackSection())

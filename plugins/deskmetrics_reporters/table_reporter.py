@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 
+from pydantic import Field
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
 import deskmetrics
 from deskmetrics_reporters import humanize
+from deskmetrics_reporters.breakdown_table import breakdown_table
 from deskmetrics_reporters.layout import (
     LOW,
     SIGNIFICANT,
@@ -17,23 +19,28 @@ from deskmetrics_reporters.layout import (
     cell,
     compact_columns,
     filter_notes,
-    nested_dimensions,
     sections,
     target_text,
-    walk,
 )
 from deskmetrics_reporters.report_sections import print_sections
+
+
+class TableOptions(deskmetrics.ReporterOptions):
+    """``[reporters.table]``: ``width``, the characters per line (default 120)."""
+
+    width: int = Field(default=120, ge=40, le=1000)
 
 
 class TableReporter(deskmetrics.Reporter):
     name = "table"
     description = "Readable tables: KPIs by section, breakdowns and series (the default)."
     extension = "txt"
+    Options = TableOptions
+    options: TableOptions
 
     def render(self, report: deskmetrics.Report) -> str:
         buffer = io.StringIO()
-        width = int(self.options.get("width", 120))
-        console = Console(file=buffer, width=width, color_system=None, highlight=False)
+        console = Console(file=buffer, width=self.options.width, color_system=None, highlight=False)
         self._header(console, report)
         for title, ids in sections(report):
             console.print(self._kpi_table(report, title, ids))
@@ -100,14 +107,14 @@ class TableReporter(deskmetrics.Reporter):
         entries: list[deskmetrics.BreakdownEntry],
         columns: list[str],
     ) -> Table:
-        nested = nested_dimensions(dimension, entries)
-        table = Table(title=f"By {' › '.join(nested)}", title_justify="left", box=box.SIMPLE_HEAD)
-        table.add_column(" › ".join(d.title() for d in nested), no_wrap=True)
-        for metric_id in columns:
-            table.add_column(report.definitions[metric_id].label, justify="right")
-        for depth, entry in walk(entries):
-            cells = [cell(entry.metrics[m]) if m in entry.metrics else "" for m in columns]
-            table.add_row("  " * depth + entry.label, *cells)
+        layout = breakdown_table(report, dimension, entries, columns)
+        table = Table(title=layout.title, title_justify="left", box=box.SIMPLE_HEAD)
+        table.add_column(layout.heading, no_wrap=True)
+        for label in layout.labels:
+            table.add_column(label, justify="right")
+        for row in layout.rows:
+            cells = ["" if value is None else cell(value) for value in row.values]
+            table.add_row("  " * row.depth + row.entry.label, *cells)
         return table
 
     def _series_table(self, report: deskmetrics.Report, columns: list[str]) -> Table:

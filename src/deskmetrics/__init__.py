@@ -12,8 +12,11 @@ Everything a plugin needs is importable from here::
             yield deskmetrics.Batch([deskmetrics.Ticket(id="1", created_at=...)], state={...})
 
     @deskmetrics.hookimpl
-    def register_connectors(register):
+    def register_connectors(register: deskmetrics.RegisterConnector) -> None:
         register(MyConnector)
+
+These names (``__all__``, listed in docs/plugins.md) and ``deskmetrics.testing`` are the public
+API; every other ``deskmetrics.<module>`` is private and may move between releases.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ import pluggy
 
 from deskmetrics.calendar.business_hours import Schedule
 from deskmetrics.calendar.timezones import to_iana
-from deskmetrics.config.loading import Config, ConnectionConfig, load_config
+from deskmetrics.config.loading import Config, load_config
+from deskmetrics.config.report_settings import ReportSettings
+from deskmetrics.config.timezone import TimeZone
 from deskmetrics.connect.connector import Batch, Connector, ConnectorOptions, Secret, State
 from deskmetrics.errors import (
     ConfigError,
@@ -33,9 +38,17 @@ from deskmetrics.errors import (
     DeskmetricsError,
     RecordError,
     StoreError,
-    describe_validation_error,
 )
-from deskmetrics.metrics import Filter, Metric, MetricValue, Scope
+from deskmetrics.metrics import (
+    CountRequest,
+    Filter,
+    Metric,
+    MetricValue,
+    Scope,
+    ScopeKey,
+    ValuesRequest,
+    seconds_between,
+)
 from deskmetrics.models import (
     RESOLVED_STATUSES,
     TOMBSTONE_STATUSES,
@@ -55,10 +68,27 @@ from deskmetrics.models import (
     TicketUpdate,
     UTCDateTime,
 )
-from deskmetrics.report import BreakdownEntry, Bucket, Report, Series, build_report
-from deskmetrics.report.reporter import Reporter
+from deskmetrics.plugin.register import (
+    RegisterConnector,
+    RegisterMetric,
+    RegisterReporter,
+    RegisterReportSection,
+)
+from deskmetrics.report import (
+    BreakdownEntry,
+    Bucket,
+    Report,
+    Series,
+    Target,
+    TargetResult,
+    build_report,
+    evaluate_targets,
+    target_stat,
+    to_iso,
+)
+from deskmetrics.report.reporter import Reporter, ReporterOptions
 from deskmetrics.report.section import ReportSection, SectionTable
-from deskmetrics.store import RejectedRow, Store
+from deskmetrics.store import RejectedRow, Store, from_db_time, to_db_time
 
 if TYPE_CHECKING:
     from deskmetrics.connect.http_client import (
@@ -110,12 +140,11 @@ __all__ = [
     "BreakdownEntry",
     "Bucket",
     "Channel",
-    "Config",
     "ConfigError",
-    "ConnectionConfig",
     "Connector",
     "ConnectorError",
     "ConnectorOptions",
+    "CountRequest",
     "Customer",
     "DeskmetricsError",
     "Filter",
@@ -130,13 +159,19 @@ __all__ = [
     "RateBudget",
     "Record",
     "RecordError",
+    "RegisterConnector",
+    "RegisterMetric",
+    "RegisterReportSection",
+    "RegisterReporter",
     "RejectedRow",
     "Report",
     "ReportSection",
     "Reporter",
+    "ReporterOptions",
     "RequestTimeout",
     "Schedule",
     "Scope",
+    "ScopeKey",
     "Secret",
     "SectionTable",
     "Series",
@@ -146,15 +181,24 @@ __all__ = [
     "StoreError",
     "SurveyKind",
     "SurveyResponse",
+    "Target",
+    "TargetResult",
     "Ticket",
     "TicketUpdate",
     "UTCDateTime",
+    "ValuesRequest",
     "budget_for",
     "build_report",
-    "describe_validation_error",
+    "evaluate_targets",
+    "from_db_time",
     "hookimpl",
-    "load_config",
     "retry_after_seconds",
+    "seconds_between",
     "standard_rate_headers",
+    "target_stat",
+    "to_db_time",
     "to_iana",
+    "to_iso",
 ]
+# configuration
+__all__ += ["Config", "ReportSettings", "TimeZone", "load_config"]

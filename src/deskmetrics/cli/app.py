@@ -31,6 +31,12 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
+class ConfigProblem(click.ClickException):
+    """A configuration error as the CLI reports it: one line, exit code 2 like a usage error."""
+
+    exit_code = 2
+
+
 class DeskmetricsGroup(click.Group):
     """Shows deskmetrics errors as one clear line: exit 2 for configuration, 1 otherwise."""
 
@@ -38,8 +44,7 @@ class DeskmetricsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
-            error = click.ClickException(str(exc))
-            error.exit_code = 2
-            raise error from None
+            # A file with several problems: each on its own "Error:" line.
+            raise ConfigProblem("\nError: ".join(str(exc).splitlines())) from None
         except DeskmetricsError as exc:
             raise click.ClickException(str(exc)) from None

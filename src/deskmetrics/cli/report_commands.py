@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import click
 
 from deskmetrics.calendar.schedule_choice import ScheduleChoice
+from deskmetrics.calendar.timezones import iana_zone
 from deskmetrics.cli.app import App, pass_app
 from deskmetrics.config.loading import Config
 from deskmetrics.metrics.dimensions import DIMENSIONS
@@ -18,12 +19,11 @@ from deskmetrics.metrics.filters import Filter
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.report import Report, build_report
 from deskmetrics.report.period import GRAINS
+from deskmetrics.report.reporter import make_reporter
 from deskmetrics.report.targets import TargetResult, missed
 from deskmetrics.store import Store
 
 DEFAULT_FORMAT = "table"
-TREND_FORMATS = {"html": "week"}
-"""Reporters whose output is built around a series: the grain they get when none is given."""
 
 
 def register(cli: click.Group) -> None:
@@ -54,12 +54,9 @@ def _parse_zone(ctx: click.Context, param: click.Parameter, value: str | None) -
     if value is None:
         return None
     try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise click.BadParameter(
-            f"{value!r} is not an IANA time zone (e.g. Europe/Berlin)"
-        ) from None
-    return value
+        return iana_zone(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _parse_by(
@@ -199,14 +196,15 @@ def report(
         *(Filter("tag", t) for t in tag),
     )
     dimensions, separate = by
+    reporter = make_reporter(reporters[format_name], config)
     # Reporters never compute: a trend dashboard gets its series from here.
-    grain = grain or TREND_FORMATS.get(format_name)
+    grain = grain or reporters[format_name].default_grain
     with app.open_store() as store:
         result = make_report(
             store, config, start=start, end=end, as_of=as_of, timezone=timezone, by=dimensions,
             separate=separate, grain=grain, filters=filters, schedule_name=schedule,
         )  # fmt: skip
-    text = reporters[format_name]().render(result)
+    text = reporter.render(result)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -243,7 +241,8 @@ def render_report(
     store: Store, config: Config, format_name: str = DEFAULT_FORMAT, **options: Any
 ) -> str:
     """The rendered report, e.g. for ``deskmetrics demo`` to end with (options: make_report's)."""
-    return get_registry().reporters[format_name]().render(make_report(store, config, **options))
+    reporter = make_reporter(get_registry().reporters[format_name], config)
+    return reporter.render(make_report(store, config, **options))
 
 
 def make_report(
@@ -265,37 +264,20 @@ def make_report(
     schedule = pick_schedules(config, schedule_name)
     try:
         return build_report(
-            store, config, as_of=as_of, timezone=timezone, schedule=schedule, **options,
+            store, config.report_settings(), as_of=as_of, timezone=timezone, schedule=schedule,
+            **options,
         )  # fmt: skip
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
 
 
 def pick_schedules(config: Config, name: str | None) -> ScheduleChoice | None:
-    """The business-hours schedules of a report (see deskmetrics.calendar.schedule_choice)."""
-    report_name = config.data.get("report", {}).get("schedule")
-    by_connection = {
-        conn.name: conn.settings["schedule"]
-        for conn in config.connections.values()
-        if "schedule" in conn.settings
-    }
-    if name is None and report_name is None and not by_connection:
-        return None
-    from deskmetrics.calendar.schedules import parse_schedules, pick_schedule
-
-    schedules = parse_schedules(config)
-    if name is not None:
-        if name not in schedules:
-            known = ", ".join(sorted(schedules)) or "none; add a [schedules.NAME] table"
-            raise click.BadParameter(
-                f"no schedule named {name!r} (configured: {known})", param_hint="--schedule"
-            )
-        return ScheduleChoice(default=schedules[name])
-    default = None
-    if report_name is not None:
-        default = pick_schedule(config, schedules, "report.schedule", report_name)
-    by_source = {
-        source: pick_schedule(config, schedules, f"connections.{source}.schedule", wanted)
-        for source, wanted in by_connection.items()
-    }
-    return ScheduleChoice(default=default, by_source=by_source)
+    """``--schedule NAME`` for every source; without it the configuration's schedules."""
+    if name is None:
+        return config.schedule_choice()
+    if name not in config.schedules:
+        known = ", ".join(sorted(config.schedules)) or "none; add a [schedules.NAME] table"
+        raise click.BadParameter(
+            f"no schedule named {name!r} (configured: {known})", param_hint="--schedule"
+        )
+    return ScheduleChoice(default=config.schedules[name])

@@ -9,7 +9,7 @@ from typing import Any
 from deskmetrics.metrics.definition import Metric
 from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.value import MetricValue
-from deskmetrics.report.period import iso
+from deskmetrics.report.period import to_iso
 from deskmetrics.report.section import ReportSection
 from deskmetrics.report.targets import Target, TargetResult, evaluate_targets
 
@@ -50,8 +50,8 @@ class Bucket:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "start": iso(self.start),
-            "end": iso(self.end),
+            "start": to_iso(self.start),
+            "end": to_iso(self.end),
             "metrics": _metrics_dict(self.metrics),
         }
 
@@ -95,8 +95,12 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "as_of": iso(self.as_of),
-            "period": {"start": iso(self.start), "end": iso(self.end), "timezone": self.timezone},
+            "as_of": to_iso(self.as_of),
+            "period": {
+                "start": to_iso(self.start),
+                "end": to_iso(self.end),
+                "timezone": self.timezone,
+            },
             "metrics": _metrics_dict(self.metrics),
             "breakdowns": _breakdowns_dict(self.breakdowns),
             "series": None if self.series is None else self.series.to_dict(),

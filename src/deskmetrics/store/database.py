@@ -137,7 +137,7 @@ class Store:
         return f"{self.path}: {text}"
 
     def _check_version(self) -> int:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: written by a newer deskmetrics (schema {version}, this version "
@@ -156,7 +156,8 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return version
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -316,9 +317,11 @@ class Store:
 
     def count(self, table: str, source: str | None = None) -> int:
         if source is None:
-            return self.conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            total: int = self.conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            return total
         sql = f'SELECT count(*) FROM "{table}" WHERE source = ?'
-        return self.conn.execute(sql, (source,)).fetchone()[0]
+        of_source: int = self.conn.execute(sql, (source,)).fetchone()[0]
+        return of_source
 
     # -- cursor state ----------------------------------------------------------------------
 

@@ -9,25 +9,30 @@ anything importing them later gets the real modules.
 
 from __future__ import annotations
 
-import importlib
 import sys
-from types import ModuleType
+
+__all__ = ["sqlite_utils"]
 
 _HIDDEN = ("numpy", "pandas")
 
 
-def _import() -> ModuleType:
+def _hide() -> list[str]:
     if "sqlite_utils" in sys.modules:
-        return sys.modules["sqlite_utils"]
+        return []
     hidden = [name for name in _HIDDEN if name not in sys.modules]
     for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` fail
-    try:
-        return importlib.import_module("sqlite_utils")
-    finally:
-        for name in hidden:
-            if sys.modules.get(name) is None:
-                del sys.modules[name]
+    return hidden
 
 
-sqlite_utils = _import()
+def _unhide(hidden: list[str]) -> None:
+    for name in hidden:
+        if sys.modules.get(name) is None:
+            del sys.modules[name]
+
+
+_hidden = _hide()
+try:
+    import sqlite_utils
+finally:
+    _unhide(_hidden)
