@@ -68,7 +68,12 @@ from deskmetrics.models import (
     TicketUpdate,
     UTCDateTime,
 )
-from deskmetrics.plugin.register import RegisterConnector, RegisterMetric, RegisterReporter
+from deskmetrics.plugin.register import (
+    RegisterConnector,
+    RegisterMetric,
+    RegisterReporter,
+    RegisterReportSection,
+)
 from deskmetrics.report import (
     BreakdownEntry,
     Bucket,
@@ -88,6 +93,7 @@ from deskmetrics.report.safe_text import (
     escape_spreadsheet,
     escape_terminal,
 )
+from deskmetrics.report.section import ReportSection, SectionTable
 from deskmetrics.store import RejectedRow, Store, from_db_time, to_db_time
 
 if TYPE_CHECKING:
@@ -161,9 +167,11 @@ __all__ = [
     "RecordError",
     "RegisterConnector",
     "RegisterMetric",
+    "RegisterReportSection",
     "RegisterReporter",
     "RejectedRow",
     "Report",
+    "ReportSection",
     "Reporter",
     "ReporterOptions",
     "RequestTimeout",
@@ -171,6 +179,7 @@ __all__ = [
     "Scope",
     "ScopeKey",
     "Secret",
+    "SectionTable",
     "Series",
     "State",
     "Status",

@@ -81,6 +81,20 @@ def register_metrics(register: deskmetrics.RegisterMetric) -> None:
 
 
 @hookspec
+def register_report_sections(register: deskmetrics.RegisterReportSection) -> None:
+    """Register report section builders: ``register(builder)``.
+
+    A builder has a unique ``name`` and ``build(store, report)`` returning a
+    :class:`deskmetrics.ReportSection` (a title, notes and :class:`deskmetrics.SectionTable`
+    tables) or None to add nothing. ``build_report`` calls it once the metrics are computed,
+    inside the report's snapshot, and every built-in reporter renders the sections after the
+    KPIs (JSON: the ``sections`` key, present only when there are some). Use it for findings
+    that are not one number per key, such as the themes of survey comments. Keep it fast: it
+    runs for every report.
+    """
+
+
+@hookspec
 def register_commands(cli: click.Group) -> None:
     """Add commands to the ``deskmetrics`` command line.
 
