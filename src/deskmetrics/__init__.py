@@ -27,6 +27,11 @@ from deskmetrics.calendar.business_hours import Schedule
 from deskmetrics.calendar.timezones import to_iana
 from deskmetrics.config.loading import Config, ConnectionConfig, load_config
 from deskmetrics.connect.connector import Batch, Connector, ConnectorOptions, Secret, State
+from deskmetrics.connect.cursors import TimeCursor, TokenCursor, UpdatedSince
+from deskmetrics.connect.lazy_exports import lazy_exports
+from deskmetrics.connect.runtime import Runtime
+from deskmetrics.connect.secrets import secret_fields
+from deskmetrics.connect.streams import Stream, stream
 from deskmetrics.errors import (
     ConfigError,
     ConnectorError,
@@ -67,6 +72,8 @@ if TYPE_CHECKING:
         retry_after_seconds,
         standard_rate_headers,
     )
+    from deskmetrics.connect.children import ChildFetches
+    from deskmetrics.connect.paging import link_pages, next_link
     from deskmetrics.connect.rate_budget import RateBudget, budget_for
 
 # Only HTTP connectors need these, and httpx and tenacity cost a good share of the CLI's
@@ -79,6 +86,9 @@ _LAZY: dict[str, str] = {
     "standard_rate_headers": "deskmetrics.connect.http_client",
     "RateBudget": "deskmetrics.connect.rate_budget",
     "budget_for": "deskmetrics.connect.rate_budget",
+    "ChildFetches": "deskmetrics.connect.children",
+    "link_pages": "deskmetrics.connect.paging",
+    "next_link": "deskmetrics.connect.paging",
 }
 
 
@@ -154,4 +164,16 @@ __all__ = [
     "retry_after_seconds",
     "standard_rate_headers",
     "to_iana",
+    # connector SDK
+    "ChildFetches",
+    "Runtime",
+    "Stream",
+    "TimeCursor",
+    "TokenCursor",
+    "UpdatedSince",
+    "lazy_exports",
+    "link_pages",
+    "next_link",
+    "secret_fields",
+    "stream",
 ]

@@ -1,0 +1,39 @@
+"""Which options of a connector are credentials: the fields typed :data:`deskmetrics.Secret`."""
+
+from __future__ import annotations
+
+import types
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, SecretStr
+
+
+def secret_fields(options_model: type[BaseModel]) -> tuple[str, ...]:
+    """Names of the fields of ``options_model`` that hold a :data:`~deskmetrics.Secret`.
+
+    ``Secret`` and ``Secret | None`` both count. Their values are masked in errors, scrubbed
+    from HTTP messages and never stored; the conformance suite checks exactly these.
+    """
+    return tuple(
+        name
+        for name, info in options_model.model_fields.items()
+        if _holds_secret(info.annotation)
+    )
+
+
+def secret_values(options: BaseModel) -> list[str]:
+    """The non-empty credential values of ``options``, for scrubbing messages."""
+    values = []
+    for name in secret_fields(type(options)):
+        value = getattr(options, name, None)
+        if isinstance(value, SecretStr) and value.get_secret_value():
+            values.append(value.get_secret_value())
+    return values
+
+
+def _holds_secret(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, SecretStr):
+        return True
+    if get_origin(annotation) in (Union, types.UnionType):
+        return any(_holds_secret(arg) for arg in get_args(annotation))
+    return False
