@@ -93,10 +93,9 @@ def sync_once(url: str, per_page: int, *, gc_off: bool) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as tmp:
         options = ZendeskOptions(base_url=url, access_token="good-token", per_page=per_page)
-        zendesk = ZendeskConnector(options, connection="bench")
         no_wait = NoWait()
-        zendesk.budget = deskmetrics.RateBudget(clock=no_wait.clock, sleep=no_wait.sleep)
-        zendesk.sleep = no_wait.sleep
+        runtime = deskmetrics.Runtime(clock=no_wait.clock, sleep=no_wait.sleep)
+        zendesk = ZendeskConnector(options, connection="bench", runtime=runtime)
         http, mapping, storing, writing = Stopwatch(), Stopwatch(), Stopwatch(), Stopwatch()
         plain_get = zendesk.api.get
         export_requests = [0]

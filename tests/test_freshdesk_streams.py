@@ -13,22 +13,22 @@ import respx
 import deskmetrics
 from deskmetrics_freshdesk import FreshdeskConnector, FreshdeskOptions
 from deskmetrics_freshdesk.ticket_pages import ticket_pages
-from freshdesk_fake.clock import FakeTime
+from deskmetrics.testing import FakeClock
 
 BASE = "https://acme.freshdesk.com"
 KEY = "fd-secret-key-42"
 
 
 @pytest.fixture
-def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
-    fake = FakeTime()
+def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
     budget = deskmetrics.RateBudget(clock=fake.clock, sleep=fake.sleep)
     monkeypatch.setattr(deskmetrics, "budget_for", lambda account: budget)
     return fake
 
 
 @pytest.fixture
-def connector(fake_time: FakeTime) -> Iterator[FreshdeskConnector]:
+def connector(fake_time: FakeClock) -> Iterator[FreshdeskConnector]:
     made: list[FreshdeskConnector] = []
 
     def make(**extra: Any) -> FreshdeskConnector:
@@ -108,7 +108,7 @@ def test_auth_errors_are_clear_and_never_echo_the_key(
 
 
 @respx.mock
-def test_429_waits_exactly_retry_after(connector: Any, fake_time: FakeTime) -> None:
+def test_429_waits_exactly_retry_after(connector: Any, fake_time: FakeClock) -> None:
     respx.get(f"{BASE}/api/v2/agents/me").mock(
         side_effect=[
             httpx.Response(429, headers={"Retry-After": "34", "X-RateLimit-Remaining": "0"}),

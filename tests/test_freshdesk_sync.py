@@ -30,12 +30,12 @@ from deskmetrics.sync.engine import ConnectionResult, sync_connector
 from deskmetrics.testing.fake_server import FakeResponse
 from freshdesk_fake import API_KEY, FakeFreshdesk, expected, serve
 from freshdesk_fake import connection_options as fake_connection_options
-from freshdesk_fake.clock import FakeTime
+from deskmetrics.testing import FakeClock
 
 
 @pytest.fixture
-def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
-    fake = FakeTime()
+def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
     budget = deskmetrics.RateBudget(clock=fake.clock, sleep=fake.sleep)
     monkeypatch.setattr(deskmetrics, "budget_for", lambda account: budget)
     return fake
@@ -77,7 +77,7 @@ def assert_same(stored: dict[str, dict[str, Any]], wanted: dict[str, dict[str, A
 
 
 def test_full_sync_stores_exactly_what_was_served(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_time: FakeTime
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_time: FakeClock
 ) -> None:
     monkeypatch.setenv("FRESHDESK_API_KEY", API_KEY)
     account = FakeFreshdesk.generate(1600)
@@ -160,7 +160,7 @@ def test_full_sync_stores_exactly_what_was_served(
 
 
 def test_incremental_sync_reads_only_what_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_time: FakeTime
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_time: FakeClock
 ) -> None:
     monkeypatch.setenv("FRESHDESK_API_KEY", API_KEY)
     account = FakeFreshdesk.generate(600)

@@ -25,7 +25,7 @@ from deskmetrics.store import Store
 from deskmetrics.sync.engine import sync_connector
 from deskmetrics.testing.fake_server import FakeRequest, FakeResponse
 from freshdesk_fake import API_KEY, FakeFreshdesk, connection_options, serve
-from freshdesk_fake.clock import FakeTime
+from deskmetrics.testing import FakeClock
 
 
 def write_config(path: Path, database: str, url: str) -> Path:
@@ -109,8 +109,8 @@ def sync_once(database: Path, url: str, **extra: Any) -> deskmetrics.sync.engine
 
 
 @pytest.fixture
-def no_waiting(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
-    fake = FakeTime()
+def no_waiting(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
     budget = deskmetrics.RateBudget(clock=fake.clock, sleep=fake.sleep)
     monkeypatch.setattr(deskmetrics, "budget_for", lambda account: budget)
     monkeypatch.setenv("FRESHDESK_API_KEY", API_KEY)
@@ -118,7 +118,7 @@ def no_waiting(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
 
 
 def test_thirty_percent_faulty_answers_still_give_exact_data(
-    tmp_path: Path, no_waiting: FakeTime
+    tmp_path: Path, no_waiting: FakeClock
 ) -> None:
     account = FakeFreshdesk.generate(150)
     with serve(account) as server:

@@ -37,16 +37,19 @@ class TokenCursor:
         return {self.key: token}
 
     def check_advanced(self, given: str | None, after: str | None, *, empty: bool, where: str) -> str:
-        """``after``, or a ConnectorError when the API gave no way on or the same empty page."""
+        """``after``, or a ConnectorError when the API gave no way on or the same empty page.
+
+        ``where`` starts the message: ``"acme.zendesk.com: the ticket export"``.
+        """
         if not after:
             raise ConnectorError(
-                f"{where}: the API gave no next cursor and no end of stream; the saved cursor "
-                f"is kept, so the next sync resumes here"
+                f"{where} gave no next cursor and no end of stream; the saved cursor is "
+                f"kept, so the next sync resumes here"
             )
         if after == given and empty:
             raise ConnectorError(
-                f"{where}: the API returned the cursor it was given with nothing new; "
-                f"stopping instead of looping"
+                f"{where} returned the cursor it was given with nothing new and no end of "
+                f"stream; stopping instead of looping"
             )
         return after
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from deskmetrics.connect.runtime import Runtime
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class FakeClock:
@@ -16,7 +21,10 @@ class FakeClock:
         assert clock.sleeps == [7.0]
     """
 
-    def __init__(self, now: float = 1000.0) -> None:
+    START = 1_800_000_000.0
+    """2027-01-15T08:00:00Z: epoch seconds, so a connector's wall-clock needs make sense."""
+
+    def __init__(self, now: float = START) -> None:
         self.now = now
         self.sleeps: list[float] = []
 
@@ -31,6 +39,6 @@ class FakeClock:
     def slept(self) -> float:
         return sum(self.sleeps)
 
-    def runtime(self, **settings: object) -> Runtime:
-        """A runtime on this clock; ``settings`` (e.g. ``transport``) are passed on."""
-        return Runtime(clock=self.clock, sleep=self.sleep, **settings)  # type: ignore[arg-type]
+    def runtime(self, transport: httpx.BaseTransport | None = None) -> Runtime:
+        """A runtime on this clock, sending through ``transport`` when given."""
+        return Runtime(clock=self.clock, sleep=self.sleep, transport=transport)
