@@ -11,9 +11,9 @@ import pytest
 import respx
 
 import deskmetrics
+from deskmetrics.testing import FakeClock
 from deskmetrics_freshdesk import FreshdeskConnector, FreshdeskOptions
 from deskmetrics_freshdesk.ticket_pages import ticket_pages
-from deskmetrics.testing import FakeClock
 
 BASE = "https://acme.freshdesk.com"
 KEY = "fd-secret-key-42"
@@ -22,8 +22,6 @@ KEY = "fd-secret-key-42"
 @pytest.fixture
 def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
-    budget = deskmetrics.RateBudget(clock=fake.clock, sleep=fake.sleep)
-    monkeypatch.setattr(deskmetrics, "budget_for", lambda account: budget)
     return fake
 
 
@@ -33,7 +31,7 @@ def connector(fake_time: FakeClock) -> Iterator[FreshdeskConnector]:
 
     def make(**extra: Any) -> FreshdeskConnector:
         options = FreshdeskOptions(domain="acme", api_key=KEY, start_date="2024-03-01", **extra)
-        made.append(FreshdeskConnector(options, connection="fd"))
+        made.append(FreshdeskConnector(options, connection="fd", runtime=fake_time.runtime()))
         return made[-1]
 
     yield make  # type: ignore[misc]

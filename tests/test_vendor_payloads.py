@@ -16,14 +16,13 @@ from typing import Any
 
 import pytest
 
-import deskmetrics
 import vendor_payloads
 from deskmetrics.store import Store, to_db_time
 from deskmetrics.sync.engine import sync_connector, sync_stream
+from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeServer
 from deskmetrics_freshdesk import FreshdeskConnector, FreshdeskOptions
 from vendor_payloads import ROOT, VENDORS, load, names, path_of, servers
-from deskmetrics.testing import FakeClock
 from zendesk_fake.testkit import connector, table
 
 FIXTURES = [(vendor, name) for vendor in VENDORS for name in names(vendor)]
@@ -235,13 +234,15 @@ def test_freshdesk_connector_stores_the_documented_payloads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake_time = FakeClock()
-    budget = deskmetrics.RateBudget(clock=fake_time.clock, sleep=fake_time.budget_sleep)
-    monkeypatch.setattr(deskmetrics, "budget_for", lambda account: budget)
     path = tmp_path / "freshdesk.db"
     options = {"base_url": "", "api_key": "documented-key", "conversations": "all"}
     with FakeServer(servers.freshdesk) as server, Store(path) as store:
         options["base_url"] = server.url
-        freshdesk = FreshdeskConnector(FreshdeskOptions.model_validate(options), connection="fd")
+        freshdesk = FreshdeskConnector(
+            FreshdeskOptions.model_validate(options),
+            connection="fd",
+            runtime=fake_time.runtime(),
+        )
         result = sync_connector(store, freshdesk)
     assert (result.status, result.error) == ("succeeded", None)
 

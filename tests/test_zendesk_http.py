@@ -11,9 +11,9 @@ import pytest
 import respx
 
 import deskmetrics
+from deskmetrics.testing import FakeClock
 from deskmetrics_zendesk.auth import OAuthBearer
 from deskmetrics_zendesk.rate_headers import zendesk_rate_headers
-from deskmetrics.testing import FakeClock
 from zendesk_fake.testkit import connector
 
 BASE = "https://acme.zendesk.com"

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 import deskmetrics
 from deskmetrics.config.loading import build_connector, parse_config
-from deskmetrics_zendesk import ZendeskConnector, ZendeskOptions
 from deskmetrics.testing import FakeClock
+from deskmetrics_zendesk import ZendeskConnector, ZendeskOptions
 from zendesk_fake.testkit import connector
 
 

@@ -13,11 +13,11 @@ import respx
 import deskmetrics
 from deskmetrics import Store
 from deskmetrics.sync.engine import sync_connector
+from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeServer
 from deskmetrics_zendesk.organizations import organization_from
 from zendesk_fake import FakeAccount, ZendeskHandler
 from zendesk_fake.handler import ORGANIZATIONS
-from deskmetrics.testing import FakeClock
 from zendesk_fake.testkit import connector, table
 
 BASE = "https://acme.zendesk.com"

@@ -13,10 +13,10 @@ from pathlib import Path
 from conftest import RECORD_TABLES
 from deskmetrics import Store
 from deskmetrics.sync.engine import sync_connector
+from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeServer
 from zendesk_fake import FakeAccount, Faults, ZendeskHandler
 from zendesk_fake.handler import TICKETS
-from deskmetrics.testing import FakeClock
 from zendesk_fake.testkit import connector
 
 SIZE = 1500

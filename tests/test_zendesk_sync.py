@@ -16,11 +16,11 @@ import pytest
 from deskmetrics import Store
 from deskmetrics.store import to_db_time
 from deskmetrics.sync.engine import sync_connector
+from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeServer
 from zendesk_fake import FakeAccount, Faults, ZendeskHandler
 from zendesk_fake.account import CHANGED_RATING_TICKET, DELETED_ORGANIZATION, epoch
 from zendesk_fake.handler import ORGANIZATIONS, TICKETS, cursor_for
-from deskmetrics.testing import FakeClock
 from zendesk_fake.testkit import connector, table
 
 SIZE = 2000

@@ -166,7 +166,9 @@ class ZendeskConnector(deskmetrics.Connector):
             handle_time_field=handle,
         )
 
-    @deskmetrics.stream("tickets", records=(deskmetrics.Ticket, deskmetrics.Agent, deskmetrics.Group))
+    @deskmetrics.stream(
+        "tickets", records=(deskmetrics.Ticket, deskmetrics.Agent, deskmetrics.Group)
+    )
     def _read_tickets(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
         mapper = self._ticket_mapper()
         params: dict[str, Any] = {

@@ -65,6 +65,7 @@ from deskmetrics.report.reporter import Reporter
 from deskmetrics.store import RejectedRow, Store
 
 if TYPE_CHECKING:
+    from deskmetrics.connect.children import ChildFetches
     from deskmetrics.connect.http_client import (
         HttpClient,
         HttpError,
@@ -72,7 +73,6 @@ if TYPE_CHECKING:
         retry_after_seconds,
         standard_rate_headers,
     )
-    from deskmetrics.connect.children import ChildFetches
     from deskmetrics.connect.paging import link_pages, next_link
     from deskmetrics.connect.rate_budget import RateBudget, budget_for
 
@@ -110,7 +110,7 @@ hookimpl = pluggy.HookimplMarker("deskmetrics")
 
 __version__ = "0.1.0"
 
-__all__ = [
+__all__ = [  # noqa: RUF022 (sorted within blocks; one block per helper keeps merges easy)
     "RESOLVED_STATUSES",
     "TOMBSTONE_STATUSES",
     "Agent",

@@ -36,7 +36,9 @@ class TokenCursor:
     def state(self, token: str) -> State:
         return {self.key: token}
 
-    def check_advanced(self, given: str | None, after: str | None, *, empty: bool, where: str) -> str:
+    def check_advanced(
+        self, given: str | None, after: str | None, *, empty: bool, where: str
+    ) -> str:
         """``after``, or a ConnectorError when the API gave no way on or the same empty page.
 
         ``where`` starts the message: ``"acme.zendesk.com: the ticket export"``.

@@ -253,9 +253,7 @@ class HttpClient:
             # The pause holds every request of this account's bucket, this retry included, so
             # the retry itself does not wait again.
             self.budget.pause(bucket, wait)
-            raise _Retry(
-                "429 Too Many Requests", retry_after=0.0, status=429, rate_limited=True
-            )
+            raise _Retry("429 Too Many Requests", retry_after=0.0, status=429, rate_limited=True)
         if status >= 500:
             raise _Retry(
                 f"{status} {response.reason_phrase}",
@@ -270,4 +268,3 @@ class HttpClient:
                 endpoint=endpoint,
             )
         return response
-

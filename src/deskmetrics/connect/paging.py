@@ -47,4 +47,3 @@ def link_pages(
         response = client.get(url, params=params, bucket=bucket)
         yield response
         url, params = next_link(response), None
-

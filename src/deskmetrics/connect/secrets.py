@@ -15,9 +15,7 @@ def secret_fields(options_model: type[BaseModel]) -> tuple[str, ...]:
     from HTTP messages and never stored; the conformance suite checks exactly these.
     """
     return tuple(
-        name
-        for name, info in options_model.model_fields.items()
-        if _holds_secret(info.annotation)
+        name for name, info in options_model.model_fields.items() if _holds_secret(info.annotation)
     )
 
 

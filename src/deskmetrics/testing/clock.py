@@ -27,6 +27,7 @@ class FakeClock:
     def __init__(self, now: float = START) -> None:
         self.now = now
         self.sleeps: list[float] = []
+        self._runtimes: dict[int, Runtime] = {}
 
     def clock(self) -> float:
         return self.now
@@ -40,5 +41,12 @@ class FakeClock:
         return sum(self.sleeps)
 
     def runtime(self, transport: httpx.BaseTransport | None = None) -> Runtime:
-        """A runtime on this clock, sending through ``transport`` when given."""
-        return Runtime(clock=self.clock, sleep=self.sleep, transport=transport)
+        """A runtime on this clock, sending through ``transport`` when given.
+
+        The same one for the same transport, so connectors built from one clock share their
+        accounts' rate budgets, as connections of one process do.
+        """
+        key = id(transport)
+        if key not in self._runtimes:
+            self._runtimes[key] = Runtime(clock=self.clock, sleep=self.sleep, transport=transport)
+        return self._runtimes[key]
