@@ -122,7 +122,8 @@ def test_persistent_5xx_gives_up_with_status(client: HttpClient) -> None:
     with pytest.raises(HttpError) as caught:
         client.get("/x")
     assert route.call_count == 4  # retries=3 → 4 attempts
-    assert caught.value.status == 502
+    error = caught.value
+    assert (error.status, error.timed_out, error.attempts, error.endpoint) == (502, False, 4, "/x")
     assert str(caught.value) == "GET /x: gave up after 4 attempts (502 Bad Gateway)"
 
 
@@ -132,8 +133,23 @@ def test_timeouts_raise_request_timeout_after_retries(client: HttpClient) -> Non
     with pytest.raises(RequestTimeout) as caught:
         client.get("/slow")
     assert route.call_count == 4
-    assert caught.value.status is None
+    error = caught.value
+    assert (error.status, error.timed_out, error.attempts, error.endpoint) == (
+        None,
+        True,
+        4,
+        "/slow",
+    )
     assert "timed out" in str(caught.value)
+
+
+@respx.mock
+def test_network_errors_give_up_without_status_and_not_as_timeouts(client: HttpClient) -> None:
+    respx.get(f"{BASE}/down").mock(side_effect=httpx.ConnectError("refused"))
+    with pytest.raises(HttpError) as caught:
+        client.get("/down")
+    assert not isinstance(caught.value, RequestTimeout)
+    assert (caught.value.status, caught.value.timed_out, caught.value.attempts) == (None, False, 4)
 
 
 @pytest.mark.parametrize(
@@ -154,6 +170,7 @@ def test_auth_errors_name_the_endpoint_and_never_the_token(
     with pytest.raises(HttpError) as caught:
         client.get("/api/v2/users/me.json", params={"x": "1"})
     assert route.call_count == 1  # never retried
+    assert caught.value.attempts == 1
     message = str(caught.value)
     assert message.startswith(f"GET /api/v2/users/me.json: {explanation}")
     assert TOKEN not in message
