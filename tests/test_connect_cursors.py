@@ -21,7 +21,7 @@ def test_token_cursor_refuses_a_missing_or_repeated_cursor() -> None:
     cursor = deskmetrics.TokenCursor()
     assert cursor.check_advanced("a", "b", empty=True, where="x: the export") == "b"
     assert cursor.check_advanced("a", "a", empty=False, where="x: the export") == "a"
-    with pytest.raises(deskmetrics.ConnectorError, match="^x: the export gave no next cursor"):
+    with pytest.raises(deskmetrics.ConnectorError, match=r"^x: the export gave no next cursor"):
         cursor.check_advanced("a", None, empty=False, where="x: the export")
     with pytest.raises(deskmetrics.ConnectorError, match="stopping instead of looping"):
         cursor.check_advanced("a", "a", empty=True, where="x: the export")

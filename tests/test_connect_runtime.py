@@ -1,4 +1,4 @@
-"""One Runtime gives a connector its clock, sleeps, transport and budgets; secrets come from types."""
+"""A Runtime gives a connector its clock, sleeps, transport and budgets; secrets come from types."""
 
 from __future__ import annotations
 

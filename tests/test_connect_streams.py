@@ -1,4 +1,4 @@
-"""Streams declared with @deskmetrics.stream: the streams tuple and read dispatch derive from them."""
+"""@deskmetrics.stream declarations: the streams tuple and read dispatch derive from them."""
 
 from __future__ import annotations
 
