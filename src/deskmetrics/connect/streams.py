@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from deskmetrics.models import Record
 
 if TYPE_CHECKING:
-    from deskmetrics.connect.connector import Batch, State
+    from deskmetrics.connect.connector import Batch
 
-Reader = Callable[[Any, "State | None"], "Iterator[Batch]"]
 R = TypeVar("R", bound=Callable[..., Any])
 
 _MARK = "__deskmetrics_stream__"
