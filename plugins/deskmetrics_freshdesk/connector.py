@@ -215,12 +215,11 @@ class FreshdeskConnector(deskmetrics.Connector):
 
     def _ticket_start(self, state: deskmetrics.State | None) -> datetime:
         start = self.options.start_date
-        if not state or "updated_since" not in state:
+        lookback = timedelta(minutes=self.options.lookback_minutes)
+        since = deskmetrics.UpdatedSince.resume(state, lookback=lookback).since()
+        if since is None:
             return start
-        since = parse_time(state["updated_since"]) - timedelta(
-            minutes=self.options.lookback_minutes
-        )
-        recheck = parse_time(state.get("recheck_from"))
+        recheck = parse_time((state or {}).get("recheck_from"))
         if recheck is not None:
             since = min(since, recheck)
         return max(since, start)
@@ -331,8 +330,9 @@ class FreshdeskConnector(deskmetrics.Connector):
                             stats_first_response=bool(stats.get("first_responded_at")),
                         )
                     )
-                latest = max((parse_time(r["updated_at"]) for r in rows), default=cursor)
-                if latest is not None and latest > cursor:
+                listed = [parse_time(r["updated_at"]) for r in rows]
+                latest = max((t for t in listed if t is not None), default=cursor)
+                if latest > cursor:
                     cursor, done = latest, set()
                 done |= {str(r["id"]) for r in wanted if parse_time(r["updated_at"]) == cursor}
                 new_state: deskmetrics.State = {

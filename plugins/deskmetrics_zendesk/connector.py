@@ -7,7 +7,7 @@ last stored page ended. Tickets follow the cursor-based incremental export
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 import deskmetrics
@@ -345,7 +345,7 @@ class ZendeskConnector(deskmetrics.Connector):
         return week_deadline(schedule)
 
 
-def _rejection(location: str, exc: Exception, item: dict[str, Any]) -> deskmetrics.RejectedRow:
+def _rejection(location: str, exc: Exception, item: Mapping[str, Any]) -> deskmetrics.RejectedRow:
     reason = str(exc) if isinstance(exc, deskmetrics.RecordError) else repr(exc)
     data = {key: value for key, value in item.items() if key != "fields"}
     return deskmetrics.RejectedRow(location=location, reason=reason, data=data)

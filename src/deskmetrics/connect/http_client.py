@@ -142,7 +142,7 @@ class HttpClient:
         )
         self.retries = retries
         self.rate_limited_retries = rate_limited_retries
-        self.budget = budget or RateBudget(**({"sleep": sleep} if sleep else {}))
+        self.budget = budget or RateBudget(sleep=sleep)
         self.rate_headers = rate_headers
         self.secrets = [s for s in secrets if s]
         self.sleep = sleep or self.budget.sleep
