@@ -66,3 +66,10 @@ def test_connectors_of_one_runtime_share_an_account_budget() -> None:
     assert runtime.budget("api:a") is not runtime.budget("api:b")
     # The default runtime uses the process-wide budgets.
     assert deskmetrics.Runtime().budget("api:a") is deskmetrics.budget_for("api:a")
+
+
+def test_secret_values_include_their_url_encoded_forms() -> None:
+    from deskmetrics.connect.secrets import secret_values
+
+    options = ApiOptions(base_url="https://x", token="a+b/c=")
+    assert secret_values(options) == ["a+b/c=", "a%2Bb%2Fc%3D"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 from typing import Any, Union, get_args, get_origin
+from urllib.parse import quote, quote_plus
 
 from pydantic import BaseModel, SecretStr
 
@@ -20,12 +21,19 @@ def secret_fields(options_model: type[BaseModel]) -> tuple[str, ...]:
 
 
 def secret_values(options: BaseModel) -> list[str]:
-    """The non-empty credential values of ``options``, for scrubbing messages."""
-    values = []
+    """The non-empty credential values of ``options``, for scrubbing messages.
+
+    Each also URL-encoded: an HTTP error quotes the request URL, where a token with ``+``, ``/``
+    or ``=`` (base64) appears percent-encoded.
+    """
+    values: list[str] = []
     for name in secret_fields(type(options)):
         value = getattr(options, name, None)
         if isinstance(value, SecretStr) and value.get_secret_value():
-            values.append(value.get_secret_value())
+            secret = value.get_secret_value()
+            for form in (secret, quote(secret, safe=""), quote_plus(secret)):
+                if form not in values:
+                    values.append(form)
     return values
 
 
