@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import clean_env
+from subprocess_env import clean_env
 
 
 def pip(*args: str) -> subprocess.CompletedProcess[str]:

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from conftest import FakeSite, toml_config
+from config_files import toml_config
 from deskmetrics import load_config
+from fake_site import FakeSite
 
 TOKEN = "fd-key-0123456789abcdef"
 
@@ -196,7 +197,7 @@ def test_check_of_an_unknown_connection_name(dm: Any, two_connections: Path) -> 
         (
             "[reports]\n",
             "reports: unknown section (known: database, report, connections, schedules, "
-            "targets, jobs)",
+            "targets, jobs, reporters)",
         ),
         ("[database]\nfile = 'x.db'\n", "database.file: unknown key (known: path, timeout)"),
         (

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from deskmetrics.store import Store
 
 DESKMETRICS = [sys.executable, "-m", "deskmetrics"]
@@ -16,6 +18,7 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*DESKMETRICS, *args], capture_output=True, text=True, cwd=cwd)
 
 
+@pytest.mark.slow
 def test_demo_syncs_through_the_real_engine_and_ends_with_the_report(tmp_path: Path) -> None:
     first = run("demo", "--dir", "demo", "--tickets", "800", "--weeks", "6", cwd=tmp_path)
     assert first.returncode == 0, first.stderr

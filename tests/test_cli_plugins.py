@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DESKMETRICS_BIN, FakeSite, clean_env
 from deskmetrics.plugin.manager import DEFAULT_PLUGINS
+from fake_site import FakeSite
+from subprocess_env import DESKMETRICS_BIN, clean_env
 
 CORE = set(DEFAULT_PLUGINS)
 
@@ -67,6 +68,7 @@ def test_plugin_command_runs(site: FakeSite) -> None:
     )
 
 
+@pytest.mark.slow
 def test_plugin_failing_to_import_is_skipped_with_a_warning(site: FakeSite) -> None:
     result = site.run("plugins", "--json")  # loads good and bad
     assert result.returncode == 0, result.stderr
@@ -98,6 +100,7 @@ def test_strict_plugins_off_values_keep_warning_mode(site: FakeSite) -> None:
     assert "warning: plugin 'bad' failed to load and was skipped" in result.stderr
 
 
+@pytest.mark.slow
 def test_load_plugins_restricts_loading_silently(site: FakeSite) -> None:
     result = site.run("plugins", "--json", load="good")
     assert (result.returncode, result.stderr) == (0, "")
@@ -114,6 +117,7 @@ def test_load_plugins_restricts_loading_silently(site: FakeSite) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_plugin_whose_register_hook_raises_is_skipped(fake_site: FakeSite) -> None:
     fake_site.add("fakeplugin", "1.2.3", {"good": "dmtest_good"}, ("dmtest_good",))
     fake_site.add(
@@ -134,6 +138,7 @@ def test_plugin_whose_register_hook_raises_is_skipped(fake_site: FakeSite) -> No
     assert "plugin 'explodes' failed to register connectors: RuntimeError" in strict.stderr
 
 
+@pytest.mark.slow
 def test_two_plugins_registering_one_connector_name(fake_site: FakeSite) -> None:
     fake_site.add("fakeplugin", "1.2.3", {"good": "dmtest_good"}, ("dmtest_good",))
     fake_site.add("dmtest-dup", "0.3", {"dup": "dmtest_dup"}, ("dmtest_dup",))
@@ -165,6 +170,7 @@ def test_two_plugins_registering_one_connector_name(fake_site: FakeSite) -> None
         )
 
 
+@pytest.mark.slow
 def test_plugin_with_a_misspelt_hook_is_skipped_with_a_warning(fake_site: FakeSite) -> None:
     fake_site.add("dmtest-typo", "1.0", {"typo": "dmtest_typo"}, ("dmtest_typo",))
     result = fake_site.run("plugins", "--json")
@@ -181,6 +187,7 @@ def test_plugin_with_a_misspelt_hook_is_skipped_with_a_warning(fake_site: FakeSi
     assert "Error: plugin 'typo' failed to load: ValueError: unknown hook" in strict.stderr
 
 
+@pytest.mark.slow
 def test_install_and_uninstall_a_local_plugin_project(tmp_path: Path) -> None:
     """`deskmetrics install -e PATH` really pip-installs into this environment, then uninstalls."""
     project = tmp_path / "dmtest-installable"
@@ -280,6 +287,7 @@ def test_install_and_uninstall_a_local_plugin_project(tmp_path: Path) -> None:
             )
 
 
+@pytest.mark.slow
 def test_install_failure_exits_with_pips_code(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-project"
     result = subprocess.run(

@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 import deskmetrics
-from deskmetrics.calendar.schedules import parse_schedules
 from deskmetrics.cli import get_cli
 from deskmetrics.config.loading import load_config
 from deskmetrics.plugin.manager import pm
@@ -72,7 +71,7 @@ def test_import_prints_tables_that_parse_back_to_the_same_schedule(project: Path
         get_cli(), ["--config", str(project), "schedules", "import", "desk", "--write"]
     )
     assert written.exit_code == 0, written.output
-    (schedule,) = parse_schedules(load_config(project)).values()
+    (schedule,) = load_config(project).schedules.values()
     assert schedule.weekly_seconds == (4 * 8 + 5) * 3600
     assert schedule.holidays == frozenset({date(2026, 12, 25), date(2026, 12, 26)})
     listed = runner.invoke(get_cli(), ["--config", str(project), "schedules", "list"])

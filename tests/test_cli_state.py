@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import toml_config
+from config_files import toml_config
 
 
 @pytest.fixture

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from conftest import FakeSite, toml_config
+from config_files import toml_config
 from deskmetrics import Store, load_config
 from deskmetrics.cli.progress import LiveProgress
 from deskmetrics.sync.engine import sync
+from fake_site import FakeSite
 
 TOKEN = "zd-tok-55aa77bb99cc"
 
@@ -255,6 +256,7 @@ def test_live_progress_smoke(in_tmp: Path, paged_plugin: type) -> None:
     assert rows[-1][:4] == ["✓", "desk", "tickets", "120"]
 
 
+@pytest.mark.slow
 def test_sync_through_the_console_script(fake_site: FakeSite) -> None:
     """The installed-plugin path end to end: a subprocess, a plugin found by entry point."""
     fake_site.add("dmtest-paged", "0.9.0", {"paged": "dmtest_paged"}, ("dmtest_paged",))

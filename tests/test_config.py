@@ -14,7 +14,7 @@ from deskmetrics import ConfigError, load_config
 from deskmetrics.config.loading import build_connector, resolve_env, secret_values
 
 CONNECTORS: dict[str, Any] = {"dmtest-paged": PagedConnector, "csv-ish": PagedConnector}
-KNOWN = "database, report, connections, schedules, targets, jobs"
+KNOWN = "database, report, connections, schedules, targets, jobs, reporters"
 
 
 def write(path: Path, text: str) -> Path:
@@ -63,7 +63,7 @@ def test_full_file(in_tmp: Path) -> None:
     assert (config.timezone, config.min_sample) == ("Europe/Berlin", 10)
     assert list(config.connections) == ["desk", "sheet"]
     desk = config.connections["desk"]
-    assert (desk.connector, desk.keep_raw, desk.settings) == ("dmtest-paged", True, {"every": "1h"})
+    assert (desk.connector, desk.keep_raw, desk.every) == ("dmtest-paged", True, "1h")
     assert desk.options == {"tickets": 120, "batch": 40}
     connector = build_connector(config, desk, CONNECTORS)
     assert isinstance(connector, PagedConnector)
@@ -171,6 +171,21 @@ def test_a_utf8_bom_is_accepted(in_tmp: Path) -> None:
         (
             "[connections.desk]\nconnector = 'csv'\nkeep_raw = 'yes'\n",
             "connections.desk.keep_raw: must be true or false",
+        ),
+        (
+            "[reporters]\nhtml = 5\n",
+            "reporters.html: must be a table of the reporter's options, e.g. [reporters.html]",
+        ),
+        ("reporters = 5\n", "reporters: must be a table, e.g. [reporters.html]"),
+        ("[jobs]\nnightly = 'report'\n", "jobs.nightly: must be a table with a command"),
+        ("targets = 5\n", "targets: must be a table, e.g. [targets]"),
+        (
+            "[report]\nbacklog_overdue_hours = -1\n",
+            "report.backlog_overdue_hours: must be a number of hours above 0",
+        ),
+        (
+            "[database]\ntimeout = 'long'\n",
+            "database.timeout: must be a number of seconds (0 or more)",
         ),
     ],
 )

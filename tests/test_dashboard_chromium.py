@@ -38,7 +38,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
     with Store(path) as store:
         store.write(demo_records(DemoSpec(tickets=2000, weeks=8, end=END)), source="demo")
         return build_report(
-            store, parse_config({"targets": TARGETS}, None), start=date(2026, 1, 5),
+            store, parse_config({"targets": TARGETS}, None).report_settings(),
+            start=date(2026, 1, 5),
             end=date(2026, 3, 2), as_of=END, by=["agent", "group", "channel"], separate=True,
             grain="week",
         )  # fmt: skip

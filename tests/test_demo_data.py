@@ -494,6 +494,7 @@ def test_ces_and_nps(records: list[Record], resolved: list[Ticket]) -> None:
 # -- streaming -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_generation_streams_in_bounded_memory() -> None:
     spec = DemoSpec(tickets=50_000, end=END, interactions=False, surveys=False)
     tracemalloc.start()

@@ -24,7 +24,7 @@ def test_every_hook_of_the_plugin_manager_is_documented_with_its_signature() -> 
                      "register_reporters"]  # fmt: skip
     for name in hooks:
         assert f"\n## {name}\n" in text
-    assert "def register_connectors(register: Callable[[type[Connector]], None]) -> None:" in text
+    assert "def register_connectors(register: deskmetrics.RegisterConnector) -> None:" in text
     assert "def register_commands(cli: click.Group) -> None:" in text
     # Docstrings are reStructuredText; the page is Markdown.
     assert "``" not in text.replace("```", "")

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DESKMETRICS_BIN, clean_env, toml_config
+from config_files import toml_config
 from plugin_projects import installed, start_tests, summary_counts
+from subprocess_env import DESKMETRICS_BIN, clean_env
 
 EXAMPLE = Path(__file__).parent.parent / "docs" / "examples" / "deskmetrics-jsonl"
 
@@ -36,6 +37,7 @@ def dm(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_the_example_passes_its_own_tests(example: Path) -> None:
     run = start_tests(example)
     output, _ = run.communicate(timeout=300)

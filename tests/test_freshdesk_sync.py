@@ -21,7 +21,6 @@ from typing import Any
 
 import pytest
 
-from conftest import DESKMETRICS_BIN, RECORD_TABLES, clean_env, store_rows
 from deskmetrics.config.loading import build_connector, parse_config
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.store import Store
@@ -30,6 +29,8 @@ from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeResponse
 from freshdesk_fake import API_KEY, FakeFreshdesk, expected, serve
 from freshdesk_fake import connection_options as fake_connection_options
+from store_tables import RECORD_TABLES, store_rows
+from subprocess_env import DESKMETRICS_BIN, clean_env
 
 
 @pytest.fixture
@@ -74,6 +75,7 @@ def assert_same(stored: dict[str, dict[str, Any]], wanted: dict[str, dict[str, A
     assert not wrong, f"{len(wrong)} rows differ, e.g. {next(iter(wrong.items()))}"
 
 
+@pytest.mark.slow
 def test_full_sync_stores_exactly_what_was_served(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_time: FakeClock
 ) -> None:
@@ -245,6 +247,7 @@ def _sync_cli(config: Path) -> subprocess.Popen[str]:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+@pytest.mark.slow
 def test_killed_sync_resumes_to_the_same_store(tmp_path: Path) -> None:
     account = FakeFreshdesk.generate(640)
     account.page_delay = 0.01  # slow enough to be killed mid-listing

@@ -35,7 +35,7 @@ def test_a_report_is_computed_with_fewer_collections(tmp_path: Path) -> None:
         store.write([Ticket(id="1", created_at=datetime(2026, 1, 6, tzinfo=UTC))], source="s")
         build_report(
             store,
-            parse_config({}, None),
+            parse_config({}, None).report_settings(),
             start=date(2026, 1, 5),
             end=date(2026, 1, 12),
             metrics={"probe": Metric(id="probe", label="Probe", unit="count", compute=probe)},

@@ -79,6 +79,7 @@ def test_lock_is_exclusive_across_processes_and_freed_by_kill_9(tmp_path: Path) 
         pass
 
 
+@pytest.mark.slow
 def test_manual_sync_respects_the_lock_and_can_wait_for_it(tmp_path: Path) -> None:
     config = make_project(tmp_path)
     database = tmp_path / "deskmetrics.db"
@@ -139,6 +140,7 @@ def test_scheduler_runs_due_sync_then_after_sync_jobs(tmp_path: Path) -> None:
     assert again.next_due["sync:desk"] > datetime.now(UTC) + timedelta(minutes=59)
 
 
+@pytest.mark.slow
 def test_failed_job_is_retried_with_doubling_backoff(tmp_path: Path) -> None:
     config = make_project(tmp_path)
     (tmp_path / "data" / "tickets.csv").unlink()
@@ -194,6 +196,7 @@ def test_schedule_command_logs_json_and_stops_cleanly_on_sigterm(tmp_path: Path)
     assert "stopped" in process.stderr.read()
 
 
+@pytest.mark.slow
 def test_status_reports_failures_in_a_row(tmp_path: Path) -> None:
     config = make_project(tmp_path)
     ok = subprocess.run([*DESKMETRICS, "--config", str(config), "sync"], capture_output=True)
@@ -232,6 +235,7 @@ def test_status_reports_failures_in_a_row(tmp_path: Path) -> None:
     assert "failed (2× in a row)" in relaxed.stdout
 
 
+@pytest.mark.slow
 def test_a_misconfigured_connection_shows_as_failing_in_status(tmp_path: Path) -> None:
     config = tmp_path / "deskmetrics.toml"
     config.write_text(

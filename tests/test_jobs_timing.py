@@ -60,9 +60,10 @@ def test_strictly_after_the_given_instant() -> None:
 
 def test_wall_clock_in_the_zone_across_dst() -> None:
     # Europe/Berlin springs forward on 29 March 2026: 02:30 does not exist that night and runs
-    # as 03:30 summer time (01:30 UTC); on 25 October 02:30 happens twice and runs once.
+    # at the first minute after the gap, 03:00 summer time (01:00 UTC); on 25 October 02:30
+    # happens twice and runs once.
     assert runs("30 2 * * *", at(2026, 3, 28, 12), "Europe/Berlin") == [
-        "2026-03-29 01:30",
+        "2026-03-29 01:00",
         "2026-03-30 00:30",
         "2026-03-31 00:30",
     ]
@@ -77,10 +78,11 @@ def test_wall_clock_in_the_zone_across_dst() -> None:
     ("expr", "message"),
     [
         ("* * *", "needs 5 fields (minute hour day-of-month month day-of-week), got 3"),
-        ("61 * * * *", "minute: '61' is outside 0-59"),
-        ("*/0 * * * *", "minute: step '0' must be a positive number"),
-        ("x * * * *", "minute: 'x' is not a number"),
-        ("0 0 * * 9", "day of week: '9' is outside 0-7"),
+        ("61 * * * *", "'61 * * * *' is not a cron expression: bad minute field"),
+        ("*/0 * * * *", "'*/0 * * * *' is not a cron expression: bad minute field"),
+        ("x * * * *", "'x * * * *' is not a cron expression: bad minute field"),
+        ("0 0 * * 9", "'0 0 * * 9' is not a cron expression: bad day-of-week field"),
+        ("0 0 30 2 *", "'0 0 30 2 *' is not a cron expression: bad day-of-month field"),
     ],
 )
 def test_bad_cron_is_explained(expr: str, message: str) -> None:
@@ -89,9 +91,37 @@ def test_bad_cron_is_explained(expr: str, message: str) -> None:
     assert message in str(caught.value)
 
 
-def test_cron_that_never_matches() -> None:
-    with pytest.raises(ValueError, match="never matches"):
-        Cron.parse("0 0 30 2 *").next_after(at(2026, 1, 1))
+def test_a_leap_day_cron_waits_for_the_leap_year() -> None:
+    assert runs("0 0 29 2 *", at(2026, 1, 1), count=2) == ["2028-02-29 00:00", "2032-02-29 00:00"]
+
+
+def test_a_starred_day_field_means_both_days_must_match() -> None:
+    # Vixie cron: "*/2" in day-of-month is a '*'-prefixed field, so the job runs on days that are
+    # odd AND Saturdays; a hand-written "either" rule would also fire on every odd weekday.
+    fired = runs("0 12 */2 * 6", at(2026, 1, 1), count=4)
+    assert fired == ["2026-01-03 12:00", "2026-01-17 12:00", "2026-01-31 12:00", "2026-02-07 12:00"]
+    for text in fired:
+        moment = datetime.fromisoformat(text)
+        assert moment.day % 2 == 1 and moment.isoweekday() == 6
+
+
+def test_a_wildcard_hour_runs_in_both_copies_of_a_repeated_hour() -> None:
+    # 25 October 2026 in Europe/Berlin: 02:00-03:00 happens twice; "every 30 minutes" keeps going.
+    assert runs("*/30 * * * *", at(2026, 10, 24, 23, 10), "Europe/Berlin", count=5) == [
+        "2026-10-24 23:30",  # 01:30 summer time
+        "2026-10-25 00:00",  # 02:00 summer time
+        "2026-10-25 00:30",  # 02:30 summer time
+        "2026-10-25 01:00",  # 02:00 winter time
+        "2026-10-25 01:30",  # 02:30 winter time
+    ]
+
+
+def test_spring_forward_in_new_york() -> None:
+    # America/New_York skips 02:00-03:00 on 8 March 2026; a 02:15 job runs at 03:00 EDT.
+    assert runs("15 2 * * *", at(2026, 3, 7, 12), "America/New_York", count=2) == [
+        "2026-03-08 07:00",
+        "2026-03-09 06:15",
+    ]
 
 
 def test_every() -> None:

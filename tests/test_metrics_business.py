@@ -39,7 +39,8 @@ def report(tmp_path: Path, sources: dict[str, list[Ticket]], schedule: Any) -> d
         for source, records in sources.items():
             store.write(records, source=source)
         return build_report(
-            store, parse_config({"report": {"min_sample": 1}}, None), start=date(2026, 1, 5),
+            store, parse_config({"report": {"min_sample": 1}}, None).report_settings(),
+            start=date(2026, 1, 5),
             end=date(2026, 1, 19), as_of=at("2026-01-19 00:00"), schedule=schedule,
         ).to_dict()["metrics"]  # fmt: skip
 

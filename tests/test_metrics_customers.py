@@ -32,7 +32,7 @@ def test_retention_and_churn(tmp_path: Path) -> None:
         store.write(customers, source="s")
         config = parse_config({}, None)
         report = build_report(
-            store, config, start=date(2026, 1, 5), end=date(2026, 1, 12),
+            store, config.report_settings(), start=date(2026, 1, 5), end=date(2026, 1, 12),
             as_of=at("2026-01-12 00:00"),
         ).to_dict()  # fmt: skip
     retention = report["metrics"]["customer_retention_rate"]

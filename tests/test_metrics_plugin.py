@@ -51,7 +51,8 @@ def test_plugin_metric_in_report_breakdown_and_series(tmp_path: Path, register_p
     with Store(tmp_path / "x.db") as store:
         store.write(records, source="s")
         report = build_report(
-            store, parse_config({}, None), start=date(2026, 1, 5), end=date(2026, 1, 8),
+            store, parse_config({}, None).report_settings(),
+            start=date(2026, 1, 5), end=date(2026, 1, 8),
             as_of=at(8, 0), by=["agent"], grain="day",
         ).to_dict()  # fmt: skip
     share = report["metrics"]["refund_share"]
@@ -115,7 +116,8 @@ def test_general_form_metric(tmp_path: Path, register_plugin: Any) -> None:
     with Store(tmp_path / "x.db") as store:
         store.write(records, source="s")
         report = build_report(
-            store, parse_config({}, None), start=date(2026, 1, 5), end=date(2026, 1, 19),
+            store, parse_config({}, None).report_settings(),
+            start=date(2026, 1, 5), end=date(2026, 1, 19),
             as_of=at(19, 0), grain="week", by=["channel"],
         ).to_dict()  # fmt: skip
     share = report["metrics"]["weekend_share"]

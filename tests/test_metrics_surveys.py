@@ -32,7 +32,7 @@ def metrics(tmp_path: Path, sources: dict[str, list[Record]]) -> dict[str, Any]:
         for source, records in sources.items():
             store.write(records, source=source)
         config = parse_config({"report": {"min_sample": 1}}, None)
-        report = build_report(store, config, start=START, end=END, as_of=AS_OF)
+        report = build_report(store, config.report_settings(), start=START, end=END, as_of=AS_OF)
         return report.to_dict()["metrics"]
 
 

@@ -37,7 +37,7 @@ def metrics(
         store.write(records, source="s")
         config = parse_config({"report": {"min_sample": 1, **(report or {})}}, None)
         options = {"start": START, "end": END, "as_of": AS_OF, **options}
-        return build_report(store, config, **options).to_dict()["metrics"]
+        return build_report(store, config.report_settings(), **options).to_dict()["metrics"]
 
 
 def test_volume_is_half_open_and_ignores_tombstones(tmp_path: Path) -> None:

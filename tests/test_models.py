@@ -17,8 +17,8 @@ from deskmetrics import (
     RecordError,
     SurveyResponse,
     Ticket,
-    describe_validation_error,
 )
+from deskmetrics.errors import describe_validation_error
 
 CREATED = "2026-01-05T10:00:00Z"
 

@@ -28,7 +28,7 @@ def test_breakdown_by_organization_uses_stored_names(tmp_path: Path) -> None:
         assert store.count("organizations") == 1
         report = build_report(
             store,
-            parse_config({}, None),
+            parse_config({}, None).report_settings(),
             start=date(2026, 1, 5),
             end=date(2026, 1, 12),
             as_of=datetime(2026, 2, 1, tzinfo=UTC),

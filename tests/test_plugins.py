@@ -287,3 +287,29 @@ def test_a_plugin_cannot_replace_an_existing_command(capsys: pytest.CaptureFixtu
         "plugin 'test-hijacker' failed to register commands and was skipped: "
         "ValueError: command 'sync' already exists"
     ) in capsys.readouterr().err
+
+
+def test_hook_implementations_get_only_the_arguments_they_declare() -> None:
+    import click
+
+    from deskmetrics.cli import add_plugin_commands
+    from deskmetrics.plugin.manager import call_hookimpl, pm
+
+    class NoArguments:
+        """pluggy lets an implementation declare fewer arguments than its hook has."""
+
+        @deskmetrics.hookimpl
+        def register_commands(self) -> None:
+            calls.append("commands")
+
+    calls: list[str] = []
+    pm.register(NoArguments(), name="test-no-arguments")
+    try:
+        add_plugin_commands(click.Group("deskmetrics"))
+        (impl,) = [i for i in pm.hook.register_commands.get_hookimpls()
+                   if i.plugin_name == "test-no-arguments"]  # fmt: skip
+        # An argument a later version of the hook might add is not passed to it either.
+        call_hookimpl(impl, cli=click.Group("x"), added_later=1)
+    finally:
+        pm.unregister(name="test-no-arguments")
+    assert calls == ["commands", "commands"]

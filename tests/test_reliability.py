@@ -10,6 +10,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from deskmetrics.config.loading import load_config
 from deskmetrics.jobs.definitions import load_jobs
 from deskmetrics.jobs.scheduler import Outcome, Scheduler
@@ -104,6 +106,7 @@ def test_a_snapshot_does_not_see_batches_committed_meanwhile(tmp_path: Path) -> 
             assert reader.count("tickets") == 49
 
 
+@pytest.mark.slow
 def test_a_locked_database_is_a_clear_error_and_harms_nothing(tmp_path: Path) -> None:
     config = project(tmp_path, "timeout = 0.5")
     database = tmp_path / "deskmetrics.db"
@@ -179,7 +182,7 @@ def test_every_query_of_a_report_runs_in_one_snapshot(tmp_path: Path) -> None:
         config = parse_config({}, tmp_path / "deskmetrics.toml")
         report = build_report(
             store,
-            config,
+            config.report_settings(),
             start=datetime(2026, 1, 5).date(),
             end=datetime(2026, 1, 12).date(),
             as_of=datetime(2026, 2, 1, tzinfo=UTC),

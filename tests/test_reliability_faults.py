@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 
 import deskmetrics
-from conftest import RECORD_TABLES, clean_env, store_rows
 from deskmetrics.config.loading import build_connector, parse_config
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.store import Store
@@ -26,6 +25,8 @@ from deskmetrics.sync.engine import sync_connector
 from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeRequest, FakeResponse
 from freshdesk_fake import API_KEY, FakeFreshdesk, connection_options, serve
+from store_tables import RECORD_TABLES, store_rows
+from subprocess_env import clean_env
 
 
 def write_config(path: Path, database: str, url: str) -> Path:
@@ -47,6 +48,7 @@ def start_sync(config: Path) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_killed_twenty_times_at_random_then_finished_equals_a_clean_sync(tmp_path: Path) -> None:
     rng = random.Random(20)
     # Enough pages that twenty short runs cannot finish the whole sync between them.
@@ -118,6 +120,7 @@ def no_waiting(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     return fake
 
 
+@pytest.mark.slow
 def test_thirty_percent_faulty_answers_still_give_exact_data(
     tmp_path: Path, no_waiting: FakeClock
 ) -> None:

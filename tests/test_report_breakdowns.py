@@ -64,7 +64,7 @@ def build(tmp_path: Path, records: list[Record] = RECORDS, **options: Any) -> di
         store.write(records, source="s")
         config = parse_config({"report": {"min_sample": 1}}, None)
         options = {"start": START, "end": END, "as_of": AS_OF, **options}
-        return build_report(store, config, **options).to_dict()
+        return build_report(store, config.report_settings(), **options).to_dict()
 
 
 def entries(report: dict[str, Any], dimension: str) -> list[tuple[Any, str, Any]]:
@@ -181,11 +181,13 @@ def test_several_sources_keep_their_agents_apart(tmp_path: Path) -> None:
         store.write([Agent(id="a1", name="Finn (fd)"), ticket("1", assignee_id="a1"),
                      ticket("2", assignee_id="a1")], source="fd")  # fmt: skip
         config = parse_config({}, None)
-        report = build_report(store, config, start=START, end=END, as_of=AS_OF, by=["agent"])
+        report = build_report(
+            store, config.report_settings(), start=START, end=END, as_of=AS_OF, by=["agent"]
+        )
         found = entries(report.to_dict(), "agent")
         assert found == [("fd/a1", "Finn (fd)", 2), ("zd/a1", "Zoe (zd)", 1)]
         one = build_report(
-            store, config, start=START, end=END, as_of=AS_OF, by=["agent"],
+            store, config.report_settings(), start=START, end=END, as_of=AS_OF, by=["agent"],
             filters=[Filter("source", "zd")],
         )  # fmt: skip
         assert entries(one.to_dict(), "agent") == [("a1", "Zoe (zd)", 1)]

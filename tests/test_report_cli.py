@@ -59,7 +59,7 @@ def test_json_format_is_the_report_object(project: Path) -> None:
     config = load_config(project)
     with Store(config.database) as store:
         expected = build_report(
-            store, config, start=date(2026, 1, 5), end=date(2026, 1, 12),
+            store, config.report_settings(), start=date(2026, 1, 5), end=date(2026, 1, 12),
             as_of=datetime(2026, 1, 12, tzinfo=UTC),
         ).to_dict()  # fmt: skip
     assert data == expected

@@ -81,7 +81,8 @@ def test_report_buckets_tickets_by_local_day(tmp_path: Path) -> None:
     with Store(tmp_path / "x.db") as store:
         store.write(tickets, source="s")
         report = build_report(
-            store, parse_config({}, None), start=date(2026, 3, 28), end=date(2026, 3, 31),
+            store, parse_config({}, None).report_settings(),
+            start=date(2026, 3, 28), end=date(2026, 3, 31),
             as_of=datetime(2026, 4, 1, tzinfo=UTC), timezone="Europe/Berlin", grain="day",
         ).to_dict()  # fmt: skip
     assert report["period"] == {

@@ -28,7 +28,8 @@ def report(tmp_path: Path) -> Report:
     with Store(tmp_path / "x.db") as store:
         store.write([Agent(id="a1", name="Ann Lee"), *tickets], source="s")
         return build_report(
-            store, parse_config({}, None), start=date(2026, 1, 5), end=date(2026, 1, 19),
+            store, parse_config({}, None).report_settings(),
+            start=date(2026, 1, 5), end=date(2026, 1, 19),
             as_of=datetime(2026, 1, 19, tzinfo=UTC), by=["agent"], grain="week",
         )  # fmt: skip
 

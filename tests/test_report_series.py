@@ -35,7 +35,8 @@ def weekly(tmp_path: Path, records: list[Record], **options: Any) -> list[dict[s
     with Store(tmp_path / "x.db") as store:
         store.write(records, source="s")
         report = build_report(
-            store, parse_config({}, None), start=date(2026, 1, 5), end=date(2026, 1, 19),
+            store, parse_config({}, None).report_settings(),
+            start=date(2026, 1, 5), end=date(2026, 1, 19),
             as_of=datetime(2026, 1, 19, tzinfo=UTC), grain="week", **options,
         )  # fmt: skip
         return [b["metrics"] for b in report.to_dict()["series"]["buckets"]]

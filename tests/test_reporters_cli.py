@@ -132,3 +132,86 @@ def test_a_user_reporter_is_a_format_and_a_listed_plugin(
     plugins = {p["name"]: p for p in json.loads(listed.stdout)}
     assert plugins["test-shout"]["reporters"] == ["shout"]
     assert plugins["reporters"]["reporters"] == ["table", "json", "csv", "markdown", "html"]
+
+
+class DailyOptions(deskmetrics.ReporterOptions):
+    label: str = "Tickets"
+    loud: bool = False
+
+
+class DailyReporter(deskmetrics.Reporter):
+    """A plugin's trend reporter: declares its default grain and its options."""
+
+    name = "daily"
+    default_grain = "day"
+    Options = DailyOptions
+    options: DailyOptions
+
+    def render(self, report: deskmetrics.Report) -> str:
+        assert report.series is not None
+        label = self.options.label.upper() if self.options.loud else self.options.label
+        return f"{label}: {len(report.series.buckets)} {report.series.grain}s\n"
+
+
+class DailyPlugin:
+    @deskmetrics.hookimpl
+    def register_reporters(self, register: deskmetrics.RegisterReporter) -> None:
+        register(DailyReporter)
+
+
+def configure(project: Path, text: str) -> None:
+    project.write_text('database = { path = "help.db" }\n' + text, encoding="utf-8")
+
+
+def test_a_reporter_declares_its_default_grain_and_reads_its_options(
+    project: Path, register_plugin: Any
+) -> None:
+    register_plugin(DailyPlugin(), name="test-daily")
+    assert run(project, "--format", "daily").stdout == "Tickets: 14 days\n"
+    assert run(project, "--format", "daily", "--grain", "week").stdout == "Tickets: 2 weeks\n"
+    configure(project, '[reporters.daily]\nlabel = "Volume"\nloud = true\n')
+    assert run(project, "--format", "daily").stdout == "VOLUME: 14 days\n"
+    # Another reporter's table is not this one's business.
+    configure(project, "[reporters.table]\nwidth = 60\n")
+    assert run(project, "--format", "daily").stdout == "Tickets: 14 days\n"
+
+
+def test_table_width_comes_from_the_reporters_table(project: Path) -> None:
+    wide = run(project).stdout.splitlines()
+    configure(project, "[reporters.table]\nwidth = 60\n")
+    narrow = run(project).stdout.splitlines()
+    assert max(map(len, wide)) > 60
+    assert max(map(len, narrow)) <= 60
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('width = "wide"', "reporters.table.width: Input should be a valid integer"),
+        ("width = 10", "reporters.table.width: Input should be greater than or equal to 40"),
+        ("colour = true", "reporters.table.colour: Extra inputs are not permitted"),
+    ],
+)
+def test_bad_reporter_options_are_one_line_naming_the_key(
+    project: Path, table: str, message: str
+) -> None:
+    configure(project, f"[reporters.table]\n{table}\n")
+    result = run(project)
+    assert result.exit_code != 0
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"Error: {project}: {message}"), line
+
+
+def test_check_validates_the_tables_of_installed_reporters(project: Path) -> None:
+    def check() -> Result:
+        return CliRunner().invoke(cli, ["--config", str(project), "check"])
+
+    configure(project, "[reporters.table]\nwidth = 88\n[reporters.not-installed]\nx = 1\n")
+    assert check().exit_code == 0
+    configure(project, "[reporters.table]\nwidth = 8\n")
+    bad = check()
+    assert bad.exit_code == 2
+    assert bad.stderr.strip() == (
+        f"Error: {project}: reporters.table.width: "
+        "Input should be greater than or equal to 40 (got 8)"
+    )

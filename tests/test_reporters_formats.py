@@ -89,7 +89,7 @@ def tiny_report(tmp: Path) -> Report:
         store.write(records, source="s")
         return build_report(
             store,
-            config,
+            config.report_settings(),
             start=date(2026, 1, 5),
             end=date(2026, 1, 19),
             as_of=datetime(2026, 1, 19, tzinfo=UTC),
@@ -226,7 +226,7 @@ def test_html_without_series_says_how_to_get_trends(tmp_path: Path) -> None:
     with Store(tmp_path / "x.db") as store:
         store.write([Ticket(id="1", created_at=datetime(2026, 1, 5, tzinfo=UTC))], source="s")
         plain = build_report(
-            store, parse_config({}, None), start=date(2026, 1, 5), end=date(2026, 1, 12),
+            store, parse_config({}, None).report_settings(), start=date(2026, 1, 5), end=date(2026, 1, 12),
             as_of=datetime(2026, 1, 12, tzinfo=UTC),
         )  # fmt: skip
     page = render("html", plain)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DESKMETRICS_BIN, clean_env
 from deskmetrics.scaffold import KINDS, new_plugin, plugin_names
 from deskmetrics.scaffold.generator import template_files
 from plugin_projects import installed, start_tests, summary_counts
+from subprocess_env import DESKMETRICS_BIN, clean_env
 
 # Ruff as the project runs it, minus the checks a plugin author's project need not share.
 RUFF = Path(sys.executable).with_name("ruff")
@@ -71,6 +71,7 @@ def test_cli_refuses_a_bad_name_and_an_unknown_kind(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_cli_refuses_a_name_an_installed_plugin_registers(tmp_path: Path) -> None:
     taken = dm("new-plugin", "csv", "--kind", "connector", cwd=tmp_path)
     assert taken.returncode == 2
@@ -152,6 +153,7 @@ def generated(tmp_path: Path) -> Iterator[dict[str, Path]]:
         yield projects
 
 
+@pytest.mark.slow
 def test_generated_plugins_install_list_and_pass_their_own_tests(
     generated: dict[str, Path], tmp_path: Path
 ) -> None:

@@ -11,14 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deskmetrics.calendar.business_hours import Schedule
-from deskmetrics.calendar.schedules import (
-    parse_hours,
-    parse_schedules,
-    pick_schedule,
-    schedule_to_config,
-)
 from deskmetrics.calendar.timezones import RAILS_TIME_ZONES, to_iana
 from deskmetrics.config.loading import parse_config
+from deskmetrics.config.schedules import parse_hours, schedule_to_config
 from deskmetrics.errors import ConfigError
 
 FILE = Path("deskmetrics.toml")
@@ -46,8 +41,7 @@ friday = ["08:00-12:00", "12:00-16:00"]
 
 
 def schedules_from(text: str) -> dict[str, Schedule]:
-    config = parse_config(tomllib.loads(text), FILE)
-    return parse_schedules(config)
+    return parse_config(tomllib.loads(text), FILE).schedules
 
 
 def error_from(text: str) -> str:
@@ -88,18 +82,37 @@ def test_no_schedules_section_means_no_schedules() -> None:
     assert schedules_from("") == {}
 
 
-def test_pick_schedule() -> None:
-    config = parse_config(tomllib.loads(EXAMPLE), FILE)
-    schedules = parse_schedules(config)
-    assert pick_schedule(config, schedules, "connections.zd.schedule", "us") is schedules["us"]
-    with pytest.raises(ConfigError) as caught:
-        pick_schedule(config, schedules, "connections.zd.schedule", "eu")
-    assert str(caught.value) == (
-        "deskmetrics.toml: connections.zd.schedule: no schedule named 'eu' "
-        "(configured: support, us)"
+def test_a_schedule_named_by_a_connection_or_the_report_must_exist() -> None:
+    text = (
+        EXAMPLE
+        + '[report]\nschedule = "eu"\n[connections.zd]\nconnector = "csv"\nschedule = "us"\n'
     )
+    with pytest.raises(ConfigError) as caught:
+        parse_config(tomllib.loads(text), FILE)
+    assert str(caught.value) == (
+        "deskmetrics.toml: report.schedule: no schedule named 'eu' (configured: support, us)"
+    )
+    config = parse_config(tomllib.loads(text.replace('"eu"', '"support"')), FILE)
+    choice = config.schedule_choice()
+    assert choice is not None
+    assert choice.default is config.schedules["support"]
+    assert choice.for_source("zd") is config.schedules["us"]
     with pytest.raises(ConfigError, match=r"configured: none; add a \[schedules.NAME\] table"):
-        pick_schedule(config, {}, "report.schedule", "eu")
+        parse_config({"report": {"schedule": "eu"}}, FILE)
+
+
+def test_every_broken_schedule_is_listed() -> None:
+    text = BASE.replace("[schedules.s]", "[schedules.a]") + (
+        '[schedules.b]\ntimezone = "UTC"\nhours.mon = "9-17"\n'
+        '[schedules.c]\ntimezone = "Mars/Base"\nhours.mon = "09:00-17:00"\n'
+    )
+    lines = error_from(text).splitlines()
+    assert lines[0] == (
+        "deskmetrics.toml: schedules.b.hours.mon: '9-17' is not HH:MM-HH:MM "
+        '(e.g. "09:00-17:00" or "09:00-12:00, 13:00-17:00")'
+    )
+    assert lines[1].startswith("deskmetrics.toml: schedules.c.timezone: unknown time zone")
+    assert len(lines) == 2
 
 
 BASE = '[schedules.s]\ntimezone = "UTC"\nhours.mon = "09:00-17:00"\n'
@@ -272,7 +285,7 @@ def test_schedule_to_config_round_trips() -> None:
         "country_holidays": "DE",
         "country_subdivision": "BY",
     }
-    again = parse_schedules(parse_config({"schedules": tables}, FILE))
+    again = parse_config({"schedules": tables}, FILE).schedules
     assert again == original
 
 

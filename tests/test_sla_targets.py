@@ -118,6 +118,7 @@ def test_config_errors_name_the_key(sla: dict[str, Any], message: str) -> None:
     assert message in str(caught.value)
 
 
+@pytest.mark.slow
 def test_end_to_end_through_a_csv_sync_into_the_sla_metric(tmp_path: Path) -> None:
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "tickets.csv").write_text(

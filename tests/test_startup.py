@@ -12,8 +12,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from conftest import clean_env
 from deskmetrics import Store, Ticket
+from subprocess_env import clean_env
 
 # Runs the real CLI in a fresh interpreter, then writes the names of the modules it imported.
 PROBE = """\

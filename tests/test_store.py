@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from conftest import store_rows
 from deskmetrics import (
     Agent,
     Customer,
@@ -27,6 +26,7 @@ from deskmetrics import (
 )
 from deskmetrics.store import SCHEMA_VERSION, from_db_time, to_db_time
 from deskmetrics.store.encoding import row_to_record
+from store_tables import store_rows
 
 T0 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 RECORD_TABLES = ("tickets", "interactions", "surveys", "customers", "agents", "groups")
@@ -149,35 +149,37 @@ def test_reopening_keeps_data_and_version(tmp_path: Path) -> None:
         assert store.schema_version == SCHEMA_VERSION
 
 
-def test_database_at_version_0_migrates(tmp_path: Path) -> None:
+def test_database_at_version_0_with_other_tables_is_refused_untouched(tmp_path: Path) -> None:
+    # Issue #17: another application's file is never adopted (it used to gain our tables).
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE notes (text TEXT)")
     conn.execute("INSERT INTO notes VALUES ('kept')")
     conn.commit()
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
     conn.close()
-    with Store(path) as store:
-        assert store.schema_version == SCHEMA_VERSION
-        assert store.conn.execute("SELECT text FROM notes").fetchall() == [("kept",)]
-        store.write([ticket(1)], source="a")
-        assert store.count("tickets") == 1
-
-
-def test_failed_migration_leaves_version_0(tmp_path: Path) -> None:
-    path = tmp_path / "clash.db"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE tickets (whatever TEXT)")  # not ours: the migration must fail
-    conn.commit()
-    conn.close()
+    before = sha(path)
     with pytest.raises(StoreError) as caught:
         Store(path)
-    assert str(caught.value) == f"{path}: table tickets already exists"
+    assert "not a deskmetrics database (it holds other tables: notes; user_version 0)" in str(
+        caught.value
+    )
+    assert sha(path) == before
+
+
+def test_a_clashing_tickets_table_is_refused_before_any_migration(tmp_path: Path) -> None:
+    path = tmp_path / "clash.db"
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"tickets"}  # the half-done migration was rolled back
+    conn.execute("CREATE TABLE tickets (whatever TEXT)")  # not ours
+    conn.commit()
     conn.close()
+    before = sha(path)
+    with pytest.raises(StoreError) as caught:
+        Store(path)
+    assert str(caught.value) == (
+        f"{path}: not a deskmetrics database (it holds other tables: tickets; user_version 0); "
+        "point [database] path at a new file"
+    )
+    assert sha(path) == before
 
 
 def test_database_from_a_future_version_is_refused_untouched(tmp_path: Path) -> None:

@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DESKMETRICS_BIN, FakeSite, store_rows, toml_config
+from config_files import toml_config
+from fake_site import FakeSite
+from store_tables import store_rows
+from subprocess_env import DESKMETRICS_BIN
 
 TICKETS, BATCH, AGENTS = 2000, 50, 8
 OPTIONS = {
@@ -126,6 +129,7 @@ def assert_consistent(db: Path) -> None:
     assert count % BATCH == 0, "half a batch was committed"
 
 
+@pytest.mark.slow
 def test_kill_9_at_any_point_then_resume(site: FakeSite, tmp_path: Path) -> None:
     killed = tmp_path / "killed"
     killed.mkdir()

@@ -13,10 +13,11 @@ import pytest
 from dmtest_paged import PagedConnector, make_ticket
 
 import deskmetrics
-from conftest import store_rows
-from deskmetrics import Batch, Config, ConfigError, ConnectionConfig, RejectedRow, Store
+from deskmetrics import Batch, Config, ConfigError, RejectedRow, Store
+from deskmetrics.config.loading import ConnectionConfig
 from deskmetrics.gc_tuning import YOUNG_THRESHOLD
 from deskmetrics.sync.engine import StreamResult, sync, sync_connector
+from store_tables import store_rows
 
 RECORD_TABLES = ("tickets", "ticket_tags", "agents", "groups")
 

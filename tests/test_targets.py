@@ -94,7 +94,8 @@ def test_met_missed_and_no_data(tmp_path: Path) -> None:
     )  # fmt: skip
     with Store(tmp_path / "x.db") as store:
         store.write(tickets, source="s")
-        report = build_report(store, config, start=date(2026, 1, 5), end=date(2026, 1, 12),
+        report = build_report(store, config.report_settings(),
+                              start=date(2026, 1, 5), end=date(2026, 1, 12),
                               as_of=datetime(2026, 1, 12, tzinfo=UTC))  # fmt: skip
     results = report.targets
     assert {mid: (r.actual, r.met) for mid, r in results.items()} == {

@@ -120,7 +120,8 @@ def test_daily_volume(store: Store) -> None:
 
 def test_views_agree_with_the_report(store: Store) -> None:
     report = build_report(
-        store, parse_config({}, None), start=date(2026, 1, 5), end=date(2026, 1, 12),
+        store, parse_config({}, None).report_settings(),
+        start=date(2026, 1, 5), end=date(2026, 1, 12),
         as_of=datetime(2026, 1, 12, tzinfo=UTC),
     ).metrics  # fmt: skip
     fcr, frt, csat_share = rows(

@@ -10,11 +10,13 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import RECORD_TABLES
+import pytest
+
 from deskmetrics import Store
 from deskmetrics.sync.engine import sync_connector
 from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeServer
+from store_tables import RECORD_TABLES
 from zendesk_fake import FakeAccount, Faults, ZendeskHandler
 from zendesk_fake.handler import TICKETS
 from zendesk_fake.testkit import connector
@@ -76,6 +78,7 @@ def rows(db: Path, table: str) -> list[tuple]:
         conn.close()
 
 
+@pytest.mark.slow
 def test_killed_sync_resumes_from_the_cursor(tmp_path: Path) -> None:
     handler = ZendeskHandler(FakeAccount(SIZE), faults=Faults(page_delay=0.15))
     with FakeServer(handler) as server:

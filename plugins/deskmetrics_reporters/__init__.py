@@ -5,8 +5,6 @@ Registered through the ``deskmetrics`` entry-point group like any third-party pl
 only the public API and never compute a metric.
 """
 
-from collections.abc import Callable
-
 import deskmetrics
 from deskmetrics_reporters.csv_reporter import CsvReporter
 from deskmetrics_reporters.html_reporter import HtmlReporter
@@ -25,7 +23,7 @@ __all__ = [
 
 
 @deskmetrics.hookimpl
-def register_reporters(register: Callable[[type[deskmetrics.Reporter]], None]) -> None:
+def register_reporters(register: deskmetrics.RegisterReporter) -> None:
     register(TableReporter)
     register(JsonReporter)
     register(CsvReporter)

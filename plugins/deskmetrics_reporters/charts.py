@@ -49,6 +49,11 @@ def line_chart(
     def y(v: float) -> float:
         return TOP + plot_h * (1 - (v - lo) / (hi - lo))
 
+    def at(i: int, v: float | None) -> str:
+        """The "x,y" of point i at v; segments and bands hold only points that have a v."""
+        assert v is not None
+        return f"{x(i):.1f},{y(v):.1f}"
+
     parts = [
         f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-label="{escape(title)}" data-points="{len(present)}">',
@@ -61,15 +66,15 @@ def line_chart(
                      f"{escape(_axis_label(v, unit))}</text>")  # fmt: skip
     for segment in _segments(points):
         if all(points[i].low is not None and points[i].high is not None for i in segment):
-            upper = [f"{x(i):.1f},{y(points[i].high):.1f}" for i in segment]  # type: ignore[arg-type]
-            lower = [f"{x(i):.1f},{y(points[i].low):.1f}" for i in reversed(segment)]  # type: ignore[arg-type]
+            upper = [at(i, points[i].high) for i in segment]
+            lower = [at(i, points[i].low) for i in reversed(segment)]
             parts.append(f'<polygon class="band" points="{" ".join(upper + lower)}"/>')
     if target is not None:
         parts.append(f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
                      f'y1="{y(target):.1f}" y2="{y(target):.1f}"><title>target '
                      f"{escape(humanize.number(target, unit))}</title></line>")  # fmt: skip
     path = " ".join(
-        ("M" if k == 0 else "L") + f"{x(i):.1f},{y(points[i].value):.1f}"  # type: ignore[arg-type]
+        ("M" if k == 0 else "L") + at(i, points[i].value)
         for segment in _segments(points)
         for k, i in enumerate(segment)
     )
@@ -159,7 +164,7 @@ def _step(span: float, unit: str) -> float:
     """The smallest round step (1, 2, 2.5 or 5 × 10^k; for durations a time unit) ≥ span."""
     if unit == "seconds":
         return next((s for s in TIME_STEPS if s >= span), 864000 * math.ceil(span / 864000))
-    power = 10 ** math.floor(math.log10(span))
+    power: float = 10 ** math.floor(math.log10(span))
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= span)
 
 

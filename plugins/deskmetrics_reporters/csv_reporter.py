@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import deskmetrics
-from deskmetrics.report.period import iso
-from deskmetrics_reporters.layout import walk_paths
+from deskmetrics_reporters.breakdown_table import walk_paths
 
 COLUMNS = (
     "scope", "dimension", "key", "label", "bucket_start", "bucket_end", "metric", "unit",
@@ -37,7 +36,7 @@ class CsvReporter(deskmetrics.Reporter):
 
 
 def _rows(report: deskmetrics.Report) -> Iterator[list[str]]:
-    start, end = iso(report.start), iso(report.end)
+    start, end = deskmetrics.to_iso(report.start), deskmetrics.to_iso(report.end)
     targets = report.targets
     for metric_id, value in report.metrics.items():
         target = targets.get(metric_id)
@@ -52,13 +51,15 @@ def _rows(report: deskmetrics.Report) -> Iterator[list[str]]:
             dims = NESTING.join([dimension, *_child_dimensions(path)])
             key = NESTING.join(_text(e.key) for e in path)
             for metric_id, value in entry.metrics.items():
-                yield ["breakdown", dims, key, entry.label, start, end, metric_id,
+                yield ["breakdown", dims, deskmetrics.escape_spreadsheet(key),
+                       deskmetrics.escape_spreadsheet(entry.label), start, end, metric_id,
                        *_numbers(value), "", ""]  # fmt: skip
     if report.series is not None:
         grain = report.series.grain
         for bucket in report.series.buckets:
             for metric_id, value in bucket.metrics.items():
-                yield ["series", grain, "", "", iso(bucket.start), iso(bucket.end), metric_id,
+                start, end = deskmetrics.to_iso(bucket.start), deskmetrics.to_iso(bucket.end)
+                yield ["series", grain, "", "", start, end, metric_id,
                        *_numbers(value), "", ""]  # fmt: skip
 
 

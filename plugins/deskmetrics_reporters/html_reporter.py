@@ -12,18 +12,17 @@ from html import escape
 from importlib.resources import files
 
 import deskmetrics
-from deskmetrics.report.targets import TargetResult, stat_of
+from deskmetrics import TargetResult
 from deskmetrics_reporters import humanize
+from deskmetrics_reporters.breakdown_table import breakdown_table
 from deskmetrics_reporters.charts import Point, line_chart
 from deskmetrics_reporters.layout import (
     LOW,
     compact_columns,
     filter_notes,
     is_low,
-    nested_dimensions,
     sections,
     target_text,
-    walk_paths,
 )
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
@@ -38,6 +37,7 @@ class HtmlReporter(deskmetrics.Reporter):
     name = "html"
     description = "A self-contained offline HTML dashboard: KPI cards, trend charts, breakdowns."
     extension = "html"
+    default_grain = "week"  # a trend dashboard: without --grain it still gets weekly charts
 
     def render(self, report: deskmetrics.Report) -> str:
         title = "deskmetrics report " + _period(report)
@@ -83,6 +83,7 @@ def _header(report: deskmetrics.Report) -> str:
     if report.series is not None:
         parts.append(f" · series by {escape(report.series.grain)}")
     parts.append("</p>")
+    parts += [f'<p class="note">{escape(note)}</p>' for note in report.notes]
     targets = report.targets
     if targets:
         items = []
@@ -160,7 +161,7 @@ def _chart(report: deskmetrics.Report, metric_id: str, target: TargetResult | No
         interval = stat == "value"
         points.append(Point(
             label=f"{bucket.start:%Y-%m-%d}",
-            value=stat_of(value, stat),
+            value=deskmetrics.target_stat(value, stat),
             low=value.extra.get("ci_low") if interval else None,
             high=value.extra.get("ci_high") if interval else None,
             n=value.n,
@@ -179,16 +180,14 @@ def _breakdown(
     entries: list[deskmetrics.BreakdownEntry],
     columns: list[str],
 ) -> str:
-    nested = nested_dimensions(dimension, entries)
-    heads = [f"<th>{escape(' › '.join(d.title() for d in nested))}</th>"]
-    heads += [f'<th data-type="num">{escape(report.definitions[m].label)}</th>' for m in columns]
+    layout = breakdown_table(report, dimension, entries, columns)
+    heads = [f"<th>{escape(layout.heading)}</th>"]
+    heads += [f'<th data-type="num">{escape(label)}</th>' for label in layout.labels]
     rows = []
-    for path in walk_paths(entries):
-        entry = path[-1]
-        label = " › ".join(e.label for e in path)
+    for row in layout.rows:
+        label = " › ".join(e.label for e in row.path)
         cells = [f"<td>{escape(label)}</td>"]
-        for metric_id in columns:
-            value = entry.metrics.get(metric_id)
+        for value in row.values:
             if value is None:
                 cells.append('<td data-v=""></td>')
                 continue
@@ -197,9 +196,9 @@ def _breakdown(
             text = humanize.number(value.value, value.unit) + low
             cells.append(f'<td data-v="{raw}">{escape(text)}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    table_id = "by-" + "-".join(nested)
+    table_id = "by-" + "-".join(layout.dimensions)
     return (
-        f"<h2>By {escape(' › '.join(nested))}</h2>"
+        f"<h2>{escape(layout.title)}</h2>"
         f'<table class="sortable" id="{escape(table_id)}"><thead><tr>{"".join(heads)}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )

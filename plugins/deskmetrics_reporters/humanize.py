@@ -14,7 +14,7 @@ def duration(seconds: float | None) -> str:
     if seconds < 60:
         return f"{seconds:.0f} s" if seconds >= 10 or seconds == 0 else f"{seconds:.1f} s"
     total = round(seconds)
-    parts = []
+    parts: list[str] = []
     for i, (name, size) in enumerate(_UNITS):
         if total >= size or parts:
             amount, total = divmod(total, size)

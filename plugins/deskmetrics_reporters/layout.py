@@ -1,11 +1,10 @@
-"""What every reporter lays out the same way: KPI sections, compact columns, breakdown rows."""
+"""What every reporter lays out the same way: KPI sections, compact columns, marks, targets."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import deskmetrics
-from deskmetrics.report.targets import Target
 from deskmetrics_reporters import humanize
 
 SECTION_TITLES = {
@@ -82,41 +81,13 @@ def compact_columns(report: deskmetrics.Report) -> list[str]:
     return columns + [m for m in present if m not in SPEC_METRICS]
 
 
-def nested_dimensions(dimension: str, entries: list[deskmetrics.BreakdownEntry]) -> list[str]:
-    names = [dimension]
-    while entries and entries[0].breakdowns:
-        (name, entries), *_ = entries[0].breakdowns.items()
-        names.append(name)
-    return names
-
-
-def walk(
-    entries: list[deskmetrics.BreakdownEntry], depth: int = 0
-) -> Iterator[tuple[int, deskmetrics.BreakdownEntry]]:
-    """Every entry of a (possibly nested) breakdown, parents before their children."""
-    for entry in entries:
-        yield depth, entry
-        for children in entry.breakdowns.values():
-            yield from walk(children, depth + 1)
-
-
-def walk_paths(
-    entries: list[deskmetrics.BreakdownEntry], path: tuple[deskmetrics.BreakdownEntry, ...] = ()
-) -> Iterator[tuple[deskmetrics.BreakdownEntry, ...]]:
-    """Like ``walk``, yielding each entry with its ancestors (outermost first)."""
-    for entry in entries:
-        yield (*path, entry)
-        for children in entry.breakdowns.values():
-            yield from walk_paths(children, (*path, entry))
-
-
 def label_and_unit(report: deskmetrics.Report, metric_id: str) -> tuple[str, str]:
     """A target's KPI may be missing from the report (a business variant without a schedule)."""
     definition = report.definitions.get(metric_id)
     return (definition.label, definition.unit) if definition else (metric_id, "")
 
 
-def target_text(target: Target, unit: str) -> str:
+def target_text(target: deskmetrics.Target, unit: str) -> str:
     """``p90 ≤ 4 h 0 m`` or ``≥ 85.0 %``: a target as people read it."""
     op = "≤" if target.op == "<=" else "≥"
     stat = "" if target.stat == "value" else f"{target.stat} "

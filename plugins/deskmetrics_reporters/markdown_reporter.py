@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import deskmetrics
 from deskmetrics_reporters import humanize
+from deskmetrics_reporters.breakdown_table import breakdown_table
 from deskmetrics_reporters.layout import (
     LOW,
     SIGNIFICANT,
@@ -14,10 +15,8 @@ from deskmetrics_reporters.layout import (
     compact_columns,
     filter_notes,
     label_and_unit,
-    nested_dimensions,
     sections,
     target_text,
-    walk,
 )
 
 
@@ -56,6 +55,8 @@ def _header(report: deskmetrics.Report) -> str:
     notes = filter_notes(report)
     if notes:
         lines += ["", "**Filters:** " + _escape(", ".join(notes))]
+    for note in report.notes:
+        lines += ["", "**Note:** " + _escape(note)]
     return "\n".join(lines) + "\n"
 
 
@@ -104,16 +105,14 @@ def _breakdown(
     entries: list[deskmetrics.BreakdownEntry],
     columns: list[str],
 ) -> str:
-    nested = nested_dimensions(dimension, entries)
-    head = [" › ".join(d.title() for d in nested)]
-    head += [report.definitions[m].label for m in columns]
+    layout = breakdown_table(report, dimension, entries, columns)
+    head = [layout.heading, *layout.labels]
     rows = []
-    for depth, entry in walk(entries):
+    for row in layout.rows:
         # Markdown collapses leading spaces; a visible marker keeps the nesting readable.
-        label = "↳ " * depth + entry.label
-        cells = [cell(entry.metrics[m]) if m in entry.metrics else "" for m in columns]
-        rows.append([label, *cells])
-    return f"## By {' › '.join(nested)}\n\n" + _table(head, rows, right=set(range(1, len(head))))
+        label = "↳ " * row.depth + row.entry.label
+        rows.append([label, *("" if value is None else cell(value) for value in row.values)])
+    return f"## {layout.title}\n\n" + _table(head, rows, right=set(range(1, len(head))))
 
 
 def _series(report: deskmetrics.Report, columns: list[str]) -> str:
@@ -147,4 +146,4 @@ def _row(cells: Sequence[str]) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return deskmetrics.escape_markdown(text)

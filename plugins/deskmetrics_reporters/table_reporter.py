@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 
+from pydantic import Field
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
 import deskmetrics
 from deskmetrics_reporters import humanize
+from deskmetrics_reporters.breakdown_table import breakdown_table
 from deskmetrics_reporters.layout import (
     LOW,
     SIGNIFICANT,
@@ -17,22 +19,27 @@ from deskmetrics_reporters.layout import (
     cell,
     compact_columns,
     filter_notes,
-    nested_dimensions,
     sections,
     target_text,
-    walk,
 )
+
+
+class TableOptions(deskmetrics.ReporterOptions):
+    """``[reporters.table]``: ``width``, the characters per line (default 120)."""
+
+    width: int = Field(default=120, ge=40, le=1000)
 
 
 class TableReporter(deskmetrics.Reporter):
     name = "table"
     description = "Readable tables: KPIs by section, breakdowns and series (the default)."
     extension = "txt"
+    Options = TableOptions
+    options: TableOptions
 
     def render(self, report: deskmetrics.Report) -> str:
         buffer = io.StringIO()
-        width = int(self.options.get("width", 120))
-        console = Console(file=buffer, width=width, color_system=None, highlight=False)
+        console = Console(file=buffer, width=self.options.width, color_system=None, highlight=False)
         self._header(console, report)
         for title, ids in sections(report):
             console.print(self._kpi_table(report, title, ids))
@@ -42,6 +49,7 @@ class TableReporter(deskmetrics.Reporter):
         if report.series is not None:
             console.print(self._series_table(report, columns))
         console.print(
+            "Value: the mean where a Median is shown beside it, else the rate or the count; "
             f"{LOW} n below {report.min_sample} (low sample)"
             + (f"   {SIGNIFICANT} significant change from the previous bucket (5 %)")
             * (report.series is not None)
@@ -59,12 +67,14 @@ class TableReporter(deskmetrics.Reporter):
         )
         notes = filter_notes(report)
         if notes:
-            console.print("filters: " + ", ".join(notes))
+            console.print("filters: " + deskmetrics.escape_rich(", ".join(notes)))
+        for note in report.notes:
+            console.print("note: " + deskmetrics.escape_rich(note))
 
     def _kpi_table(self, report: deskmetrics.Report, title: str, ids: list[str]) -> Table:
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("KPI")
-        for name in ("Value", "n", "Median", "P90", "95 % CI"):
+        for name in ("Value", "Median", "n", "P90", "95 % CI"):
             table.add_column(name, justify="right")
         targets = report.targets
         if targets:
@@ -81,10 +91,10 @@ class TableReporter(deskmetrics.Reporter):
                     else f"{target_text(result.target, value.unit)} {STATUS_MARKS[result.met]}"
                 ]
             table.add_row(
-                report.definitions[metric_id].label,
+                deskmetrics.escape_rich(report.definitions[metric_id].label),
                 cell(value),
-                f"{value.n:,}",
                 humanize.number(extra["median"], value.unit) if "median" in extra else "",
+                f"{value.n:,}",
                 humanize.number(extra["p90"], value.unit) if "p90" in extra else "",
                 humanize.interval(extra.get("ci_low"), extra.get("ci_high"), value.unit),
                 *target,
@@ -98,14 +108,14 @@ class TableReporter(deskmetrics.Reporter):
         entries: list[deskmetrics.BreakdownEntry],
         columns: list[str],
     ) -> Table:
-        nested = nested_dimensions(dimension, entries)
-        table = Table(title=f"By {' › '.join(nested)}", title_justify="left", box=box.SIMPLE_HEAD)
-        table.add_column(" › ".join(d.title() for d in nested), no_wrap=True)
-        for metric_id in columns:
-            table.add_column(report.definitions[metric_id].label, justify="right")
-        for depth, entry in walk(entries):
-            cells = [cell(entry.metrics[m]) if m in entry.metrics else "" for m in columns]
-            table.add_row("  " * depth + entry.label, *cells)
+        layout = breakdown_table(report, dimension, entries, columns)
+        table = Table(title=layout.title, title_justify="left", box=box.SIMPLE_HEAD)
+        table.add_column(layout.heading, no_wrap=True)
+        for label in layout.labels:
+            table.add_column(deskmetrics.escape_rich(label), justify="right")
+        for row in layout.rows:
+            cells = ["" if value is None else cell(value) for value in row.values]
+            table.add_row("  " * row.depth + deskmetrics.escape_rich(row.entry.label), *cells)
         return table
 
     def _series_table(self, report: deskmetrics.Report, columns: list[str]) -> Table:
@@ -114,7 +124,8 @@ class TableReporter(deskmetrics.Reporter):
         table = Table(title=f"Series by {series.grain}", title_justify="left", box=box.SIMPLE_HEAD)
         table.add_column("From", no_wrap=True)
         for metric_id in columns:
-            table.add_column(report.definitions[metric_id].label, justify="right")
+            table.add_column(deskmetrics.escape_rich(report.definitions[metric_id].label),
+                             justify="right")  # fmt: skip
         for bucket in series.buckets:
             cells = []
             for metric_id in columns:

@@ -12,8 +12,11 @@ Everything a plugin needs is importable from here::
             yield deskmetrics.Batch([deskmetrics.Ticket(id="1", created_at=...)], state={...})
 
     @deskmetrics.hookimpl
-    def register_connectors(register):
+    def register_connectors(register: deskmetrics.RegisterConnector) -> None:
         register(MyConnector)
+
+These names (``__all__``, listed in docs/plugins.md) and ``deskmetrics.testing`` are the public
+API; every other ``deskmetrics.<module>`` is private and may move between releases.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ import pluggy
 
 from deskmetrics.calendar.business_hours import Schedule
 from deskmetrics.calendar.timezones import to_iana
-from deskmetrics.config.loading import Config, ConnectionConfig, load_config
+from deskmetrics.config.loading import Config, load_config
+from deskmetrics.config.report_settings import ReportSettings
+from deskmetrics.config.timezone import TimeZone
 from deskmetrics.connect.connector import Batch, Connector, ConnectorOptions, Secret, State
 from deskmetrics.connect.cursors import TimeCursor, TokenCursor, UpdatedSince
 from deskmetrics.connect.lazy_exports import lazy_exports
@@ -38,9 +43,17 @@ from deskmetrics.errors import (
     DeskmetricsError,
     RecordError,
     StoreError,
-    describe_validation_error,
 )
-from deskmetrics.metrics import Filter, Metric, MetricValue, Scope
+from deskmetrics.metrics import (
+    CountRequest,
+    Filter,
+    Metric,
+    MetricValue,
+    Scope,
+    ScopeKey,
+    ValuesRequest,
+    seconds_between,
+)
 from deskmetrics.models import (
     RESOLVED_STATUSES,
     TOMBSTONE_STATUSES,
@@ -60,9 +73,27 @@ from deskmetrics.models import (
     TicketUpdate,
     UTCDateTime,
 )
-from deskmetrics.report import BreakdownEntry, Bucket, Report, Series, build_report
-from deskmetrics.report.reporter import Reporter
-from deskmetrics.store import RejectedRow, Store
+from deskmetrics.plugin.register import RegisterConnector, RegisterMetric, RegisterReporter
+from deskmetrics.report import (
+    BreakdownEntry,
+    Bucket,
+    Report,
+    Series,
+    Target,
+    TargetResult,
+    build_report,
+    evaluate_targets,
+    target_stat,
+    to_iso,
+)
+from deskmetrics.report.reporter import Reporter, ReporterOptions
+from deskmetrics.report.safe_text import (
+    escape_markdown,
+    escape_rich,
+    escape_spreadsheet,
+    escape_terminal,
+)
+from deskmetrics.store import RejectedRow, Store, from_db_time, to_db_time
 
 if TYPE_CHECKING:
     from deskmetrics.connect.children import ChildFetches
@@ -110,7 +141,7 @@ hookimpl = pluggy.HookimplMarker("deskmetrics")
 
 __version__ = "0.1.0"
 
-__all__ = [  # noqa: RUF022 (sorted within blocks; one block per helper keeps merges easy)
+__all__ = [
     "RESOLVED_STATUSES",
     "TOMBSTONE_STATUSES",
     "Agent",
@@ -119,12 +150,11 @@ __all__ = [  # noqa: RUF022 (sorted within blocks; one block per helper keeps me
     "BreakdownEntry",
     "Bucket",
     "Channel",
-    "Config",
     "ConfigError",
-    "ConnectionConfig",
     "Connector",
     "ConnectorError",
     "ConnectorOptions",
+    "CountRequest",
     "Customer",
     "DeskmetricsError",
     "Filter",
@@ -139,12 +169,17 @@ __all__ = [  # noqa: RUF022 (sorted within blocks; one block per helper keeps me
     "RateBudget",
     "Record",
     "RecordError",
+    "RegisterConnector",
+    "RegisterMetric",
+    "RegisterReporter",
     "RejectedRow",
     "Report",
     "Reporter",
+    "ReporterOptions",
     "RequestTimeout",
     "Schedule",
     "Scope",
+    "ScopeKey",
     "Secret",
     "Series",
     "State",
@@ -153,18 +188,27 @@ __all__ = [  # noqa: RUF022 (sorted within blocks; one block per helper keeps me
     "StoreError",
     "SurveyKind",
     "SurveyResponse",
+    "Target",
+    "TargetResult",
     "Ticket",
     "TicketUpdate",
     "UTCDateTime",
+    "ValuesRequest",
     "budget_for",
     "build_report",
-    "describe_validation_error",
+    "evaluate_targets",
+    "from_db_time",
     "hookimpl",
-    "load_config",
     "retry_after_seconds",
+    "seconds_between",
     "standard_rate_headers",
+    "target_stat",
+    "to_db_time",
     "to_iana",
-    # connector SDK
+    "to_iso",
+]
+# connector SDK
+__all__ += [
     "ChildFetches",
     "Runtime",
     "Stream",
@@ -177,3 +221,7 @@ __all__ = [  # noqa: RUF022 (sorted within blocks; one block per helper keeps me
     "secret_fields",
     "stream",
 ]
+# configuration
+__all__ += ["Config", "ReportSettings", "TimeZone", "load_config"]
+# safe text: escaping helpers for reporters
+__all__ += ["escape_markdown", "escape_rich", "escape_spreadsheet", "escape_terminal"]

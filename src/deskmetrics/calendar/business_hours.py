@@ -278,6 +278,8 @@ class _Cache:
     def cover(self, a: float, b: float) -> tuple[float, float, list[float], list[float]]:
         """Rebuild the table so it covers ``[a, b]``, at least doubling its span."""
         lo, hi, _, _ = self.state
+        new_lo: float
+        new_hi: float
         if lo > hi:  # empty: start with the years around the request
             new_lo, new_hi = _year_floor(a), _year_ceil(b)
         else:
@@ -344,6 +346,7 @@ def _offset_segments(zone: ZoneInfo, lo: int, hi: int) -> list[tuple[int, int, i
 
     def offset(t: int) -> int:
         delta = datetime.fromtimestamp(t, zone).utcoffset()
+        assert delta is not None  # an aware datetime always has one
         return delta.days * _DAY + delta.seconds
 
     segments = []

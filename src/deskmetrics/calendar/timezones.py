@@ -185,6 +185,16 @@ def to_iana(name: str) -> str:
     return key
 
 
+def iana_zone(name: object) -> str:
+    """``name`` when it is an IANA time zone key this machine has data for.
+
+    The one check of a configured IANA zone; raises ValueError saying what is wrong.
+    """
+    if not isinstance(name, str) or not _loadable(name):
+        raise ValueError(f"{name!r} is not an IANA time zone (e.g. Europe/Berlin)")
+    return name
+
+
 @cache
 def _loadable(key: str) -> bool:
     try:

@@ -23,7 +23,7 @@ from deskmetrics.cli import (
 )
 from deskmetrics.cli.app import App, DeskmetricsGroup
 from deskmetrics.errors import DeskmetricsError
-from deskmetrics.plugin.manager import load_plugins, pm, report_broken
+from deskmetrics.plugin.manager import call_hookimpl, load_plugins, pm, report_broken
 
 
 @click.group(cls=DeskmetricsGroup)
@@ -61,7 +61,7 @@ def add_plugin_commands(group: click.Group) -> None:
     for impl in pm.hook.register_commands.get_hookimpls():
         before = dict(group.commands)
         try:
-            impl.function(cli=group)
+            call_hookimpl(impl, cli=group)
         except Exception as exc:
             report_broken(impl.plugin_name, exc, doing="register commands")
         for name, command in before.items():

@@ -24,11 +24,25 @@ class App:
             self._config = load_config(self.config_path)
         return self._config
 
-    def open_store(self) -> Store:
-        return Store(self.config.database, timeout=self.config.database_timeout)
+    def open_store(self, *, create: bool = True) -> Store:
+        """The configured store; ``create=False`` (read commands) never makes a file.
+
+        Without a database yet, a read command sees an empty in-memory store instead, so
+        ``status`` or ``state show`` in the wrong folder leaves no stray ``deskmetrics.db``.
+        """
+        path = self.config.database
+        if not create and not path.exists():
+            return Store(":memory:")
+        return Store(path, timeout=self.config.database_timeout)
 
 
 pass_app = click.make_pass_decorator(App)
+
+
+class ConfigProblem(click.ClickException):
+    """A configuration error as the CLI reports it: one line, exit code 2 like a usage error."""
+
+    exit_code = 2
 
 
 class DeskmetricsGroup(click.Group):
@@ -38,8 +52,7 @@ class DeskmetricsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
-            error = click.ClickException(str(exc))
-            error.exit_code = 2
-            raise error from None
+            # A file with several problems: each on its own "Error:" line.
+            raise ConfigProblem("\nError: ".join(str(exc).splitlines())) from None
         except DeskmetricsError as exc:
             raise click.ClickException(str(exc)) from None

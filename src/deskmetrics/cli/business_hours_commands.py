@@ -9,9 +9,9 @@ from typing import Any
 import click
 
 from deskmetrics.calendar.business_hours import Schedule
-from deskmetrics.calendar.schedules import parse_schedules, schedule_to_config
 from deskmetrics.cli.app import App, pass_app
 from deskmetrics.config.loading import build_connector
+from deskmetrics.config.schedules import schedule_to_config
 from deskmetrics.errors import ConfigError
 from deskmetrics.plugin.registry import get_registry
 
@@ -29,7 +29,7 @@ def schedules() -> None:
 @pass_app
 def list_schedules(app: App) -> None:
     """Show the [schedules.NAME] tables of the config, parsed."""
-    found = parse_schedules(app.config)
+    found = app.config.schedules
     if not found:
         click.echo("No [schedules.NAME] tables configured.")
     for name, schedule in found.items():
@@ -90,7 +90,7 @@ def import_schedules(app: App, connection: str, write: bool) -> None:
         )
         return
     text = schedules_toml(found, prefix=f"{connection}-")
-    existing = parse_schedules(config)
+    existing = config.schedules
     clashes = [k for k in (_key(f"{connection}-{s.name}") for s in found) if k in existing]
     if write:
         if config.path is None:

@@ -10,10 +10,11 @@ from typing import Any
 import click
 
 from deskmetrics.cli.app import App, pass_app
-from deskmetrics.config.loading import CONFIG_FILE, build_connector, secret_values
+from deskmetrics.config.loading import CONFIG_FILE, Config, build_connector, secret_values
 from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.plugin.registry import get_registry
-from deskmetrics.sync.sla_targets import sla_targets
+from deskmetrics.report.reporter import check_reporter_tables
+from deskmetrics.report.targets import parse_targets
 
 STARTER = """\
 # deskmetrics configuration (TOML). Reference: docs/configuration.md
@@ -78,43 +79,32 @@ def init(app: App, path: Path | None, force: bool) -> None:
 def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
     """Validate the config and test every connection (or the NAMES given).
 
-    Each connector proves its credentials with one cheap call. Exits with 1 when any fails.
+    Every problem of the file is listed, one line each naming the file, the key and the reason;
+    then each connector proves its credentials with one cheap call.
+
+    Exit codes: 0 all good; 1 a connection failed its test; 2 a problem in the configuration.
     """
-    config = app.config
+    try:
+        config = app.config
+        problems = _target_problems(config)
+    except ConfigError as exc:
+        _print_problems(app.config_path, str(exc).splitlines(), as_json)
+        sys.exit(2)
+    if problems:
+        _print_problems(config.where, problems, as_json)
+        sys.exit(2)
     for name in names:
         if name not in config.connections:
             known = ", ".join(config.connections) or "none"
             raise ConfigError(f"{config.where}: no connection named {name!r} (configured: {known})")
-    connectors = get_registry().connectors
-    results: list[dict[str, Any]] = []
-    config_errors = 0
-    for name in names or tuple(config.connections):
-        connection = config.connections[name]
-        result: dict[str, Any] = {"connection": name, "connector": connection.connector}
-        try:
-            connector = build_connector(config, connection, connectors)
-            sla_targets(config, connection)
-        except ConfigError as exc:
-            config_errors += 1
-            results.append({**result, "ok": False, "message": str(exc)})
-            continue
-        try:
-            message = connector.check()
-            results.append({**result, "ok": True, "message": message})
-        except Exception as exc:
-            # Any failure (an HTTP library's error too) is a failed check, never a traceback,
-            # and its text is scrubbed of the connection's secrets.
-            text = str(exc) if isinstance(exc, DeskmetricsError) else f"{type(exc).__name__}: {exc}"
-            for secret in secret_values(connector):
-                text = text.replace(secret, "***")
-            results.append({**result, "ok": False, "message": text})
-        finally:
-            connector.close()
+    check_reporter_tables(config, get_registry().reporters)
+    results = [_check_connection(config, name) for name in names or tuple(config.connections)]
+    config_errors = sum(item.pop("config_error") for item in results)
     if as_json:
         click.echo(json.dumps({"config": config.where, "connections": results}, indent=2))
     else:
-        problems = sum(not item["ok"] for item in results)
-        verdict = f"{problems} of {len(results)} connections failed" if problems else "all good"
+        failed = sum(not item["ok"] for item in results)
+        verdict = f"{failed} of {len(results)} connections failed" if failed else "all good"
         click.echo(f"{config.where}: {verdict}")
         if not results:
             click.echo("No connections configured yet.")
@@ -125,3 +115,43 @@ def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
         sys.exit(2)  # a connection's configuration is wrong: the documented config-error code
     if not all(item["ok"] for item in results):
         sys.exit(1)
+
+
+def _target_problems(config: Config) -> list[str]:
+    """``[targets]`` checked against the installed metrics (the loader cannot know them)."""
+    try:
+        parse_targets(config.report_settings(), get_registry().metrics)
+    except ConfigError as exc:
+        return str(exc).splitlines()
+    return []
+
+
+def _print_problems(where: object, problems: list[str], as_json: bool) -> None:
+    """Each problem on its own line, as every other command shows a configuration error."""
+    if as_json:
+        report = {"config": str(where or CONFIG_FILE), "problems": problems}
+        click.echo(json.dumps(report, indent=2))
+        return
+    for line in problems:
+        click.echo(f"Error: {line}", err=True)
+
+
+def _check_connection(config: Config, name: str) -> dict[str, Any]:
+    """One connection's result: built from its options, then its connector's own check."""
+    connection = config.connections[name]
+    result: dict[str, Any] = {"connection": name, "connector": connection.connector}
+    try:
+        connector = build_connector(config, connection, get_registry().connectors)
+    except ConfigError as exc:
+        return {**result, "ok": False, "message": str(exc), "config_error": True}
+    try:
+        return {**result, "ok": True, "message": connector.check(), "config_error": False}
+    except Exception as exc:
+        # Any failure (an HTTP library's error too) is a failed check, never a traceback,
+        # and its text is scrubbed of the connection's secrets.
+        text = str(exc) if isinstance(exc, DeskmetricsError) else f"{type(exc).__name__}: {exc}"
+        for secret in secret_values(connector):
+            text = text.replace(secret, "***")
+        return {**result, "ok": False, "message": text, "config_error": False}
+    finally:
+        connector.close()

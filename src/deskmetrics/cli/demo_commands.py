@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -38,6 +39,7 @@ def demo(directory: Path, tickets: int, weeks: int, seed: int) -> None:
     from deskmetrics.demo.data import DemoSpec, write_demo_config, write_demo_csv
 
     err = Console(stderr=True)
+    refuse_foreign_folder(directory)
     data_dir = directory / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     spec = DemoSpec(tickets=tickets, weeks=weeks, seed=seed)
@@ -45,10 +47,9 @@ def demo(directory: Path, tickets: int, weeks: int, seed: int) -> None:
     config_path = write_demo_config(
         directory, data_dir=data_dir, database=directory / "deskmetrics.db"
     )
-    err.print(
-        f"Wrote {sum(rows.values()):,} rows of demo data to {data_dir}/ and {config_path}",
-        highlight=False,
-    )
+    # Plain lines: piped, rich would wrap them at 80 columns, mid-command.
+    click.echo(f"Wrote {sum(rows.values()):,} rows of demo data to {data_dir}/ and {config_path}",
+               err=True)  # fmt: skip
     config = load_config(config_path)
     with Store(config.database) as store:
         progress = LiveProgress(err) if err.is_terminal else LineProgress(err)
@@ -59,7 +60,25 @@ def demo(directory: Path, tickets: int, weeks: int, seed: int) -> None:
             sys.exit(1)
         err.print()
         click.echo(render_report(store, config), nl=False)
-    err.print(
-        f"\nNext: deskmetrics --config {config_path} report --by agent --grain week",
-        highlight=False,
+    click.echo(
+        f"\nNext: deskmetrics --config {config_path} report --by agent --grain week\n"
+        f"  (or: cd {shlex.quote(str(directory))} && deskmetrics report)",
+        err=True,
     )
+
+
+def refuse_foreign_folder(directory: Path) -> None:
+    """``demo --dir .`` in a real project must not overwrite its config or sync into its store."""
+    from deskmetrics.demo.files import CONFIG_NAME, DEMO_HEADER
+
+    config = directory / CONFIG_NAME
+    if config.is_file():
+        if not config.read_text(encoding="utf-8", errors="replace").startswith(DEMO_HEADER):
+            raise click.ClickException(
+                f"{config}: exists and is not a demo config; choose another --dir"
+            )
+    elif (directory / "deskmetrics.db").exists():
+        raise click.ClickException(
+            f"{directory / 'deskmetrics.db'}: a database that is not the demo's; "
+            "choose another --dir"
+        )

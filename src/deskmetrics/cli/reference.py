@@ -10,8 +10,8 @@ import click
 INTRO = """\
 # Command-line reference
 
-Generated from `deskmetrics --help` by `python -m deskmetrics.cli.reference > docs/cli.md`;
-`tests/test_cli_reference.py` fails when it is out of date. Commands added by installed plugins
+Generated from `deskmetrics --help`; `tests/test_cli_reference.py` fails when it is out of
+date and says how to regenerate it. Commands added by installed plugins
 are listed by `deskmetrics --help` but not here.
 """
 

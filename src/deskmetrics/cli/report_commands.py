@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import click
 
 from deskmetrics.calendar.schedule_choice import ScheduleChoice
+from deskmetrics.calendar.timezones import iana_zone
 from deskmetrics.cli.app import App, pass_app
+from deskmetrics.cli.output_file import check_output, write_output
 from deskmetrics.config.loading import Config
 from deskmetrics.metrics.dimensions import DIMENSIONS
 from deskmetrics.metrics.filters import Filter
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.report import Report, build_report
 from deskmetrics.report.period import GRAINS
+from deskmetrics.report.reporter import Reporter, make_reporter
+from deskmetrics.report.safe_text import escape_terminal
 from deskmetrics.report.targets import TargetResult, missed
 from deskmetrics.store import Store
 
 DEFAULT_FORMAT = "table"
-TREND_FORMATS = {"html": "week"}
-"""Reporters whose output is built around a series: the grain they get when none is given."""
 
 
 def register(cli: click.Group) -> None:
@@ -54,12 +57,9 @@ def _parse_zone(ctx: click.Context, param: click.Parameter, value: str | None) -
     if value is None:
         return None
     try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise click.BadParameter(
-            f"{value!r} is not an IANA time zone (e.g. Europe/Berlin)"
-        ) from None
-    return value
+        return iana_zone(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _parse_by(
@@ -157,8 +157,12 @@ def _parse_where(
 )
 @click.option(
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
+    metavar="FILE",
     help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--force", is_flag=True, help="Replace an existing --output file (never the database)."
 )
 @click.option(
     "--fail-on-missed-targets",
@@ -180,6 +184,7 @@ def report(
     schedule: str | None,
     format_name: str,
     output: Path | None,
+    force: bool,
     fail_on_missed_targets: bool,
 ) -> None:  # fmt: skip
     """Report the KPIs for a period [--from, --to) in the report time zone."""
@@ -189,28 +194,32 @@ def report(
         raise click.BadParameter(f"no reporter named {format_name!r} (installed: {known})",
                                  param_hint="--format")  # fmt: skip
     config = app.config
+    if output is not None:
+        check_output(output, config, force=force)
     if not config.database.exists():
-        raise click.ClickException(
-            f"{config.database}: no database yet; run `deskmetrics sync` (or `deskmetrics demo`)"
-        )
+        raise click.ClickException(no_database_message(config))
     filters = (
         *where,
         *(Filter("source", s) for s in source),
         *(Filter("tag", t) for t in tag),
     )
     dimensions, separate = by
+    reporter = make_reporter(reporters[format_name], config)
     # Reporters never compute: a trend dashboard gets its series from here.
-    grain = grain or TREND_FORMATS.get(format_name)
+    grain = grain or reporters[format_name].default_grain
     with app.open_store() as store:
         result = make_report(
             store, config, start=start, end=end, as_of=as_of, timezone=timezone, by=dimensions,
             separate=separate, grain=grain, filters=filters, schedule_name=schedule,
         )  # fmt: skip
-    text = reporters[format_name]().render(result)
+    text = render_with(reporter, format_name, result)
     if output is None:
+        if sys.stdout.isatty():
+            # A CSV or Markdown cell holding ESC sequences must not drive the user's terminal.
+            text = escape_terminal(text)
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         click.echo(f"Wrote {output}", err=True)
     if fail_on_missed_targets:
         failed = missed(result.targets)
@@ -218,6 +227,15 @@ def report(
             click.echo(f"target missed: {describe_miss(result, item)}", err=True)
         if failed:
             raise SystemExit(1)
+
+
+def no_database_message(config: Config) -> str:
+    """Points at the demo's config when that is what the user just made (README step 4)."""
+    message = f"{config.database}: no database yet; run `deskmetrics sync`"
+    demo_config = Path("deskmetrics-demo") / "deskmetrics.toml"
+    if config.path is None and demo_config.is_file():
+        return f"{message}, or for the demo: deskmetrics --config {demo_config} report"
+    return f"{message} (or `deskmetrics demo`)"
 
 
 def describe_miss(report: Report, item: TargetResult) -> str:
@@ -243,7 +261,39 @@ def render_report(
     store: Store, config: Config, format_name: str = DEFAULT_FORMAT, **options: Any
 ) -> str:
     """The rendered report, e.g. for ``deskmetrics demo`` to end with (options: make_report's)."""
-    return get_registry().reporters[format_name]().render(make_report(store, config, **options))
+    reporter = make_reporter(get_registry().reporters[format_name], config)
+    return render_with(reporter, format_name, make_report(store, config, **options))
+
+
+def render_with(reporter: Reporter, format_name: str, result: Report) -> str:
+    """Reporter ``format_name``'s text; a reporter that fails is one line naming it."""
+    registry = get_registry()
+    try:
+        text = reporter.render(result)
+    except Exception as exc:
+        plugin = _plugin_of(registry.provided_by, format_name)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise click.ClickException(
+            f"reporter {format_name!r}{plugin} failed to render: {type(exc).__name__}: {reason}"
+        ) from None
+    if not isinstance(text, str):
+        raise click.ClickException(
+            f"reporter {format_name!r} returned {type(text).__name__}, not text"
+        )
+    return text
+
+
+def _plugin_of(provided_by: dict[str, dict[str, list[str]]], reporter: str) -> str:
+    for plugin, kinds in provided_by.items():
+        if reporter in kinds.get("reporters", ()):
+            return f" (plugin {plugin})"
+    return ""
+
+
+class DateRangeError(click.ClickException):
+    """A period or instant past the calendar's ends: one line, exit 2 like usage errors."""
+
+    exit_code = 2
 
 
 def make_report(
@@ -265,37 +315,26 @@ def make_report(
     schedule = pick_schedules(config, schedule_name)
     try:
         return build_report(
-            store, config, as_of=as_of, timezone=timezone, schedule=schedule, **options,
+            store, config.report_settings(), as_of=as_of, timezone=timezone, schedule=schedule,
+            **options,
         )  # fmt: skip
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    except OverflowError:
+        # e.g. --as-of 9999-12-31T23:00-05:00 or a --to at the end of the calendar.
+        raise DateRangeError(
+            "date value out of range: --from, --to and --as-of must lie between the years "
+            "1 and 9999 after time-zone offsets and the default period are applied"
+        ) from None
 
 
 def pick_schedules(config: Config, name: str | None) -> ScheduleChoice | None:
-    """The business-hours schedules of a report (see deskmetrics.calendar.schedule_choice)."""
-    report_name = config.data.get("report", {}).get("schedule")
-    by_connection = {
-        conn.name: conn.settings["schedule"]
-        for conn in config.connections.values()
-        if "schedule" in conn.settings
-    }
-    if name is None and report_name is None and not by_connection:
-        return None
-    from deskmetrics.calendar.schedules import parse_schedules, pick_schedule
-
-    schedules = parse_schedules(config)
-    if name is not None:
-        if name not in schedules:
-            known = ", ".join(sorted(schedules)) or "none; add a [schedules.NAME] table"
-            raise click.BadParameter(
-                f"no schedule named {name!r} (configured: {known})", param_hint="--schedule"
-            )
-        return ScheduleChoice(default=schedules[name])
-    default = None
-    if report_name is not None:
-        default = pick_schedule(config, schedules, "report.schedule", report_name)
-    by_source = {
-        source: pick_schedule(config, schedules, f"connections.{source}.schedule", wanted)
-        for source, wanted in by_connection.items()
-    }
-    return ScheduleChoice(default=default, by_source=by_source)
+    """``--schedule NAME`` for every source; without it the configuration's schedules."""
+    if name is None:
+        return config.schedule_choice()
+    if name not in config.schedules:
+        known = ", ".join(sorted(config.schedules)) or "none; add a [schedules.NAME] table"
+        raise click.BadParameter(
+            f"no schedule named {name!r} (configured: {known})", param_hint="--schedule"
+        )
+    return ScheduleChoice(default=config.schedules[name])

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from deskmetrics.cli.app import App, pass_app
+from deskmetrics.report.safe_text import escape_rich
 
 
 def register(cli: click.Group) -> None:
@@ -26,7 +27,7 @@ def state() -> None:
 @pass_app
 def show(app: App, name: str | None, as_json: bool) -> None:
     """Show saved cursors of every connection, or of NAME."""
-    with app.open_store() as store:
+    with app.open_store(create=False) as store:
         rows = store.states(name)
     if as_json:
         click.echo(json.dumps(rows, indent=2))
@@ -36,7 +37,9 @@ def show(app: App, name: str | None, as_json: bool) -> None:
         return
     table = Table("connection", "stream", "state", "updated")
     for row in rows:
-        table.add_row(row["connection"], row["stream"], json.dumps(row["state"]), row["updated_at"])
+        # Cursors hold file names and vendor values: text, never rich markup.
+        cells = (row["connection"], row["stream"], json.dumps(row["state"]), row["updated_at"])
+        table.add_row(*(escape_rich(str(c)) for c in cells))
     Console().print(table)
 
 
@@ -50,6 +53,6 @@ def reset(app: App, name: str, stream: str | None, yes: bool) -> None:
     what = f"{name}/{stream}" if stream else name
     if not yes:
         click.confirm(f"Reset the saved state of {what}?", abort=True)
-    with app.open_store() as store:
+    with app.open_store(create=False) as store:
         removed = store.reset_state(name, stream)
     click.echo(f"Reset {removed} stream cursor{'s' if removed != 1 else ''} of {what}.")

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from deskmetrics.cli.app import App, pass_app
 from deskmetrics.jobs.status import connection_status
+from deskmetrics.report.safe_text import escape_rich, escape_terminal
 
 
 def register(cli: click.Group) -> None:
@@ -47,7 +48,7 @@ def _age(seconds: float | None) -> str:
 def status(app: App, as_json: bool, max_failures: int) -> None:
     """Show each connection's last sync, outcome, records, duration, cursor age and next run."""
     config = app.config
-    with app.open_store() as store:
+    with app.open_store(create=False) as store:
         rows = connection_status(config, store, datetime.now(UTC))
     failing = [row.connection for row in rows if row.consecutive_failures >= max_failures]
     if as_json:
@@ -62,7 +63,7 @@ def status(app: App, as_json: bool, max_failures: int) -> None:
             if row.consecutive_failures > 1:
                 outcome += f" ({row.consecutive_failures}× in a row)"
             table.add_row(
-                f"{row.connection} ({row.connector})",
+                escape_rich(f"{row.connection} ({row.connector})"),
                 _minute(row.last_started_at),
                 outcome,
                 f"{row.last_records:,}",
@@ -74,6 +75,7 @@ def status(app: App, as_json: bool, max_failures: int) -> None:
         Console(width=None if sys.stdout.isatty() else 160).print(table)
         for row in rows:
             if row.last_error and row.last_outcome in ("failed", "interrupted"):
-                click.echo(f"{row.connection}: {row.last_error}", err=True)
+                # A helpdesk's error body may carry escape sequences: never replay them.
+                click.echo(escape_terminal(f"{row.connection}: {row.last_error}"), err=True)
     if failing:
         sys.exit(1)

@@ -14,18 +14,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr, ValidationError
 
+from deskmetrics.calendar.business_hours import Schedule
+from deskmetrics.calendar.schedule_choice import ScheduleChoice
+from deskmetrics.config.problems import problem_lines
+from deskmetrics.config.report_settings import ReportSettings
+from deskmetrics.config.sections import (
+    ConfigFile,
+    ConnectionSection,
+    JobSection,
+    ReportSection,
+    SlaSection,
+)
 from deskmetrics.errors import ConfigError, describe_validation_error
 
 if TYPE_CHECKING:
     from deskmetrics.connect.connector import Connector
 
 CONFIG_FILE = "deskmetrics.toml"
-KNOWN_SECTIONS = ("database", "report", "connections", "schedules", "targets", "jobs")
-CONNECTION_KEYS = ("connector", "keep_raw", "schedule", "every", "cron", "sla")
+KNOWN_SECTIONS = tuple(ConfigFile.model_fields)
+CONNECTION_KEYS = ConnectionSection.OWN_KEYS
 """Keys of a ``[connections.NAME]`` table that deskmetrics reads; the rest go to the connector."""
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -36,9 +46,13 @@ class ConnectionConfig:
     name: str
     connector: str
     options: dict[str, Any]
+    """The connector's own options, as written: secrets are still ``${ENV}`` references."""
     keep_raw: bool = False
-    settings: dict[str, Any] = field(default_factory=dict)
-    """deskmetrics' own keys of this connection (schedule, every, cron, sla)."""
+    schedule: str | None = None
+    """The ``[schedules]`` name of this source's business hours."""
+    every: str | None = None
+    cron: str | None = None
+    sla: SlaSection | None = None
 
 
 @dataclass
@@ -47,11 +61,23 @@ class Config:
     database: Path
     database_timeout: float = 30.0
     """Seconds to wait for a database another process is writing before giving up."""
-    timezone: str = "UTC"
-    min_sample: int = 30
     connections: dict[str, ConnectionConfig] = field(default_factory=dict)
-    data: dict[str, Any] = field(default_factory=dict)
-    """The whole parsed file, for sections that other parts of deskmetrics validate."""
+    report: ReportSection = field(default_factory=ReportSection)
+    schedules: dict[str, Schedule] = field(default_factory=dict)
+    targets: dict[str, dict[str, float]] = field(default_factory=dict)
+    """``[targets]``: metric id → the bound written (``{"p90": 14400.0}``), checked per metric
+    by ``deskmetrics.report.targets.parse_targets``."""
+    jobs: dict[str, JobSection] = field(default_factory=dict)
+    reporters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """``[reporters.NAME]`` tables, validated by each reporter's own options model."""
+
+    @property
+    def timezone(self) -> str:
+        return self.report.timezone
+
+    @property
+    def min_sample(self) -> int:
+        return self.report.min_sample
 
     @property
     def base_dir(self) -> Path:
@@ -63,6 +89,33 @@ class Config:
 
     def error(self, key: str, why: str) -> ConfigError:
         return ConfigError(f"{self.where}: {key}: {why}")
+
+    def reporter_table(self, name: str) -> dict[str, Any]:
+        """The ``[reporters.NAME]`` table as written ({} when there is none)."""
+        return dict(self.reporters.get(name, {}))
+
+    def report_settings(self) -> ReportSettings:
+        """What ``build_report`` takes from this file, so the CLI and library agree."""
+        return ReportSettings(
+            timezone=self.report.timezone,
+            min_sample=self.report.min_sample,
+            backlog_overdue_hours=self.report.backlog_overdue_hours,
+            targets=self.targets,
+            schedule=self.schedule_choice(),
+            where=self.where,
+        )
+
+    def schedule_choice(self) -> ScheduleChoice | None:
+        """``[report] schedule`` and each connection's ``schedule``; None when none is set."""
+        by_source = {
+            name: self.schedules[c.schedule]
+            for name, c in self.connections.items()
+            if c.schedule is not None
+        }
+        default = self.schedules[self.report.schedule] if self.report.schedule else None
+        if default is None and not by_source:
+            return None
+        return ScheduleChoice(default=default, by_source=by_source)
 
 
 def find_config(explicit: str | Path | None = None) -> Path | None:
@@ -95,64 +148,43 @@ def load_config(explicit: str | Path | None = None) -> Config:
 
 
 def parse_config(data: dict[str, Any], path: Path | None) -> Config:
-    config = Config(path=path, database=Path("deskmetrics.db"), data=data)
-    for section in data:
-        if section not in KNOWN_SECTIONS:
-            raise config.error(section, f"unknown section (known: {', '.join(KNOWN_SECTIONS)})")
-        if not isinstance(data[section], dict):
-            raise config.error(section, "must be a table, e.g. [" + section + "]")
-
-    database = data.get("database", {})
-    _only_keys(config, "database", database, ("path", "timeout"))
-    timeout = database.get("timeout", 30)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout < 0:
-        raise config.error("database.timeout", "must be a number of seconds (0 or more)")
-    config.database_timeout = float(timeout)
-    db_path = database.get("path", "deskmetrics.db")
-    if not isinstance(db_path, str) or not db_path:
-        raise config.error("database.path", "must be a non-empty string")
-    config.database = config.base_dir / Path(db_path).expanduser()
-
-    report = data.get("report", {})
-    _only_keys(
-        config, "report", report, ("timezone", "min_sample", "backlog_overdue_hours", "schedule")
-    )
-    config.timezone = report.get("timezone", "UTC")
+    """Validate every section of a parsed file; a ConfigError lists each problem on its line."""
+    where = str(path) if path else "(default configuration)"
     try:
-        ZoneInfo(config.timezone)
-    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
-        raise config.error(
-            "report.timezone", f"{config.timezone!r} is not an IANA time zone (e.g. Europe/Berlin)"
-        ) from None
-    min_sample = report.get("min_sample", 30)
-    if not isinstance(min_sample, int) or isinstance(min_sample, bool) or min_sample < 1:
-        raise config.error("report.min_sample", "must be a whole number of at least 1")
-    config.min_sample = min_sample
-
-    for name, table in data.get("connections", {}).items():
-        config.connections[name] = _parse_connection(config, name, table)
+        parsed = ConfigFile.model_validate(data)
+    except ValidationError as exc:
+        raise _problems(where, problem_lines(exc, ConfigFile)) from None
+    if crossed := parsed.cross_problems():
+        raise _problems(where, crossed)
+    config = Config(
+        path=path,
+        database=Path("deskmetrics.db"),
+        database_timeout=parsed.database.timeout,
+        report=parsed.report,
+        schedules=dict(parsed.schedules),
+        targets={metric: target.given for metric, target in parsed.targets.items()},
+        jobs=dict(parsed.jobs),
+        reporters={name: dict(table) for name, table in parsed.reporters.items()},
+    )
+    config.database = config.base_dir / Path(parsed.database.path).expanduser()
+    config.connections = {
+        name: ConnectionConfig(
+            name,
+            table.connector,
+            table.options,
+            table.keep_raw,
+            schedule=table.schedule,
+            every=table.every,
+            cron=table.cron,
+            sla=table.sla,
+        )
+        for name, table in parsed.connections.items()
+    }
     return config
 
 
-def _only_keys(config: Config, section: str, table: dict[str, Any], known: tuple[str, ...]) -> None:
-    for key in table:
-        if key not in known:
-            raise config.error(f"{section}.{key}", f"unknown key (known: {', '.join(known)})")
-
-
-def _parse_connection(config: Config, name: str, table: Any) -> ConnectionConfig:
-    key = f"connections.{name}"
-    if not isinstance(table, dict):
-        raise config.error(key, 'must be a table with connector = "..."')
-    connector = table.get("connector")
-    if not isinstance(connector, str) or not connector:
-        raise config.error(f"{key}.connector", 'missing: say which connector, e.g. "csv"')
-    keep_raw = table.get("keep_raw", False)
-    if not isinstance(keep_raw, bool):
-        raise config.error(f"{key}.keep_raw", "must be true or false")
-    settings = {k: table[k] for k in ("schedule", "every", "cron", "sla") if k in table}
-    options = {k: v for k, v in table.items() if k not in CONNECTION_KEYS}
-    return ConnectionConfig(name, connector, options, keep_raw, settings)
+def _problems(where: str, lines: list[str]) -> ConfigError:
+    return ConfigError("\n".join(f"{where}: {line}" for line in lines))
 
 
 def resolve_env(value: Any, key: str, config: Config) -> Any:

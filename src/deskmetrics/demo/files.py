@@ -62,6 +62,8 @@ _FILE_OF: Final[dict[type[Record], str]] = {
 }
 
 CONFIG_NAME: Final = "deskmetrics.toml"
+DEMO_HEADER: Final = "# deskmetrics demo: a synthetic helpdesk, generated from a fixed seed."
+"""The first line of the demo's config: how ``demo`` knows a folder is its own to rewrite."""
 
 
 def cell(value: Any) -> str:
@@ -122,7 +124,7 @@ def write_demo_config(directory: Path, *, data_dir: Path, database: Path) -> Pat
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / CONFIG_NAME
     text = f"""\
-# deskmetrics demo: a synthetic helpdesk, generated from a fixed seed.
+{DEMO_HEADER}
 # Try: deskmetrics sync, then deskmetrics report (or pass --config {CONFIG_NAME}).
 
 [database]

@@ -226,8 +226,8 @@ class TicketMaker:
         if life.solves and life.solves[-1] < end:
             # Finished before the end (most tickets): the last solve is the latest event.
             assignee: int | None = agent
-            resolved_at: int | None = life.solves[-1]
-            last_event = resolved_at
+            last_event = life.solves[-1]
+            resolved_at: int | None = last_event
         else:
             life.cut(end)
             assignee = agent if life.assigned < end else None

@@ -9,6 +9,9 @@ from deskmetrics.config.loading import Config
 from deskmetrics.jobs.definitions import load_jobs
 from deskmetrics.jobs.timing import Every
 from deskmetrics.store import Store, from_db_time
+from deskmetrics.sync.locks import lock_held
+
+DEAD_SYNC = "the sync process ended without finishing (killed?); the next sync resumes it"
 
 
 @dataclass
@@ -44,6 +47,9 @@ def connection_status(config: Config, store: Store, now: datetime) -> list[Conne
             (name,),
         ).fetchall()
         outcomes = [_outcome(row[3].split(",")) for row in syncs]
+        dead = bool(outcomes) and outcomes[0] == "running" and not lock_held(config.database, name)
+        if dead:
+            outcomes[0] = "interrupted"  # its process is gone: it will never finish
         failures = 0
         for outcome in outcomes:
             if outcome not in ("failed", "interrupted"):
@@ -71,7 +77,7 @@ def connection_status(config: Config, store: Store, now: datetime) -> list[Conne
                 last_outcome=outcomes[0] if outcomes else None,
                 last_records=int(last[4] or 0) if last else 0,
                 last_seconds=seconds,
-                last_error=last[5] if last else None,
+                last_error=DEAD_SYNC if dead else last[5] if last else None,
                 consecutive_failures=failures,
                 cursor_updated_at=cursor,
                 cursor_age_seconds=(

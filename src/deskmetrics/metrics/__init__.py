@@ -2,7 +2,19 @@
 
 from deskmetrics.metrics.definition import SECTIONS, Metric
 from deskmetrics.metrics.filters import Filter
-from deskmetrics.metrics.scope import Scope
+from deskmetrics.metrics.requests import CountRequest, ValuesRequest
+from deskmetrics.metrics.scope import Key as ScopeKey
+from deskmetrics.metrics.scope import Scope, seconds_between
 from deskmetrics.metrics.value import MetricValue
 
-__all__ = ["SECTIONS", "Filter", "Metric", "MetricValue", "Scope"]
+__all__ = [
+    "SECTIONS",
+    "CountRequest",
+    "Filter",
+    "Metric",
+    "MetricValue",
+    "Scope",
+    "ScopeKey",
+    "ValuesRequest",
+    "seconds_between",
+]

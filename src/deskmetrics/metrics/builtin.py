@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 import deskmetrics
-from deskmetrics import Metric, MetricValue
-from deskmetrics.metrics.scope import Key, Scope, seconds_between
+from deskmetrics import Metric, MetricValue, Scope, seconds_between
+from deskmetrics import ScopeKey as Key
 
 # -- speed -------------------------------------------------------------------------------
 
@@ -341,6 +341,7 @@ customer_churn_rate = Metric(
 def _business(cohort: str, end: str) -> Callable[[Scope], dict[Key, MetricValue]]:
     def compute(scope: Scope) -> dict[Key, MetricValue]:
         choice = scope.schedule
+        assert choice is not None  # requires_schedule: the engine computes it only with one
         sql, params = scope.ticket_sql(
             f"t.source, t.created_at, {end}", cohort, f"{end} IS NOT NULL", group=False
         )
@@ -413,6 +414,6 @@ BUILTIN_METRICS: tuple[Metric, ...] = (
 
 
 @deskmetrics.hookimpl
-def register_metrics(register: Callable[[Metric], None]) -> None:
+def register_metrics(register: deskmetrics.RegisterMetric) -> None:
     for metric in BUILTIN_METRICS:
         register(metric)

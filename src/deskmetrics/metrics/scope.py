@@ -313,12 +313,14 @@ class Scope:
         """{key: (n, hits)} for a count request (computed with others of its cohort if known)."""
         if request not in self._cache:
             self.prefetch([request])
-        return self._cache[request]
+        found: dict[Key, tuple[int, int]] = self._cache[request]
+        return found
 
     def values(self, request: ValuesRequest) -> dict[Key, list[float]]:
         if request not in self._cache:
             self.prefetch([request])
-        return self._cache[request]
+        found: dict[Key, list[float]] = self._cache[request]
+        return found
 
     def prefetch(self, requests: Iterable[Request]) -> None:
         """Answer requests together: one query per cohort.
@@ -385,13 +387,13 @@ class Scope:
                     **found,
                     **{key: sorted(values) for key, values in merged.items()},
                 }
-            for request in counts:
-                found_counts = buckets._cache[request]
+            for count in counts:
+                found_counts = buckets._cache[count]
                 summed: dict[Key, tuple[int, int]] = {}
                 for key, (n, hits) in found_counts.items():
                     before = summed.get((total, *key[1:]), (0, 0))
                     summed[(total, *key[1:])] = (before[0] + n, before[1] + hits)
-                self._cache[request] = {**found_counts, **summed}
+                self._cache[count] = {**found_counts, **summed}
             return
         columns = [f"CASE WHEN {r.where} THEN {r.expr} END" if r.where else r.expr for r in batch]
         if counts:
@@ -430,9 +432,9 @@ class Scope:
         ]
         for request, result in zip(batch, found, strict=True):
             self._cache[request] = result
-        for i, request in enumerate(counts):
+        for i, count in enumerate(counts):
             among, hit = 1 << (2 * i), 1 << (2 * i + 1)
-            self._cache[request] = {
+            self._cache[count] = {
                 key: (
                     sum(n for mask, n in masks.items() if mask & among),
                     sum(n for mask, n in masks.items() if mask & hit),

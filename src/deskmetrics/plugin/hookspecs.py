@@ -14,20 +14,20 @@ one plugin can provide several connectors, reporters or metrics::
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import click
 import pluggy
 
 if TYPE_CHECKING:
-    from deskmetrics.connect.connector import Connector
+    import click
+
+    import deskmetrics
 
 hookspec = pluggy.HookspecMarker("deskmetrics")
 
 
 @hookspec
-def register_connectors(register: Callable[[type[Connector]], None]) -> None:
+def register_connectors(register: deskmetrics.RegisterConnector) -> None:
     """Register connector classes: ``register(MyConnector)``.
 
     A connector is a subclass of :class:`deskmetrics.Connector` with a unique ``name`` (the value
@@ -50,7 +50,7 @@ def register_connectors(register: Callable[[type[Connector]], None]) -> None:
 
 
 @hookspec
-def register_reporters(register: Callable[[Any], None]) -> None:
+def register_reporters(register: deskmetrics.RegisterReporter) -> None:
     """Register reporters: ``register(MyReporter)``.
 
     A reporter is a subclass of :class:`deskmetrics.Reporter` with a unique ``name`` (a choice of
@@ -58,12 +58,17 @@ def register_reporters(register: Callable[[Any], None]) -> None:
     ``render(report) -> str``. It renders a computed :class:`deskmetrics.Report` and never
     computes metrics itself: read ``report.metrics`` (id to :class:`deskmetrics.MetricValue`),
     ``report.definitions`` (id to :class:`deskmetrics.Metric`: label, unit, section),
-    ``report.breakdowns`` and ``report.series``. Walk-through: docs/tutorials/reporter.md.
+    ``report.breakdowns``, ``report.series`` and ``report.targets``.
+
+    Optional: ``default_grain`` (``"day"``, ``"week"``, ``"month"``), the series it gets when
+    ``--grain`` is not given; and ``Options``, a :class:`deskmetrics.ReporterOptions` model that
+    validates the user's ``[reporters.NAME]`` table, handed to the reporter as ``self.options``.
+    Walk-through: docs/tutorials/reporter.md; options: docs/reporters.md.
     """
 
 
 @hookspec
-def register_metrics(register: Callable[[Any], None]) -> None:
+def register_metrics(register: deskmetrics.RegisterMetric) -> None:
     """Register metrics: ``register(my_metric)``.
 
     A metric is a :class:`deskmetrics.Metric` declaring its unique ``id``, label, unit, cohort and

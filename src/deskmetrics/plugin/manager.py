@@ -10,6 +10,7 @@ import importlib
 import os
 import sys
 from importlib import metadata
+from typing import Any
 
 import pluggy
 
@@ -60,6 +61,14 @@ def _reject_unknown_hooks(plugin: object) -> None:
         pm.unregister(plugin)
         known = ", ".join(sorted(n for n, c in vars(pm.hook).items() if c.has_spec()))
         raise ValueError(f"unknown hook {', '.join(unknown)} (deskmetrics hooks: {known})")
+
+
+def call_hookimpl(impl: pluggy.HookImpl, **arguments: Any) -> Any:
+    """Call one implementation the way pluggy does: with only the arguments it declares.
+
+    So a hook can gain an argument later and an implementation written before keeps working.
+    """
+    return impl.function(*(arguments[name] for name in impl.argnames))
 
 
 def load_plugins() -> None:

@@ -14,11 +14,15 @@ from typing import Any
 INTRO = """\
 # Hook reference
 
-Generated from the docstrings of
-[`deskmetrics/hookspecs.py`](../src/deskmetrics/hookspecs.py) by
-`python -m deskmetrics.plugin.reference > docs/hooks.md`; `tests/test_docs_hooks.py` fails
-when it is out of date. Step by step: [write a connector](tutorials/connector.md),
-[a reporter](tutorials/reporter.md), [a metric](tutorials/metric.md); the loading rules are in
+Generated from the docstrings of the hook specifications
+([`src/deskmetrics/plugin/hookspecs.py`](../src/deskmetrics/plugin/hookspecs.py));
+`tests/test_docs_hooks.py` fails when it is out of date and says how to regenerate it. A hook
+implementation declares only the arguments it uses, by these names: deskmetrics calls it the way
+pluggy does, so a hook can gain an argument without breaking existing plugins. The `register`
+callbacks are typed (`deskmetrics.RegisterConnector`, `deskmetrics.RegisterReporter`,
+`deskmetrics.RegisterMetric`) for plugins checked with mypy. Step by step:
+[write a connector](tutorials/connector.md), [a reporter](tutorials/reporter.md),
+[a metric](tutorials/metric.md); the loading rules and the public API are in
 [plugins.md](plugins.md).
 """
 

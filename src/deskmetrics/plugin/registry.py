@@ -10,13 +10,14 @@ only, and connector plugins may import their whole HTTP stack when registering.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from deskmetrics.plugin.manager import load_plugins, pm, report_broken
+from deskmetrics.plugin.manager import call_hookimpl, load_plugins, pm, report_broken
 
 if TYPE_CHECKING:
     from deskmetrics.connect.connector import Connector
+    from deskmetrics.metrics.definition import Metric
+    from deskmetrics.report.reporter import Reporter
 
 KINDS = ("connectors", "reporters", "metrics")
 
@@ -34,11 +35,11 @@ class Registry:
         return self._table("connectors")
 
     @property
-    def reporters(self) -> dict[str, Any]:
+    def reporters(self) -> dict[str, type[Reporter]]:
         return self._table("reporters")
 
     @property
-    def metrics(self) -> dict[str, Any]:
+    def metrics(self) -> dict[str, Metric]:
         return self._table("metrics")
 
     @property
@@ -78,9 +79,8 @@ def _collect(kind: str) -> tuple[dict[str, Any], dict[str, list[str]]]:
     for impl in hook.get_hookimpls():
         plugin = impl.plugin_name
         found: list[Any] = []
-        register: Callable[[Any], None] = found.append
         try:
-            impl.function(register=register)
+            call_hookimpl(impl, register=found.append)
             names = [_name_of(kind, item) for item in found]
         except Exception as exc:
             report_broken(plugin, exc, doing=f"register {kind}")

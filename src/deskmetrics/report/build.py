@@ -14,7 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from deskmetrics.calendar.schedule_choice import ScheduleChoice
-from deskmetrics.config.loading import Config
+from deskmetrics.calendar.timezones import iana_zone
+from deskmetrics.config.report_settings import ReportSettings
 from deskmetrics.gc_tuning import bulk_allocations
 from deskmetrics.metrics.definition import Metric
 from deskmetrics.metrics.dimensions import DIMENSIONS, label_for, label_lookup
@@ -34,7 +35,7 @@ OVERALL = ""
 
 def build_report(
     store: Store,
-    config: Config,
+    settings: ReportSettings | None = None,
     *,
     start: date | None = None,
     end: date | None = None,
@@ -50,13 +51,19 @@ def build_report(
     """Compute a report. ``start``/``end`` are local dates in the report zone, ``end`` exclusive.
 
     ``by`` nests each dimension in the previous one; with ``separate`` each is its own breakdown.
-    ``schedule``: a business-hours schedule for every source, or a ScheduleChoice (per source).
+    ``settings`` are the configuration's (``Config.report_settings()``); the defaults without.
+    ``schedule``: a business-hours schedule for every source, or a ScheduleChoice (per source);
+    by default the settings' schedules.
     Raises ValueError with a user-facing message for an unknown dimension, grain or empty period.
     """
-    if schedule is not None and not isinstance(schedule, ScheduleChoice):
+    settings = settings or ReportSettings()
+    if schedule is None:
+        schedule = settings.schedule
+    elif not isinstance(schedule, ScheduleChoice):
         schedule = ScheduleChoice(default=schedule)
-    zone_name = timezone or config.timezone
-    zone = ZoneInfo(zone_name)
+    min_sample = settings.min_sample
+    zone_name = timezone or settings.timezone
+    zone = ZoneInfo(iana_zone(zone_name))
     as_of = (as_of or datetime.now(UTC)).astimezone(UTC)
     for name in by:
         if name not in DIMENSIONS:
@@ -71,8 +78,8 @@ def build_report(
         metrics = get_registry().metrics
     # Validated before computing: a typo in [targets] should not cost a whole report's run.
     # Any registered metric may have a target, also one this report leaves out.
-    known = {**get_registry().metrics, **metrics} if config.data.get("targets") else metrics
-    target_specs = tuple(parse_targets(config, known))
+    known = {**get_registry().metrics, **metrics} if settings.targets else metrics
+    target_specs = tuple(parse_targets(settings, known))
 
     base = Scope(
         conn=store.conn,
@@ -83,7 +90,7 @@ def build_report(
         as_of=to_db_time(as_of),
         filters=tuple(filters),
         multi_source=_multi_source(store.conn, filters),
-        backlog_overdue_hours=_overdue_hours(config),
+        backlog_overdue_hours=settings.backlog_overdue_hours,
         schedule=schedule,
         first_is_union=bool(spans),
     )
@@ -91,12 +98,11 @@ def build_report(
     with store.snapshot(), bulk_allocations():
         try:
             chosen = {mid: m for mid, m in metrics.items() if applies(m, base)}
-            results = compute_all(chosen, base, config.min_sample)
+            results = compute_all(chosen, base, min_sample)
 
             def values_at(key: Key) -> dict[str, MetricValue]:
                 return {
-                    mid: value_for(m, results[mid], key, config.min_sample)
-                    for mid, m in chosen.items()
+                    mid: value_for(m, results[mid], key, min_sample) for mid, m in chosen.items()
                 }
 
             series = None
@@ -108,6 +114,9 @@ def build_report(
                 series = Series(grain, bucket_list)
 
             overall_only = replace(base, periods=base.periods[:1], first_is_union=False)
+            notes: list[str] = []
+            breakdowns = _all_breakdowns(overall_only, metrics, by, separate, min_sample,
+                                         notes)  # fmt: skip
             return Report(
                 as_of=as_of,
                 start=span.start,
@@ -115,23 +124,17 @@ def build_report(
                 timezone=zone_name,
                 metrics=values_at((OVERALL,)),
                 definitions=chosen,
-                breakdowns=_all_breakdowns(overall_only, metrics, by, separate, config.min_sample),
+                breakdowns=breakdowns,
+                notes=notes,
                 series=series,
                 filters=tuple(filters),
                 schedule=", ".join(schedule.names) if schedule is not None else None,
-                min_sample=config.min_sample,
+                min_sample=min_sample,
                 target_specs=target_specs,
             )
         finally:
             # Temp tables live on the store's connection: drop them, the report holds the results.
             base.release()
-
-
-def _overdue_hours(config: Config) -> float:
-    hours = config.data.get("report", {}).get("backlog_overdue_hours", 72)
-    if isinstance(hours, bool) or not isinstance(hours, int | float) or not hours > 0:
-        raise config.error("report.backlog_overdue_hours", "must be a number of hours above 0")
-    return float(hours)
 
 
 def _multi_source(conn: sqlite3.Connection, filters: Sequence[Filter]) -> bool:
@@ -148,18 +151,43 @@ def _multi_source(conn: sqlite3.Connection, filters: Sequence[Filter]) -> bool:
 
 
 def _all_breakdowns(
-    scope: Scope, metrics: Mapping[str, Metric], by: Sequence[str], separate: bool, min_sample: int
+    scope: Scope,
+    metrics: Mapping[str, Metric],
+    by: Sequence[str],
+    separate: bool,
+    min_sample: int,
+    notes: list[str],
 ) -> dict[str, list[BreakdownEntry]]:
     if not separate:
-        return _breakdowns(scope, metrics, list(by), min_sample)
+        return _breakdowns(scope, metrics, list(by), min_sample, notes)
     found: dict[str, list[BreakdownEntry]] = {}
     for name in by:
-        found.update(_breakdowns(scope, metrics, [name], min_sample))
+        found.update(_breakdowns(scope, metrics, [name], min_sample, notes))
     return found
 
 
+def _drop_uncarried(
+    chosen: dict[str, Metric],
+    results: dict[str, dict[Key, MetricValue]],
+    dimension: str,
+    notes: list[str],
+) -> None:
+    """Survey KPIs whose answers all lack ``dimension`` leave that breakdown, with a note.
+
+    Otherwise one "(none)" row would hold the whole NPS, as if it were a group of its own.
+    """
+    for mid in [m for m, metric in chosen.items() if metric.subject == "surveys"]:
+        keys = results[mid]
+        if keys and all(key[-1] is None for key in keys):
+            label = chosen.pop(mid).label
+            del results[mid]
+            note = f"{label} is not broken down by {dimension}: no survey answer carries one"
+            if note not in notes:
+                notes.append(note)
+
+
 def _breakdowns(
-    scope: Scope, metrics: Mapping[str, Metric], by: list[str], min_sample: int
+    scope: Scope, metrics: Mapping[str, Metric], by: list[str], min_sample: int, notes: list[str]
 ) -> dict[str, list[BreakdownEntry]]:
     """Nested breakdowns: level j groups by the first j dimensions; entries nest by prefix."""
     if not by:
@@ -170,6 +198,7 @@ def _breakdowns(
         level_scope = replace(scope, dimensions=dims)
         chosen = {mid: m for mid, m in metrics.items() if applies(m, level_scope)}
         results = compute_all(chosen, level_scope, min_sample)
+        _drop_uncarried(chosen, results, by[depth - 1], notes)
         levels.append((chosen, results))
     sources = frozenset(f.value for f in scope.filters if f.field == "source")
     names = [label_lookup(scope.conn, DIMENSIONS[name], scope.multi_source, sources) for name in by]

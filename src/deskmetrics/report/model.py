@@ -9,7 +9,7 @@ from typing import Any
 from deskmetrics.metrics.definition import Metric
 from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.value import MetricValue
-from deskmetrics.report.period import iso
+from deskmetrics.report.period import to_iso
 from deskmetrics.report.targets import Target, TargetResult, evaluate_targets
 
 
@@ -49,8 +49,8 @@ class Bucket:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "start": iso(self.start),
-            "end": iso(self.end),
+            "start": to_iso(self.start),
+            "end": to_iso(self.end),
             "metrics": _metrics_dict(self.metrics),
         }
 
@@ -85,15 +85,21 @@ class Report:
     min_sample: int = 30
     target_specs: tuple[Target, ...] = ()
     """The configured ``[targets]``; ``targets`` evaluates them on the overall metrics."""
+    notes: list[str] = field(default_factory=list)
+    """What a reader must know to read the report right, e.g. a breakdown left out of a KPI."""
 
     @property
     def targets(self) -> dict[str, TargetResult]:
         return evaluate_targets(self)
 
     def to_dict(self) -> dict[str, Any]:
-        data = {
-            "as_of": iso(self.as_of),
-            "period": {"start": iso(self.start), "end": iso(self.end), "timezone": self.timezone},
+        data: dict[str, Any] = {
+            "as_of": to_iso(self.as_of),
+            "period": {
+                "start": to_iso(self.start),
+                "end": to_iso(self.end),
+                "timezone": self.timezone,
+            },
             "metrics": _metrics_dict(self.metrics),
             "breakdowns": _breakdowns_dict(self.breakdowns),
             "series": None if self.series is None else self.series.to_dict(),
@@ -101,4 +107,6 @@ class Report:
         # Only with targets configured, so the §9 shape is unchanged without them.
         if self.target_specs:
             data["targets"] = {mid: r.to_dict() for mid, r in self.targets.items()}
+        if self.notes:
+            data["notes"] = list(self.notes)
         return data

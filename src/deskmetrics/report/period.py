@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
-GRAINS = ("day", "week", "month")
+Grain = Literal["day", "week", "month"]
+GRAINS: tuple[Grain, ...] = ("day", "week", "month")
 DEFAULT_WEEKS = 4
 
 
@@ -83,7 +85,7 @@ def buckets(span: Span, grain: str) -> list[Span]:
     return result
 
 
-def iso(instant: datetime) -> str:
-    """ISO 8601 for the JSON report; UTC is written with ``Z``."""
+def to_iso(instant: datetime) -> str:
+    """ISO 8601 text of an aware instant, as reports write it; UTC is written with ``Z``."""
     text = instant.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from deskmetrics.config.durations import parse_duration
-from deskmetrics.config.loading import Config
+from deskmetrics.config.report_settings import ReportSettings
+from deskmetrics.errors import ConfigError
 
 if TYPE_CHECKING:
     from deskmetrics.metrics.value import MetricValue
@@ -58,45 +58,43 @@ class TargetResult:
         }
 
 
-def parse_targets(config: Config, metrics: Mapping[str, Any]) -> list[Target]:
-    """The ``[targets]`` section, validated against the known metrics (id → Metric)."""
-    section = config.data.get("targets", {})
-    targets = []
-    for metric_id, table in section.items():
+def parse_targets(settings: ReportSettings, metrics: Mapping[str, Any]) -> list[Target]:
+    """The ``[targets]`` of ``settings``, checked against the known metrics (id → Metric).
+
+    The configuration loader checked each value's type; which bounds a metric takes depends on
+    its unit, so that is checked here. Raises ConfigError listing every problem, one a line.
+    """
+    targets: list[Target] = []
+    problems: list[str] = []
+    for metric_id, given in settings.targets.items():
         key = f"targets.{metric_id}"
-        if metric_id not in metrics:
-            known = ", ".join(sorted(metrics))
-            raise config.error(key, f"unknown metric (known: {known})")
-        unit = metrics[metric_id].unit
-        if not isinstance(table, dict):
-            example = '{ p90 = "4h" }' if unit == "seconds" else "{ min = 85 }"
-            raise config.error(key, f"must be a table, e.g. {metric_id} = {example}")
-        allowed = DURATION_STATS if unit == "seconds" else tuple(BOUNDS)
-        for name in table:
-            if name not in allowed:
-                raise config.error(f"{key}.{name}", f"unknown key (known: {', '.join(allowed)})")
-        if len(table) != 1:
-            raise config.error(key, f"give exactly one of {', '.join(allowed)}")
-        ((name, raw),) = table.items()
-        if unit == "seconds":
-            targets.append(Target(metric_id, name, "<=", _seconds(config, f"{key}.{name}", raw)))
-        else:
-            if isinstance(raw, bool) or not isinstance(raw, int | float):
-                raise config.error(f"{key}.{name}", "must be a number")
-            targets.append(Target(metric_id, "value", BOUNDS[name], float(raw)))
+        try:
+            targets.append(_target(metric_id, given, metrics, key))
+        except ValueError as exc:
+            problems.append(f"{settings.where}: {exc}")
+    if problems:
+        raise ConfigError("\n".join(problems))
     return targets
 
 
-def _seconds(config: Config, key: str, raw: Any) -> float:
-    try:
-        return parse_duration(raw)
-    except ValueError:
-        raise config.error(
-            key, 'must be seconds or a duration like "4h", "30m" or "1h30m"'
-        ) from None
+def _target(
+    metric_id: str, given: Mapping[str, float], metrics: Mapping[str, Any], key: str
+) -> Target:
+    if metric_id not in metrics:
+        raise ValueError(f"{key}: unknown metric (known: {', '.join(sorted(metrics))})")
+    allowed = DURATION_STATS if metrics[metric_id].unit == "seconds" else tuple(BOUNDS)
+    for name in given:
+        if name not in allowed:
+            raise ValueError(f"{key}.{name}: unknown key (known: {', '.join(allowed)})")
+    if len(given) != 1:
+        raise ValueError(f"{key}: give exactly one of {', '.join(allowed)}")
+    ((name, number),) = given.items()
+    if name in BOUNDS:
+        return Target(metric_id, "value", BOUNDS[name], number)
+    return Target(metric_id, name, "<=", number)
 
 
-def stat_of(value: MetricValue, stat: str) -> float | None:
+def target_stat(value: MetricValue, stat: str) -> float | None:
     """The number a target compares: the value, or an extra field such as ``p90``."""
     return value.value if stat == "value" else value.extra.get(stat)
 
@@ -112,7 +110,7 @@ def evaluate_targets(
     results = {}
     for target in report.target_specs if targets is None else targets:
         value = report.metrics.get(target.metric)
-        actual = None if value is None else stat_of(value, target.stat)
+        actual = None if value is None else target_stat(value, target.stat)
         results[target.metric] = TargetResult(target, actual, target.met_by(actual))
     return results
 

@@ -22,6 +22,9 @@ from deskmetrics.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 JSONState = dict[str, Any]
 
+_OWN_TABLES = frozenset({"tickets", "sync_state", "sync_runs"})
+"""Tables every deskmetrics store has had since schema 1: a file without them is not ours."""
+
 
 @dataclass(frozen=True)
 class RejectedRow:
@@ -138,13 +141,30 @@ class Store:
         return f"{self.path}: {text}"
 
     def _check_version(self) -> int:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: written by a newer deskmetrics (schema {version}, this version "
                 f"knows {SCHEMA_VERSION}); upgrade deskmetrics to use it"
             )
+        self._refuse_foreign(version)
         return version
+
+    def _refuse_foreign(self, version: int) -> None:
+        """Another application's SQLite file is never adopted: no tables, no WAL switch."""
+        tables = {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'"
+            )
+        }
+        if not tables or tables >= _OWN_TABLES:
+            return
+        shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+        raise StoreError(
+            f"{self.path}: not a deskmetrics database (it holds other tables: {shown}; "
+            f"user_version {version}); point [database] path at a new file"
+        )
 
     def _migrate(self) -> None:
         version = self._check_version()
@@ -157,7 +177,8 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return version
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -317,9 +338,11 @@ class Store:
 
     def count(self, table: str, source: str | None = None) -> int:
         if source is None:
-            return self.conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            total: int = self.conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            return total
         sql = f'SELECT count(*) FROM "{table}" WHERE source = ?'
-        return self.conn.execute(sql, (source,)).fetchone()[0]
+        of_source: int = self.conn.execute(sql, (source,)).fetchone()[0]
+        return of_source
 
     # -- cursor state ----------------------------------------------------------------------
 

@@ -38,6 +38,29 @@ def _holder(path: Path) -> str:
     return f"pid {info.get('pid')} on {info.get('host')} since {info.get('since')}"
 
 
+def lock_held(database: Path, connection: str) -> bool:
+    """Whether a live process holds ``connection``'s sync lock right now (creates nothing).
+
+    A sync killed with ``kill -9`` leaves its run row saying ``running``; the kernel has
+    released its flock, so this tells a live sync from a dead one.
+    """
+    try:
+        fd = os.open(lock_path(database, connection), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def connection_lock(database: Path, connection: str, *, wait: float = 0.0) -> Iterator[None]:
     """Hold ``connection``'s sync lock; raise LockedError if not free within ``wait`` seconds."""

@@ -19,12 +19,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from deskmetrics.calendar.business_hours import Schedule
-from deskmetrics.calendar.schedules import parse_schedules
-from deskmetrics.config.durations import parse_duration
 from deskmetrics.config.loading import Config, ConnectionConfig
 from deskmetrics.models import Priority, Ticket
-
-_KEYS = ("first_response", "resolution", "business_hours")
 
 
 @dataclass(frozen=True)
@@ -52,47 +48,11 @@ class SlaTargets:
 
 
 def sla_targets(config: Config, connection: ConnectionConfig) -> SlaTargets | None:
-    """The connection's ``sla`` table, validated; None when it has none."""
-    table = connection.settings.get("sla")
+    """The connection's ``sla`` table (validated when the configuration was loaded), or None."""
+    table = connection.sla
     if table is None:
         return None
-    key = f"connections.{connection.name}.sla"
-    if not isinstance(table, dict):
-        raise config.error(key, "must be a table with first_response and/or resolution")
-    for name in table:
-        if name not in _KEYS:
-            raise config.error(f"{key}.{name}", f"unknown key (known: {', '.join(_KEYS)})")
-    targets: dict[str, dict[Priority, float]] = {}
-    for kind in ("first_response", "resolution"):
-        by_priority = table.get(kind, {})
-        if not isinstance(by_priority, dict):
-            raise config.error(f"{key}.{kind}", 'must be a table such as { urgent = "1h" }')
-        targets[kind] = {}
-        for priority, value in by_priority.items():
-            if priority not in Priority.__members__.values():
-                known = ", ".join(p.value for p in Priority)
-                raise config.error(f"{key}.{kind}.{priority}", f"not a priority ({known})")
-            try:
-                targets[kind][Priority(priority)] = parse_duration(value)
-            except ValueError as exc:
-                raise config.error(f"{key}.{kind}.{priority}", str(exc)) from None
     schedule = None
-    business = table.get("business_hours", False)
-    if not isinstance(business, bool):
-        raise config.error(f"{key}.business_hours", "must be true or false")
-    if business:
-        name = connection.settings.get("schedule")
-        if not isinstance(name, str):
-            raise config.error(
-                f"{key}.business_hours",
-                f'needs a business-hours schedule: add schedule = "NAME" to '
-                f"[connections.{connection.name}] and a [schedules.NAME] table",
-            )
-        schedules = parse_schedules(config)
-        if name not in schedules:
-            known = ", ".join(schedules) or "none configured"
-            raise config.error(
-                f"connections.{connection.name}.schedule", f"no schedule {name!r} ({known})"
-            )
-        schedule = schedules[name]
-    return SlaTargets(targets["first_response"], targets["resolution"], schedule)
+    if table.business_hours and connection.schedule is not None:
+        schedule = config.schedules[connection.schedule]
+    return SlaTargets(dict(table.first_response), dict(table.resolution), schedule)

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -68,7 +68,7 @@ def store_contents(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 class FaultInjector:
     """A FakeServer handler that answers queued faults before passing requests on."""
 
-    def __init__(self, handler: Any) -> None:
+    def __init__(self, handler: Callable[[FakeRequest], FakeResponse]) -> None:
         self.handler = handler
         self._faults: deque[FakeResponse] = deque()
 

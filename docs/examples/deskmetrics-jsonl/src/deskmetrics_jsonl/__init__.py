@@ -4,8 +4,6 @@ An example third-party plugin: it imports only the public ``deskmetrics`` API an
 through the ``deskmetrics`` entry-point group (see pyproject.toml).
 """
 
-from collections.abc import Callable
-
 import deskmetrics
 
 from deskmetrics_jsonl.connector import JsonLinesConnector
@@ -15,5 +13,5 @@ __all__ = ["JsonLinesConnector", "JsonLinesOptions", "register_connectors"]
 
 
 @deskmetrics.hookimpl
-def register_connectors(register: Callable[[type[deskmetrics.Connector]], None]) -> None:
+def register_connectors(register: deskmetrics.RegisterConnector) -> None:
     register(JsonLinesConnector)

@@ -1,13 +1,13 @@
 """Business-hours schedules from configuration (``[schedules.NAME]``) and from helpdesk formats.
 
-The configuration format is documented in docs/business-hours.md. Every problem is reported as a
-ConfigError naming the exact key, e.g. ``deskmetrics.toml: schedules.support.hours.mon: ...``.
+The configuration format is documented in docs/business-hours.md. Every problem is a Problem
+naming the exact key below ``schedules``, e.g. ``support.hours.mon``; the configuration loader
+prefixes the file and section (``deskmetrics.toml: schedules.support.hours.mon: ...``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import date
 from itertools import pairwise
 from typing import Any
@@ -20,7 +20,7 @@ from deskmetrics.calendar.business_hours import (
     format_interval,
 )
 from deskmetrics.calendar.timezones import to_iana
-from deskmetrics.config.loading import Config
+from deskmetrics.config.problems import Problem, Problems
 
 SCHEDULE_KEYS = ("timezone", "hours", "holidays", "country_holidays", "country_subdivision")
 FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -29,22 +29,23 @@ _INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$", re.
 _HOURS_EXAMPLE = '"09:00-17:00" or "09:00-12:00, 13:00-17:00"'
 
 
-def parse_schedules(config: Config) -> dict[str, Schedule]:
-    """Every ``[schedules.NAME]`` table of the configuration as a Schedule, by name."""
-    section = config.data.get("schedules", {})
+def parse_schedules(section: Any) -> dict[str, Schedule]:
+    """Every table of a ``[schedules]`` section as a Schedule, by name.
+
+    Raises Problems: the first problem of each broken schedule, keyed below ``schedules``.
+    """
     if not isinstance(section, dict):
-        raise config.error("schedules", "must be a table, e.g. [schedules.support]")
-    return {name: _parse_schedule(config, name, table) for name, table in section.items()}
-
-
-def pick_schedule(
-    config: Config, schedules: Mapping[str, Schedule], key: str, name: object
-) -> Schedule:
-    """The schedule a connection or report names at ``key`` (e.g. ``connections.zd.schedule``)."""
-    if isinstance(name, str) and name in schedules:
-        return schedules[name]
-    known = ", ".join(sorted(schedules)) or "none; add a [schedules.NAME] table"
-    raise config.error(key, f"no schedule named {name!r} (configured: {known})")
+        raise Problem("", "must be a table, e.g. [schedules.support]")
+    found: dict[str, Schedule] = {}
+    problems: list[Problem] = []
+    for name, table in section.items():
+        try:
+            found[name] = _parse_schedule(name, table)
+        except Problem as problem:
+            problems.append(problem)
+    if problems:
+        raise Problems(problems)
+    return found
 
 
 def parse_hours(text: str) -> tuple[Interval, ...]:
@@ -96,40 +97,36 @@ def schedule_to_config(schedule: Schedule) -> dict[str, Any]:
     return table
 
 
-def _parse_schedule(config: Config, name: str, table: Any) -> Schedule:
-    key = f"schedules.{name}"
+def _parse_schedule(name: str, table: Any) -> Schedule:
+    key = name
     if not isinstance(table, dict):
-        raise config.error(key, 'must be a table with timezone = "..." and hours.mon = "..."')
+        raise Problem(key, 'must be a table with timezone = "..." and hours.mon = "..."')
     for unknown in table:
         if unknown not in SCHEDULE_KEYS:
-            raise config.error(
-                f"{key}.{unknown}", f"unknown key (known: {', '.join(SCHEDULE_KEYS)})"
-            )
+            raise Problem(f"{key}.{unknown}", f"unknown key (known: {', '.join(SCHEDULE_KEYS)})")
 
     zone = table.get("timezone")
     if zone is None:
-        raise config.error(
-            f"{key}.timezone", 'missing: the schedule\'s time zone, e.g. "Europe/Berlin"'
-        )
+        raise Problem(f"{key}.timezone", 'missing: the schedule\'s time zone, e.g. "Europe/Berlin"')
     if not isinstance(zone, str):
-        raise config.error(f"{key}.timezone", 'must be a string, e.g. "Europe/Berlin"')
+        raise Problem(f"{key}.timezone", 'must be a string, e.g. "Europe/Berlin"')
     try:
         timezone = to_iana(zone)
     except ValueError as exc:
-        raise config.error(f"{key}.timezone", str(exc)) from None
+        raise Problem(f"{key}.timezone", str(exc)) from None
 
-    weekly = _parse_week(config, key, table.get("hours", {}))
-    explicit = _parse_holidays(config, key, table.get("holidays", []))
+    weekly = _parse_week(key, table.get("hours", {}))
+    explicit = _parse_holidays(key, table.get("holidays", []))
 
     country = table.get("country_holidays")
     subdivision = table.get("country_subdivision")
     if country is not None and (not isinstance(country, str) or not country.strip()):
-        raise config.error(f"{key}.country_holidays", 'must be a country code, e.g. "DE"')
+        raise Problem(f"{key}.country_holidays", 'must be a country code, e.g. "DE"')
     if subdivision is not None:
         if not isinstance(subdivision, str) or not subdivision.strip():
-            raise config.error(f"{key}.country_subdivision", 'must be a code, e.g. "BY"')
+            raise Problem(f"{key}.country_subdivision", 'must be a code, e.g. "BY"')
         if country is None:
-            raise config.error(
+            raise Problem(
                 f"{key}.country_subdivision", "needs country_holidays (the country it belongs to)"
             )
     try:
@@ -144,44 +141,42 @@ def _parse_schedule(config: Config, name: str, table: Any) -> Schedule:
     except ValueError as exc:
         # Only the country lookup can still fail here; everything else was checked above.
         which = "country_subdivision" if "subdivision" in str(exc) else "country_holidays"
-        raise config.error(f"{key}.{which}", str(exc)) from None
+        raise Problem(f"{key}.{which}", str(exc)) from None
 
 
-def _parse_week(config: Config, key: str, hours: Any) -> Weekly:
+def _parse_week(key: str, hours: Any) -> Weekly:
     if not isinstance(hours, dict):
-        raise config.error(
-            f"{key}.hours", 'must be a table of days, e.g. hours.mon = "09:00-17:00"'
-        )
+        raise Problem(f"{key}.hours", 'must be a table of days, e.g. hours.mon = "09:00-17:00"')
     days: list[tuple[Interval, ...]] = [() for _ in range(7)]
     seen: dict[int, str] = {}
     for day, value in hours.items():
         day_key = f"{key}.hours.{day}"
         index = _DAY_INDEX.get(day)
         if index is None:
-            raise config.error(
+            raise Problem(
                 day_key, f"unknown day (use {', '.join(DAY_NAMES)}, or full names like monday)"
             )
         if index in seen:
-            raise config.error(day_key, f"the same day as hours.{seen[index]}")
+            raise Problem(day_key, f"the same day as hours.{seen[index]}")
         seen[index] = day
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             value = ", ".join(value) if value else ""
         if not isinstance(value, str):
-            raise config.error(day_key, f'must be a string like {_HOURS_EXAMPLE} ("" = closed)')
+            raise Problem(day_key, f'must be a string like {_HOURS_EXAMPLE} ("" = closed)')
         try:
             days[index] = parse_hours(value)
         except ValueError as exc:
-            raise config.error(day_key, str(exc)) from None
+            raise Problem(day_key, str(exc)) from None
     if not any(days):
-        raise config.error(
+        raise Problem(
             f"{key}.hours", 'no working hours on any day; add e.g. hours.mon = "09:00-17:00"'
         )
     return tuple(days)
 
 
-def _parse_holidays(config: Config, key: str, value: Any) -> frozenset[date]:
+def _parse_holidays(key: str, value: Any) -> frozenset[date]:
     if not isinstance(value, list):
-        raise config.error(f"{key}.holidays", 'must be a list of dates, e.g. ["2026-12-24"]')
+        raise Problem(f"{key}.holidays", 'must be a list of dates, e.g. ["2026-12-24"]')
     days: set[date] = set()
     for i, item in enumerate(value):
         item_key = f"{key}.holidays[{i}]"
@@ -190,21 +185,21 @@ def _parse_holidays(config: Config, key: str, value: Any) -> frozenset[date]:
             days.add(item)
             continue
         if not isinstance(item, str):
-            raise config.error(item_key, f"{item!r} is not a date (YYYY-MM-DD)")
+            raise Problem(item_key, f"{item!r} is not a date (YYYY-MM-DD)")
         first_text, dots, last_text = item.partition("..")
-        first = _parse_date(config, item_key, first_text)
-        last = _parse_date(config, item_key, last_text) if dots else first
+        first = _parse_date(item_key, first_text)
+        last = _parse_date(item_key, last_text) if dots else first
         if last < first:
-            raise config.error(item_key, f"{item!r} ends before it starts")
+            raise Problem(item_key, f"{item!r} ends before it starts")
         days.update(date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1))
     return frozenset(days)
 
 
-def _parse_date(config: Config, key: str, text: str) -> date:
+def _parse_date(key: str, text: str) -> date:
     text = text.strip()
     try:
         if len(text) != 10:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise config.error(key, f"{text!r} is not a date (YYYY-MM-DD)") from None
+        raise Problem(key, f"{text!r} is not a date (YYYY-MM-DD)") from None

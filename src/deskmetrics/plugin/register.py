@@ -1,0 +1,32 @@
+"""The ``register`` callbacks the ``register_*`` hooks hand to a plugin, precisely typed.
+
+A plugin annotates its hook with these (``register: deskmetrics.RegisterConnector``) and a type
+checker then rejects ``register(MyConnector())`` or a reporter handed to the connector hook.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from deskmetrics.connect.connector import Connector
+    from deskmetrics.metrics.definition import Metric
+    from deskmetrics.report.reporter import Reporter
+
+
+class RegisterConnector(Protocol):
+    """``register(connector_class)``: a :class:`deskmetrics.Connector` subclass, not an instance."""
+
+    def __call__(self, connector_class: type[Connector], /) -> None: ...
+
+
+class RegisterReporter(Protocol):
+    """``register(reporter_class)``: a :class:`deskmetrics.Reporter` subclass, not an instance."""
+
+    def __call__(self, reporter_class: type[Reporter], /) -> None: ...
+
+
+class RegisterMetric(Protocol):
+    """``register(metric)``: a :class:`deskmetrics.Metric` object."""
+
+    def __call__(self, metric: Metric, /) -> None: ...
