@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import types
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 from urllib.parse import quote, quote_plus
 
 from pydantic import BaseModel, SecretStr
@@ -40,6 +40,6 @@ def secret_values(options: BaseModel) -> list[str]:
 def _holds_secret(annotation: Any) -> bool:
     if isinstance(annotation, type) and issubclass(annotation, SecretStr):
         return True
-    if get_origin(annotation) in (Union, types.UnionType):
+    if get_origin(annotation) in (Union, types.UnionType, Annotated):
         return any(_holds_secret(arg) for arg in get_args(annotation))
     return False
