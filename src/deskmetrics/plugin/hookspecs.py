@@ -32,11 +32,12 @@ def register_connectors(register: deskmetrics.RegisterConnector) -> None:
 
     A connector is a subclass of :class:`deskmetrics.Connector` with a unique ``name`` (the value
     users write as ``connector = "name"`` in a ``[connections.*]`` table), an ``Options`` model
-    (a :class:`deskmetrics.ConnectorOptions` subclass) that validates that table, a tuple of
-    ``streams`` in sync order, ``check()`` proving the connection with one cheap call, and
-    ``read(stream, state)`` yielding :class:`deskmetrics.Batch` objects: records plus the cursor
-    to resume from once they are stored. Credentials are :class:`deskmetrics.Secret` fields;
-    HTTP connectors use :class:`deskmetrics.HttpClient` and :func:`deskmetrics.budget_for`.
+    (a :class:`deskmetrics.ConnectorOptions` subclass) that validates that table, ``check()``
+    proving the connection with one cheap call, and one read method per stream, declared with
+    ``@deskmetrics.stream(name, records=...)`` in sync order, yielding :class:`deskmetrics.Batch`
+    objects: records plus the cursor to resume from once they are stored. Credentials are
+    :class:`deskmetrics.Secret` fields; HTTP connectors get their client from
+    ``self.http_client(...)`` (docs/plugins.md, "Writing a connector").
 
     Test it with :class:`deskmetrics.testing.ConnectorConformance`. Walk-through:
     docs/tutorials/connector.md; a complete third-party example: docs/examples/deskmetrics-jsonl.
