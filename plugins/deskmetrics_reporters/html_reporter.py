@@ -26,6 +26,7 @@ from deskmetrics_reporters.layout import (
     sections,
     target_text,
 )
+from deskmetrics_reporters.report_sections import html_sections
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 BADGES = {True: ("met", "✔ met"), False: ("missed", "✘ missed"), None: ("nodata", "no data")}
@@ -103,6 +104,7 @@ class HtmlReporter(deskmetrics.Reporter):
         columns = compact_columns(report)
         for dimension, entries in report.breakdowns.items():
             body.append(_breakdown(report, dimension, entries, columns, links))
+        body += html_sections(report)
         body.append(
             f'<p class="legend">{LOW} n below {report.min_sample} (low sample; hollow points in '
             "charts) · shaded: 95 % interval · dashed red: target · ! significant change from "
