@@ -96,3 +96,17 @@ def test_without_a_database(in_tmp: Path, dm: Any) -> None:
     assert result.exit_code == 1
     assert "no database yet" in result.output
     assert not (in_tmp / "deskmetrics.db").exists()
+
+
+def test_zendesk_tickets_link_to_the_helpdesk(project: Path, dm: Any) -> None:
+    (project / "deskmetrics.toml").write_text(
+        'database = { path = "help.db" }\n[connections.demo]\nconnector = "zendesk"\n'
+        'subdomain = "acme"\naccess_token = "${ZENDESK_TOKEN}"\n',
+        encoding="utf-8",
+    )
+    result = dm("tickets", "reopen_rate", *PERIOD, "--format", "json")
+    assert result.exit_code == 0, result.output
+    members = json.loads(result.output)["members"]
+    assert members
+    assert all(m["url"] == f"https://acme.zendesk.com/agent/tickets/{m['id']}" for m in members)
+    assert "ZENDESK_TOKEN" not in result.output

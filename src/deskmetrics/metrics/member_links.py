@@ -2,12 +2,15 @@
 
 A connector declares ``ticket_url_template`` (e.g. ``https://{subdomain}.zendesk.com/agent/
 tickets/{id}``): ``{id}`` is the ticket id, every other field one of the connection's options as
-written. Secrets never reach a link: a field that is a secret option, or still an ``${ENV}``
-reference, leaves the connection without links.
+written, trimmed the way users write it (``https://acme.zendesk.com/`` gives ``acme``: scheme,
+path and the host text the template puts after the field are dropped). Only host-name
+characters are accepted. Secrets never reach a link: a field that is a secret option, or still
+an ``${ENV}`` reference, leaves the connection without links.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from typing import Any
@@ -15,6 +18,8 @@ from urllib.parse import quote
 
 from deskmetrics.config.loading import Config, ConnectionConfig, secret_fields
 from deskmetrics.metrics.members_listing import TicketLink
+
+_HOST = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
 
 
 def ticket_links(config: Config, connectors: Mapping[str, type[Any]] | None = None) -> TicketLink:
@@ -48,14 +53,28 @@ def _template(connection: ConnectionConfig, cls: type[Any] | None) -> str | None
         return None
     secrets = secret_fields(cls) if hasattr(cls, "Options") else frozenset()
     values: dict[str, str] = {"id": "{id}"}
-    for _text, field, _spec, _conv in string.Formatter().parse(template):
+    parts = list(string.Formatter().parse(template))
+    for i, (_text, field, _spec, _conv) in enumerate(parts):
         if field is None or field == "id":
             continue
         value = connection.options.get(field)
-        if field in secrets or not isinstance(value, str) or "${" in value or not value:
+        if field in secrets or not isinstance(value, str) or "${" in value:
             return None
-        values[field] = quote(value.strip().removesuffix("/"), safe=":/.")
+        following = parts[i + 1][0] if i + 1 < len(parts) else ""
+        host = _host_part(value, following.split("/")[0])
+        if host is None:
+            return None
+        values[field] = host
     try:
         return template.format_map(values)
     except (KeyError, ValueError):
         return None
+
+
+def _host_part(value: str, suffix: str) -> str | None:
+    """``https://Acme.zendesk.com/`` → ``acme`` (suffix ``.zendesk.com``); None if not a host."""
+    text = value.strip().lower().removeprefix("https://").removeprefix("http://")
+    text = text.split("/")[0]
+    if suffix:
+        text = text.removesuffix(suffix.lower())
+    return text if _HOST.fullmatch(text) else None
