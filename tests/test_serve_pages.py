@@ -18,10 +18,10 @@ import pytest
 from deskmetrics import Store, list_members, load_config
 
 pytest.importorskip("datasette")
-from datasette.app import Datasette  # noqa: E402
-from serve_process import END, demo_project, serving  # noqa: E402
+from datasette.app import Datasette
 
-from deskmetrics_web.site import Site, set_site  # noqa: E402
+from deskmetrics_web.site import Site, set_site
+from serve_process import END, demo_project, serving
 
 PERIOD = "from=2026-02-02&to=2026-03-02&as_of=2026-03-02T00:00:00%2B00:00"
 
@@ -122,26 +122,29 @@ def test_serve_beyond_localhost_signs_in_with_the_token(tmp_path: Path) -> None:
     )
     secret, token = "zendesk-secret-value-42", "serve-token-abcdef-0123456789"
     env = {**os.environ, "ZENDESK_TOKEN": secret, "DESKMETRICS_SERVE_TOKEN": token}
-    with serving(config, "--host", "0.0.0.0", env=env) as (base, _process):
-        with httpx.Client(base_url=base, follow_redirects=False) as client:
-            assert client.get("/help/tickets").status_code == 403
-            page = client.get("/-/deskmetrics/sign-in")
-            csrf = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
-            assert csrf is not None
-            wrong = client.post("/-/deskmetrics/sign-in",
-                                data={"csrftoken": csrf.group(1), "token": "guess"})  # fmt: skip
-            assert wrong.status_code == 403
-            right = client.post("/-/deskmetrics/sign-in",
-                                data={"csrftoken": csrf.group(1), "token": token})  # fmt: skip
-            assert right.status_code == 302
-            seen = ""
-            for path in ("/-/deskmetrics/", "/-/deskmetrics/about", "/help", "/-/metadata.json",
-                         "/-/settings.json", "/-/plugins.json", "/help/sync_state.json"):  # fmt: skip
-                response = client.get(path)
-                assert response.status_code == 200, path
-                seen += response.text
-            assert secret not in seen and token not in seen
-            assert "deskmetrics.toml" not in seen and "ZENDESK_TOKEN" not in seen
+    with (
+        serving(config, "--host", "0.0.0.0", env=env) as (base, _process),
+        httpx.Client(base_url=base, follow_redirects=False) as client,
+    ):
+        assert client.get("/help/tickets").status_code == 403
+        page = client.get("/-/deskmetrics/sign-in")
+        csrf = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
+        assert csrf is not None
+        wrong = client.post("/-/deskmetrics/sign-in",
+                            data={"csrftoken": csrf.group(1), "token": "guess"})  # fmt: skip
+        assert wrong.status_code == 403
+        right = client.post("/-/deskmetrics/sign-in",
+                            data={"csrftoken": csrf.group(1), "token": token})  # fmt: skip
+        assert right.status_code == 302
+        seen = ""
+        pages = ("/-/deskmetrics/", "/-/deskmetrics/about", "/help", "/-/metadata.json",
+                 "/-/settings.json", "/-/plugins.json", "/help/sync_state.json")  # fmt: skip
+        for path in pages:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            seen += response.text
+        assert secret not in seen and token not in seen
+        assert "deskmetrics.toml" not in seen and "ZENDESK_TOKEN" not in seen
 
 
 def test_serve_refuses_an_open_host_without_a_token(tmp_path: Path) -> None:
