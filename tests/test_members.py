@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from deskmetrics import Filter, MemberList, MetricValue, Schedule, Store, list_members
+from deskmetrics import (
+    Filter,
+    MemberList,
+    Metric,
+    MetricValue,
+    Schedule,
+    Store,
+    build_report,
+    list_members,
+)
 from deskmetrics.config.report_settings import ReportSettings
 from deskmetrics.metrics.builtin import BUILTIN_METRICS
 from deskmetrics.testing import DemoSpec, demo_records
@@ -130,3 +139,36 @@ def _office() -> object:
     from deskmetrics.calendar.schedule_choice import ScheduleChoice
 
     return ScheduleChoice(default=OFFICE)
+
+
+REFUNDS = Metric.proportion(
+    id="refund_share",
+    label="Tickets tagged refund",
+    cohort="created",
+    where="EXISTS (SELECT 1 FROM ticket_tags tg2 WHERE tg2.source = t.source "
+    "AND tg2.ticket_id = t.id AND tg2.tag = 'refund')",
+)
+WEEKEND_FRT = Metric.duration(
+    id="weekend_frt", label="Weekend FRT", end="t.first_response_at",
+    where="strftime('%w', t.created_at) IN ('0', '6')",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("metric", [REFUNDS, WEEKEND_FRT], ids=lambda m: m.id)
+def test_plugin_metrics_from_the_constructors_list_their_members(
+    store: Store, metric: Metric
+) -> None:
+    metrics = {metric.id: metric}
+    listed = list_members(store, metric.id, SETTINGS, metrics=metrics, **PERIOD)  # type: ignore[arg-type]
+    check(listed)
+    assert listed.n > 0 and metric.can_list_members
+    report = build_report(store, SETTINGS, metrics=metrics, **PERIOD)  # type: ignore[arg-type]
+    assert report.metrics[metric.id].n == listed.n
+
+
+def test_a_general_metric_without_members_says_so(store: Store) -> None:
+    opaque = Metric(id="opaque", label="Opaque", unit="count",
+                    compute=lambda scope: {})  # fmt: skip
+    assert not opaque.can_list_members
+    with pytest.raises(ValueError, match="does not declare which records"):
+        list_members(store, "opaque", SETTINGS, metrics={"opaque": opaque}, **PERIOD)  # type: ignore[arg-type]

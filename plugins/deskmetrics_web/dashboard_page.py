@@ -21,12 +21,15 @@ class TicketListLinks:
 
     def __init__(self, report: deskmetrics.Report, params: ViewParams, prefix: str = "") -> None:
         self.prefix = prefix
+        self.listable = {mid for mid, m in report.definitions.items() if m.can_list_members}
         # The report's own resolved period and as-of: the list is computed for exactly these.
         self.params = replace(
             params, start=report.start.date(), end=report.end.date(), as_of=report.as_of
         )
 
-    def _url(self, params: ViewParams, metric_id: str, key: Sequence[str] = ()) -> str:
+    def _url(self, params: ViewParams, metric_id: str, key: Sequence[str] = ()) -> str | None:
+        if metric_id not in self.listable:
+            return None  # a plugin metric that does not say which records make its value
         query = replace(params, grain=None, by=()).query(kpi=metric_id, key=list(key))
         return f"{self.prefix}{TICKETS_PATH}?{query}"
 

@@ -60,6 +60,13 @@ class Metric:
         if not self.id or not self.id.replace("_", "").isalnum():
             raise ValueError(f"metric id {self.id!r} must be letters, digits and underscores")
 
+    @property
+    def can_list_members(self) -> bool:
+        """Whether ``list_members`` can list the records behind its value (members.py)."""
+        from deskmetrics.metrics.members import members_of
+
+        return members_of(self) is not None
+
     def empty_value(self) -> MetricValue:
         if self.empty is not None:
             return self.empty()
