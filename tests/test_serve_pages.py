@@ -123,9 +123,15 @@ def test_serve_beyond_localhost_signs_in_with_the_token(tmp_path: Path) -> None:
     secret, token = "zendesk-secret-value-42", "serve-token-abcdef-0123456789"
     env = {**os.environ, "ZENDESK_TOKEN": secret, "DESKMETRICS_SERVE_TOKEN": token}
     with (
-        serving(config, "--host", "0.0.0.0", env=env) as (base, _process),
+        serving(config, "--host", "0.0.0.0", env=env) as (base, process),
         httpx.Client(base_url=base, follow_redirects=False) as client,
     ):
+        assert process.stdout is not None
+        printed = process.stdout.readline() + process.stdout.readline()
+        port = base.rsplit(":", 1)[1]
+        assert f"read-only at http://0.0.0.0:{port}/-/deskmetrics/" in printed
+        assert "sign in with the token in $DESKMETRICS_SERVE_TOKEN" in printed
+        assert token not in printed
         assert client.get("/help/tickets").status_code == 403
         page = client.get("/-/deskmetrics/sign-in")
         csrf = re.search(r'name="csrftoken" value="([^"]+)"', page.text)

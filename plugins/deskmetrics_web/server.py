@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def run(
     if token is not None:
         echo("Visitors sign in with the token in $DESKMETRICS_SERVE_TOKEN.")
     echo("Press Ctrl+C to stop.")
+    sys.stdout.flush()  # the URL shows at once, also when stdout is a pipe or a log file
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")
 
 
