@@ -69,6 +69,10 @@ class Connector:
     stream_specs: ClassVar[dict[str, Stream]] = {}
     """The declared streams by name (empty for a connector that overrides ``read``)."""
     Options: ClassVar[type[BaseModel]] = ConnectorOptions
+    ticket_url_template: ClassVar[str | None] = None
+    """A ticket's page in the helpdesk, e.g. ``https://{subdomain}.zendesk.com/agent/tickets/{id}``:
+    ``{id}`` is the ticket id, other fields are (non-secret) options; ``deskmetrics tickets`` and
+    ``serve`` link each listed ticket with it. None: tickets have no page to link to."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
