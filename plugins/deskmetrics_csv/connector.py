@@ -142,6 +142,9 @@ class CsvConnector(deskmetrics.Connector):
             "delimiter": options.delimiter,
             "keep_raw": self.keep_raw,
         }
+        if "surveys" in streams and options.nps_scale != 10:
+            # Only when set, so that fingerprints saved before the option existed stay valid.
+            relevant["nps_scale"] = options.nps_scale
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
     def _read_file(
@@ -177,7 +180,9 @@ class CsvConnector(deskmetrics.Connector):
             rows.close()
             raise
         keep_raw = self.keep_raw if keep_raw is None else keep_raw
-        converter = RowConverter(spec, header, self.cells, keep_raw=keep_raw, fill=fill)
+        converter = RowConverter(
+            spec, header, self.cells, keep_raw=keep_raw, fill=fill, nps_scale=self.options.nps_scale
+        )
         return rows, converter
 
     def _validate(

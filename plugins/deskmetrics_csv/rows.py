@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 import deskmetrics
 from deskmetrics_csv.cells import CellError, Cells
+from deskmetrics_csv.scales import map_nps
 from deskmetrics_csv.streams import StreamSpec
 
 _SHOWN_VALUE = 80
@@ -112,8 +113,10 @@ class RowConverter:
         *,
         keep_raw: bool,
         fill: Fill | None = None,
+        nps_scale: int = 10,
     ) -> None:
         self.spec = spec
+        self.nps_scale = nps_scale
         self.columns = columns
         self.keep_raw = keep_raw
         self.fill = fill
@@ -182,6 +185,9 @@ class RowConverter:
         if self.keep_raw:
             data["raw"] = self.as_dict(cells)
         derived = self.fill(data) if self.fill is not None and not failed else []
+        if not failed and (unmapped := map_nps(data, self.nps_scale)):
+            name, reason = unmapped
+            return None, [self._problem(line, cells, [name], reason, field=name)[1]]
 
         try:
             record = self.spec.model.model_validate(data)

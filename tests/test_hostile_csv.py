@@ -1,0 +1,132 @@
+"""Hostile CSV exports (issue #17 items 2, 3, 4, 9): nothing erased, nothing stale, no tracebacks."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import deskmetrics
+import deskmetrics.config.loading
+import deskmetrics.plugin.registry
+import deskmetrics.sync.engine
+from deskmetrics.sync.engine import ConnectionResult
+
+
+class Desk:
+    """A folder of CSV files and a store, synced the way `deskmetrics sync` does."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.data = root / "data"
+        self.data.mkdir()
+        self.store = deskmetrics.Store(root / "t.db")
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.data / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def connector(self, **options: Any) -> deskmetrics.Connector:
+        table = {"connector": "csv", "path": "data", **options}
+        config = deskmetrics.config.loading.parse_config(
+            {"connections": {"desk": table}}, self.root / "deskmetrics.toml"
+        )
+        return deskmetrics.config.loading.build_connector(
+            config, config.connections["desk"], deskmetrics.plugin.registry.get_registry().connectors
+        )
+
+    def sync(self, **options: Any) -> ConnectionResult:
+        return deskmetrics.sync.engine.sync_connector(self.store, self.connector(**options))
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.store.conn.execute(sql)]
+
+
+def error_of(result: ConnectionResult, stream: str) -> str | None:
+    return next(s.error for s in result.streams if s.stream == stream)
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[Desk]:
+    helpdesk = Desk(tmp_path)
+    yield helpdesk
+    helpdesk.store.close()
+
+
+# -- item 4: scales ---------------------------------------------------------------------------
+
+
+def test_nps_answers_on_0_to_100_are_rejected_without_the_option(desk: Desk) -> None:
+    desk.write(
+        "surveys.csv",
+        """\
+        id,kind,score,scale_min,scale_max,created_at
+        n1,nps,50,0,100,2026-01-05
+        n2,nps,50,,,2026-01-05
+        n3,nps,9,,,2026-01-05
+        """,
+    )
+    result = desk.sync(on_error="skip")
+    assert result.status == "succeeded"
+    assert desk.rows("SELECT id, score FROM surveys") == [("n3", 9.0)]
+    reasons = desk.rows("SELECT location, field, reason FROM rejected_rows ORDER BY location")
+    assert reasons == [
+        ("surveys.csv:2", "scale_min",
+         "the NPS scale is 0–10, not 0–100 (scale_min–scale_max); map the answers onto 0–10 "
+         "first (the CSV connector's nps_scale option does)"),
+        ("surveys.csv:3", "score", "score 50 is outside the scale 0–10"),
+    ]  # fmt: skip
+
+
+def test_nps_scale_100_maps_answers_to_0_10_by_dividing_by_ten(desk: Desk) -> None:
+    desk.write(
+        "surveys.csv",
+        """\
+        id,kind,score,scale_max,created_at
+        n1,nps,95,,2026-01-05
+        n2,nps,90,100,2026-01-05
+        n3,nps,89,,2026-01-05
+        n4,nps,60,,2026-01-05
+        n5,nps,101,,2026-01-05
+        n6,nps,5,10,2026-01-05
+        c1,csat,5,,2026-01-05
+        """,
+    )
+    result = desk.sync(on_error="skip", nps_scale=100)
+    assert result.status == "succeeded"
+    assert desk.rows("SELECT id, score, scale_min, scale_max FROM surveys ORDER BY id") == [
+        ("c1", 5.0, 1.0, 5.0),
+        ("n1", 9.5, 0.0, 10.0),
+        ("n2", 9.0, 0.0, 10.0),
+        ("n3", 8.9, 0.0, 10.0),
+        ("n4", 6.0, 0.0, 10.0),
+    ]
+    reasons = desk.rows("SELECT location, field, reason FROM rejected_rows ORDER BY location")
+    assert reasons == [
+        ("surveys.csv:6", "score", "NPS score 101 is outside 0–100 (nps_scale = 100)"),
+        ("surveys.csv:7", "scale_max",
+         "scale_max 10 disagrees with nps_scale = 100 (leave scale_min and scale_max empty, "
+         "or set them to 0 and 100)"),
+    ]  # fmt: skip
+
+
+def test_csat_and_ces_scores_outside_their_declared_scale_are_rejected(desk: Desk) -> None:
+    desk.write(
+        "surveys.csv",
+        """\
+        id,kind,score,scale_min,scale_max,created_at
+        c1,csat,6,,,2026-01-05
+        c2,csat,6,1,10,2026-01-05
+        e1,ces,0,,,2026-01-05
+        e2,ces,8,1,7,2026-01-05
+        """,
+    )
+    result = desk.sync()
+    assert result.status == "failed"
+    error = error_of(result, "surveys")
+    assert error is not None and "3 bad rows; nothing from this file was stored" in error
+    assert desk.rows("SELECT id FROM surveys") == []
