@@ -130,3 +130,106 @@ def test_csat_and_ces_scores_outside_their_declared_scale_are_rejected(desk: Des
     error = error_of(result, "surveys")
     assert error is not None and "3 bad rows; nothing from this file was stored" in error
     assert desk.rows("SELECT id FROM surveys") == []
+
+
+# -- item 3: a row never silently erases stored data ------------------------------------------
+
+TICKETS = """\
+    id,created_at,status,assignee_id,tags
+    t1,2026-01-05T09:00:00Z,closed,a1,vip
+    t2,2026-01-05T10:00:00Z,open,a2,
+    """
+
+
+def test_a_short_row_is_a_bad_row_and_keeps_what_was_stored(desk: Desk) -> None:
+    desk.write("tickets.csv", TICKETS)
+    assert desk.sync().status == "succeeded"
+    # t1 lost its last three cells (a cut line); t2 empties its assignee on purpose.
+    desk.write(
+        "tickets.csv",
+        """\
+        id,created_at,status,assignee_id,tags
+        t1,2026-01-05T09:00:00Z
+        t2,2026-01-05T10:00:00Z,open,,
+        """,
+    )
+    result = desk.sync(on_error="skip")
+    assert result.status == "succeeded"
+    assert desk.rows("SELECT id, status, assignee_id FROM tickets ORDER BY id") == [
+        ("t1", "closed", "a1"),
+        ("t2", "open", None),
+    ]
+    assert desk.rows("SELECT location, field, reason FROM rejected_rows") == [
+        ("tickets.csv:2", None,
+         "row has 2 cells but the header has 5 (cut short, or a line break inside a cell that "
+         "is not quoted?); an emptied cell still needs its delimiter"),
+    ]  # fmt: skip
+
+
+def test_short_and_long_rows_fail_the_file_under_reject(desk: Desk) -> None:
+    desk.write("tickets.csv", TICKETS)
+    assert desk.sync().status == "succeeded"
+    desk.write(
+        "tickets.csv",
+        """\
+        id,created_at,status,assignee_id,tags
+        t1,2026-01-05T09:00:00Z,solved
+        t2,2026-01-05T10:00:00Z,open,a2,vip,extra
+        """,
+    )
+    result = desk.sync()
+    assert result.status == "failed"
+    assert error_of(result, "tickets") == (
+        "tickets.csv: 2 bad rows; nothing from this file was stored\n"
+        "  tickets.csv, line 2: row has 3 cells but the header has 5 (cut short, or a line break "
+        "inside a cell that is not quoted?); an emptied cell still needs its delimiter\n"
+        "  tickets.csv, line 3: row has 6 cells but the header has 5 (a delimiter inside a cell "
+        "that is not quoted?)"
+    )
+    assert desk.rows("SELECT id, status, assignee_id FROM tickets ORDER BY id") == [
+        ("t1", "closed", "a1"),
+        ("t2", "open", "a2"),
+    ]
+
+
+def test_an_id_on_two_lines_is_a_bad_row_naming_the_other_line(desk: Desk) -> None:
+    desk.write("tickets.csv", TICKETS)
+    assert desk.sync().status == "succeeded"
+    desk.write(
+        "tickets.csv",
+        """\
+        id,created_at,status,assignee_id,tags
+        t1,2026-01-05T09:00:00Z,open,,
+        t2,2026-01-05T10:00:00Z,solved,a2,
+        " t1 ",2026-01-05T09:00:00Z,pending,a3,
+        t1,2026-01-05T09:00:00Z,new,a4,
+        """,
+    )
+    result = desk.sync()
+    assert result.status == "failed"
+    error = error_of(result, "tickets")
+    assert error == (
+        "tickets.csv: 3 bad rows; nothing from this file was stored\n"
+        '  tickets.csv, line 2, column "id", value "t1": id t1 is also on lines 4, 5; an id may '
+        "appear once per file (which row is right?)\n"
+        '  tickets.csv, line 4, column "id", value " t1 ": id t1 is also on lines 2, 5; an id '
+        "may appear once per file (which row is right?)\n"
+        '  tickets.csv, line 5, column "id", value "t1": id t1 is also on lines 2, 4; an id may '
+        "appear once per file (which row is right?)"
+    )
+    assert desk.rows("SELECT id, status FROM tickets ORDER BY id") == [
+        ("t1", "closed"),
+        ("t2", "open"),
+    ]
+    # Under skip, the rows of the repeated id are kept out, the others stored.
+    result = desk.sync(on_error="skip")
+    assert result.status == "succeeded"
+    assert desk.rows("SELECT id, status, assignee_id FROM tickets ORDER BY id") == [
+        ("t1", "closed", "a1"),
+        ("t2", "solved", "a2"),
+    ]
+    assert [row[0] for row in desk.rows("SELECT location FROM rejected_rows")] == [
+        "tickets.csv:2",
+        "tickets.csv:4",
+        "tickets.csv:5",
+    ]

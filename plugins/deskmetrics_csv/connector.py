@@ -7,13 +7,14 @@ import json
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import deskmetrics
 from deskmetrics_csv.cells import Cells
 from deskmetrics_csv.derived import DERIVED_FIELDS, ReplyIndex
 from deskmetrics_csv.files import (
     CsvRows,
+    FileChanged,
     Fingerprint,
     count_rows,
     detect_delimiter,
@@ -127,7 +128,18 @@ class CsvConnector(deskmetrics.Connector):
         if same_content(current, state) or current["files"][spec.file] is None:
             yield deskmetrics.Batch([], state=current)
             return
-        yield from self._read_file(spec, path, current)
+        try:
+            yield from self._read_file(spec, path, current)
+        except FileChanged:
+            # Once more from the start, hashed afresh: an export that was being written when
+            # the sync began is usually complete by now. Twice changed fails the stream.
+            current = fingerprint(
+                directory, current["files"], None, settings=self._settings(watched)
+            )
+            if current["files"][spec.file] is None:
+                yield deskmetrics.Batch([], state=current)
+                return
+            yield from self._read_file(spec, path, current)
 
     def _settings(self, streams: tuple[str, ...]) -> str:
         """Digest of the options that change what these streams' files yield: editing them
@@ -151,14 +163,16 @@ class CsvConnector(deskmetrics.Connector):
         self, spec: StreamSpec, path: Path, state: Fingerprint
     ) -> Iterator[deskmetrics.Batch]:
         delimiter = self.options.delimiter or detect_delimiter(path)
-        fill = self._derivation(path.parent) if spec.name == "tickets" else None
+        fill = self._derivation(path.parent, state) if spec.name == "tickets" else None
+        expect = state["files"][spec.file]
+        repeated = self._repeated_ids(spec, path, delimiter, expect)
         if self.options.on_error == "reject":
-            small = self._validate(spec, path, delimiter, fill)
+            small = self._validate(spec, path, delimiter, fill, expect, repeated)
             if small is not None:
                 # The whole file fit in one batch: no need to read it twice.
                 yield deskmetrics.Batch(small, state=state)
                 return
-        yield from self._batches(spec, path, delimiter, fill, state)
+        yield from self._batches(spec, path, delimiter, fill, state, repeated)
 
     def _open(
         self,
@@ -168,9 +182,15 @@ class CsvConnector(deskmetrics.Connector):
         fill: Fill | None,
         *,
         keep_raw: bool | None = None,
+        expect: dict[str, Any] | None = None,
+        repeated: dict[str, list[int]] | None = None,
     ) -> tuple[CsvRows, RowConverter | None]:
-        """The file's rows and a converter for them (None when the file has no header at all)."""
-        rows = CsvRows(path, delimiter)
+        """The file's rows and a converter for them (None when the file has no header at all).
+
+        ``expect``: the file's fingerprint, checked when the end is read (see CsvRows);
+        ``repeated``: the lines of ids the file holds more than once, each a bad row.
+        """
+        rows = CsvRows(path, delimiter, expect=expect)
         if rows.header is None:
             return rows, None
         try:
@@ -183,10 +203,34 @@ class CsvConnector(deskmetrics.Connector):
         converter = RowConverter(
             spec, header, self.cells, keep_raw=keep_raw, fill=fill, nps_scale=self.options.nps_scale
         )
+        converter.repeated = repeated or {}
         return rows, converter
 
+    def _repeated_ids(
+        self, spec: StreamSpec, path: Path, delimiter: str, expect: dict[str, Any]
+    ) -> dict[str, list[int]]:
+        """The lines of every id on more than one line: a first pass, since keeping either row
+        silently would lose the other (and the first may already be stored when the second
+        comes)."""
+        lines: dict[str, list[int]] = {}
+        rows, converter = self._open(spec, path, delimiter, None, keep_raw=False, expect=expect)
+        with rows:
+            if converter is None:
+                return {}
+            for line, cells in rows:
+                id_ = converter.id_of(cells)
+                if id_ is not None:
+                    lines.setdefault(id_, []).append(line)
+        return {id_: found for id_, found in lines.items() if len(found) > 1}
+
     def _validate(
-        self, spec: StreamSpec, path: Path, delimiter: str, fill: Fill | None
+        self,
+        spec: StreamSpec,
+        path: Path,
+        delimiter: str,
+        fill: Fill | None,
+        expect: dict[str, Any],
+        repeated: dict[str, list[int]],
     ) -> list[deskmetrics.Record] | None:
         """First pass of the reject policy: raise if any row is bad, before anything is stored.
 
@@ -196,7 +240,9 @@ class CsvConnector(deskmetrics.Connector):
         bad_rows = 0
         problems: list[Problem] = []
         kept: list[deskmetrics.Record] | None = []
-        rows, converter = self._open(spec, path, delimiter, fill)
+        rows, converter = self._open(
+            spec, path, delimiter, fill, expect=expect, repeated=repeated
+        )
         with rows:
             if converter is None:
                 return []
@@ -225,13 +271,16 @@ class CsvConnector(deskmetrics.Connector):
         delimiter: str,
         fill: Fill | None,
         state: Fingerprint,
+        repeated: dict[str, list[int]],
     ) -> Iterator[deskmetrics.Batch]:
         """Good rows in batches, bad ones as rejected rows; the state rides on the last batch only
         so that a sync cut off mid-file reads the file again from its start."""
         skip = self.options.on_error == "skip"
         records: list[deskmetrics.Record] = []
         rejected: list[deskmetrics.RejectedRow] = []
-        rows, converter = self._open(spec, path, delimiter, fill)
+        rows, converter = self._open(
+            spec, path, delimiter, fill, expect=state["files"][spec.file], repeated=repeated
+        )
         with rows:
             if converter is not None:
                 for line, cells in rows:
@@ -239,7 +288,8 @@ class CsvConnector(deskmetrics.Connector):
                     if record is not None:
                         records.append(record)
                     elif not skip:
-                        raise deskmetrics.RecordError(
+                        # The first pass found no bad row: this one is new.
+                        raise FileChanged(
                             f"{spec.file} changed while it was being read; sync again",
                             problems=[str(p) for p in problems],
                         )
@@ -251,16 +301,19 @@ class CsvConnector(deskmetrics.Connector):
                         records, rejected = [], []
         yield deskmetrics.Batch(records, state=state, rejected=rejected)
 
-    def _derivation(self, directory: Path) -> Fill | None:
+    def _derivation(self, directory: Path, state: Fingerprint) -> Fill | None:
         """Fills a ticket's missing first_response_at / agent_replies from interactions.csv."""
         path = directory / "interactions.csv"
-        if not path.is_file():
+        expect = state["files"].get("interactions.csv")
+        if expect is None:
             return None
         index = ReplyIndex()
         spec = STREAMS["interactions"]
         try:
             delimiter = self.options.delimiter or detect_delimiter(path)
-            rows, converter = self._open(spec, path, delimiter, None, keep_raw=False)
+            rows, converter = self._open(
+                spec, path, delimiter, None, keep_raw=False, expect=expect
+            )
             with rows:
                 if converter is None:
                     return None
@@ -269,6 +322,8 @@ class CsvConnector(deskmetrics.Connector):
                     # Bad interaction rows are reported by the interactions stream itself.
                     if isinstance(record, deskmetrics.Interaction):
                         index.add(record)
+        except FileChanged:
+            raise
         except deskmetrics.RecordError as exc:
             self.warn(
                 f"{self.connection}: tickets: first_response_at and agent_replies not derived, "

@@ -97,6 +97,10 @@ def detect_delimiter(path: Path) -> str:
     return delimiter
 
 
+class FileChanged(deskmetrics.RecordError):
+    """The bytes read are not those the fingerprint describes: the file changed meanwhile."""
+
+
 class CsvRows:
     """A CSV file opened for reading: ``header``, then ``(line, cells)`` for each data row.
 
@@ -104,11 +108,19 @@ class CsvRows:
     lines the csv reader consumed, so quoted cells spanning lines shift later rows correctly.
     Blank lines and rows of empty cells are skipped. Invalid UTF-8 and broken quoting raise
     RecordError naming the line.
+
+    With ``expect`` (the file's entry of a :func:`fingerprint`), reaching the end of the file
+    raises :class:`FileChanged` unless the bytes read hash to its sha256 and the file still has
+    its size and mtime: a file rewritten while it is read is never taken for the one hashed.
     """
 
-    def __init__(self, path: Path, delimiter: str) -> None:
+    def __init__(
+        self, path: Path, delimiter: str, *, expect: dict[str, Any] | None = None
+    ) -> None:
         self.path = path
         self.name = path.name
+        self._expect = expect
+        self._digest = hashlib.sha256()
         self._handle: BinaryIO = path.open("rb")
         self._reader = csv.reader(self._decoded_lines(), delimiter=delimiter, strict=True)
         self.header: list[str] | None = None
@@ -145,6 +157,7 @@ class CsvRows:
             try:
                 cells = next(reader)
             except StopIteration:
+                self._check_unchanged()
                 return
             except csv.Error as exc:
                 if "end of data" in str(exc):
@@ -160,10 +173,23 @@ class CsvRows:
             if any(cell.strip() for cell in cells):
                 yield start, cells
 
+    def _check_unchanged(self) -> None:
+        expect = self._expect
+        if expect is None:
+            return
+        stat = self.path.stat()
+        now = (stat.st_size, stat.st_mtime_ns, self._digest.hexdigest())
+        if now != (expect["size"], expect["mtime_ns"], expect["sha256"]):
+            raise FileChanged(
+                f"{self.name} changed while it was being read (another program is writing it?); "
+                f"nothing was recorded as read, so the next sync reads it again"
+            )
+
     def _decoded_lines(self) -> Iterator[str]:
         # Decoding line by line (rather than through a text wrapper) is what lets an encoding
         # error name its line.
         for number, raw in enumerate(self._handle, start=1):
+            self._digest.update(raw)
             if number == 1:
                 raw = raw.removeprefix(codecs.BOM_UTF8)
             try:
