@@ -233,3 +233,80 @@ def test_an_id_on_two_lines_is_a_bad_row_naming_the_other_line(desk: Desk) -> No
         "tickets.csv:4",
         "tickets.csv:5",
     ]
+
+
+# -- item 2: a file that changes while it is read is not "synced" -----------------------------
+
+
+def tickets_csv(count: int, status: str) -> str:
+    rows = [f"t{n},2026-01-05T09:00:00Z,{status},a1," for n in range(count)]
+    return "id,created_at,status,assignee_id,tags\n" + "\n".join(rows) + "\n"
+
+
+class Rewriter:
+    """A sync observer that rewrites tickets.csv in place after some batches are stored."""
+
+    def __init__(self, path: Path, texts: list[str]) -> None:
+        self.path = path
+        self.texts = texts
+
+    def stream_started(self, connection: str, stream: str) -> None:
+        pass
+
+    def batch_written(self, connection: str, stream: str, records: int) -> None:
+        if stream == "tickets" and self.texts:
+            # Same inode, truncated and rewritten: the reader's open handle sees the new bytes.
+            with self.path.open("r+", encoding="utf-8") as handle:
+                handle.truncate(0)
+                handle.write(self.texts.pop(0))
+
+    def stream_finished(self, result: deskmetrics.sync.engine.StreamResult) -> None:
+        pass
+
+
+def sync_with(desk: Desk, observer: Rewriter, **options: Any) -> ConnectionResult:
+    return deskmetrics.sync.engine.sync_connector(
+        desk.store, desk.connector(**options), observer=observer
+    )
+
+
+def saved_hash(desk: Desk) -> str | None:
+    state = desk.store.get_state("desk", "tickets")
+    return None if state is None else state["files"]["tickets.csv"]["sha256"]
+
+
+@pytest.mark.parametrize("on_error", ["skip", "reject"])
+def test_a_file_rewritten_once_during_the_sync_is_read_again(desk: Desk, on_error: str) -> None:
+    import hashlib
+
+    path = desk.write("tickets.csv", tickets_csv(10, "open"))
+    new = tickets_csv(40, "solved")
+    result = sync_with(desk, Rewriter(path, [new]), batch_size=3, on_error=on_error)
+    assert result.status == "succeeded", result.error
+    assert desk.rows("SELECT status, count(*) FROM tickets GROUP BY status") == [("solved", 40)]
+    # The fingerprint saved is the content read in full: the new file.
+    assert saved_hash(desk) == hashlib.sha256(new.encode()).hexdigest()
+    # So the next sync has nothing to do.
+    again = desk.sync(batch_size=3, on_error=on_error)
+    assert [s.records for s in again.streams if s.stream == "tickets"] == [0]
+
+
+def test_a_file_that_keeps_changing_fails_its_stream_and_saves_no_fingerprint(
+    desk: Desk,
+) -> None:
+    path = desk.write("tickets.csv", tickets_csv(10, "open"))
+    texts = [tickets_csv(30, "pending"), tickets_csv(30, "solved"), tickets_csv(30, "new")]
+    result = sync_with(desk, Rewriter(path, texts * 5), batch_size=3, on_error="skip")
+    assert result.status == "failed"
+    assert error_of(result, "tickets") == (
+        "tickets.csv changed while it was being read (another program is writing it?); nothing "
+        "was recorded as read, so the next sync reads it again"
+    )
+    assert saved_hash(desk) is None
+    # The other streams are unaffected, and a quiet file syncs fully next time.
+    assert {s.stream for s in result.streams if s.status == "failed"} == {"tickets"}
+    path.write_text(tickets_csv(25, "closed"), encoding="utf-8")
+    assert desk.sync(on_error="skip").status == "succeeded"
+    closed = desk.rows("SELECT id FROM tickets WHERE status = 'closed' ORDER BY id")
+    assert sorted(id_ for (id_,) in closed) == sorted(f"t{n}" for n in range(25))
+
