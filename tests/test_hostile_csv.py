@@ -1,7 +1,12 @@
-"""Hostile CSV exports (issue #17 items 2, 3, 4, 9): nothing erased, nothing stale, no tracebacks."""
+"""Hostile CSV exports (issue #17 items 2, 3, 4, 9): nothing erased, stale or a traceback."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +19,7 @@ import deskmetrics.config.loading
 import deskmetrics.plugin.registry
 import deskmetrics.sync.engine
 from deskmetrics.sync.engine import ConnectionResult
+from subprocess_env import clean_env
 
 
 class Desk:
@@ -36,7 +42,9 @@ class Desk:
             {"connections": {"desk": table}}, self.root / "deskmetrics.toml"
         )
         return deskmetrics.config.loading.build_connector(
-            config, config.connections["desk"], deskmetrics.plugin.registry.get_registry().connectors
+            config,
+            config.connections["desk"],
+            deskmetrics.plugin.registry.get_registry().connectors,
         )
 
     def sync(self, **options: Any) -> ConnectionResult:
@@ -310,3 +318,180 @@ def test_a_file_that_keeps_changing_fails_its_stream_and_saves_no_fingerprint(
     closed = desk.rows("SELECT id FROM tickets WHERE status = 'closed' ORDER BY id")
     assert sorted(id_ for (id_,) in closed) == sorted(f"t{n}" for n in range(25))
 
+
+# -- item 9: odd files in the folder: one line naming the file, never a traceback -------------
+
+
+def cli(root: Path, *args: str) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from deskmetrics.cli import cli as app
+
+    result = CliRunner().invoke(app, ["--config", str(root / "deskmetrics.toml"), *args])
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    return result.exit_code, result.output
+
+
+def project(root: Path) -> Path:
+    (root / "deskmetrics.toml").write_text(
+        '[database]\npath = "d.db"\n[connections.desk]\nconnector = "csv"\npath = "data"\n',
+        encoding="utf-8",
+    )
+    data = root / "data"
+    data.mkdir()
+    (data / "tickets.csv").write_text("id,created_at\nt1,2026-01-05\n", encoding="utf-8")
+    return data
+
+
+def odd_interactions(data: Path, kind: str) -> str:
+    """Make data/interactions.csv something that is not a readable file; the expected reason."""
+    path = data / "interactions.csv"
+    if kind == "loop":
+        path.symlink_to("interactions.csv")
+        return "a loop of symbolic links (a link that leads back to itself)"
+    if kind == "dangling":
+        path.symlink_to("gone.csv")
+        return "a symbolic link to gone.csv, which does not exist"
+    if kind == "directory":
+        path.mkdir()
+        return "a directory, not a file"
+    os.mkfifo(path)
+    return "a named pipe (FIFO), not a file"
+
+
+@pytest.mark.parametrize("kind", ["loop", "dangling", "directory", "fifo"])
+def test_a_file_that_is_not_a_readable_file_fails_check_and_its_own_stream(
+    tmp_path: Path, kind: str
+) -> None:
+    data = project(tmp_path)
+    reason = odd_interactions(data, kind)
+    line = f"{data / 'interactions.csv'}: {reason}"
+    code, output = cli(tmp_path, "check")
+    assert (code, output.splitlines()[-1]) == (1, f"FAIL desk (csv): {line}")
+    code, output = cli(tmp_path, "sync")
+    assert code == 1
+    assert f"desk: failed: interactions: {line}" in output
+    # The tickets stream is not blamed: it syncs, only without derived values.
+    assert "desk/tickets: succeeded, 1 records" in output
+    assert (
+        f"warning: desk: desk: tickets: first_response_at and agent_replies not derived, {line}"
+        in output
+    )
+
+
+def test_a_data_folder_in_a_symlink_loop_fails_check_and_sync(tmp_path: Path) -> None:
+    (tmp_path / "deskmetrics.toml").write_text(
+        '[database]\npath = "d.db"\n[connections.desk]\nconnector = "csv"\npath = "d1"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "d1").symlink_to("d2")
+    (tmp_path / "d2").symlink_to("d1")
+    line = (
+        f"{tmp_path / 'd1'}: a loop of symbolic links (a link that leads back to itself) "
+        f"(set by connections.desk.path)"
+    )
+    code, output = cli(tmp_path, "check")
+    assert (code, output.splitlines()[-1]) == (1, f"FAIL desk (csv): {line}")
+    code, output = cli(tmp_path, "sync")
+    assert code == 1 and f"desk: failed: groups: {line}" in output
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "line 1: not UTF-8 text (byte 0x89"),
+        ("id,created_at\n".encode("utf-16"), 'UTF-16 text (Excel\'s "Unicode text"); save'),
+        (b"\xef\xbb\xbfid,created_at\nt1,2026-01-05\nt2,2026-01-0\xe9\n", "line 3: not UTF-8"),
+    ],
+)
+def test_binary_and_foreign_encodings_name_file_and_line(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
+    data = project(tmp_path)
+    (data / "tickets.csv").write_bytes(content)
+    code, output = cli(tmp_path, "sync")
+    assert code == 1
+    assert f"desk: failed: tickets: tickets.csv{':' if 'UTF-16' in reason else ','} {reason}" in (
+        output.replace("\n", " ")
+    )
+
+
+def test_a_huge_line_without_line_breaks_is_refused_without_reading_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import deskmetrics_csv.files
+
+    monkeypatch.setattr(deskmetrics_csv.files, "MAX_LINE_BYTES", 1 << 20)
+    data = project(tmp_path)
+    (data / "tickets.csv").write_bytes(b"id,created_at\n" + b"x" * (3 << 20))
+    code, output = cli(tmp_path, "sync")
+    assert code == 1
+    assert (
+        "desk: failed: tickets: tickets.csv, line 2: longer than 1 MiB without a line break; "
+        "not a CSV export?" in output
+    )
+
+
+UNREADABLE = """
+import os, sys
+from deskmetrics.cli import cli
+# Sync once as root first, so every module is imported before the switch (the interpreter's
+# own files may not be readable by nobody).
+try:
+    cli(["--config", sys.argv[1], "sync"], standalone_mode=False)
+except BaseException:
+    pass
+os.setgid(65534)
+os.setuid(65534)
+cli(["--config", sys.argv[2], *sys.argv[3:]])
+"""
+
+
+def run_as_nobody(warmup: Path, config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", UNREADABLE, str(warmup), str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=clean_env(),
+    )
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switching to user nobody needs root")
+@pytest.mark.parametrize("unreadable", ["tickets.csv", "interactions.csv"])
+def test_an_unreadable_file_blames_its_own_stream_as_a_non_root_user(
+    tmp_path: Path, unreadable: str
+) -> None:
+    warmup = tmp_path / "warmup"
+    warmup.mkdir()
+    project(warmup)
+    # tmp_path is private to root; this folder is open to nobody, the file in it is not.
+    root = Path(tempfile.mkdtemp(prefix="deskmetrics-nobody-"))
+    try:
+        root.chmod(0o777)
+        data = project(root)
+        data.chmod(0o777)
+        (data / "interactions.csv").write_text(
+            "id,ticket_id,author_role,created_at\nm1,t1,agent,2026-01-05T10:00:00Z\n",
+            encoding="utf-8",
+        )
+        for name in ("tickets.csv", "interactions.csv"):
+            (data / name).chmod(0o600 if name == unreadable else 0o644)
+        line = (
+            f"{data / unreadable}: permission denied (the user running deskmetrics may not read it)"
+        )
+        check = run_as_nobody(warmup / "deskmetrics.toml", root / "deskmetrics.toml", "check")
+        if "PermissionError" in check.stderr and "setuid" in check.stderr:
+            pytest.skip("this machine does not let root switch to user nobody")
+        assert "Traceback" not in check.stdout + check.stderr
+        assert (check.returncode, check.stdout.splitlines()[-1]) == (1, f"FAIL desk (csv): {line}")
+        result = run_as_nobody(warmup / "deskmetrics.toml", root / "deskmetrics.toml", "sync")
+        output = result.stdout + result.stderr
+        assert "Traceback" not in output and result.returncode == 1
+        stream = unreadable.removesuffix(".csv")
+        assert f"desk: failed: {stream}: {line}" in output
+        failed = {ln.split(":")[0] for ln in output.splitlines() if ": failed," in ln}
+        assert failed == {f"desk/{stream}"}
+    finally:
+        shutil.rmtree(root)

@@ -19,7 +19,10 @@ from deskmetrics_csv.files import (
     count_rows,
     detect_delimiter,
     fingerprint,
+    inspect,
+    os_reason,
     same_content,
+    unreadable,
 )
 from deskmetrics_csv.options import CsvOptions
 from deskmetrics_csv.rows import Fill, HeaderMap, Problem, RowConverter
@@ -50,8 +53,17 @@ class CsvConnector(deskmetrics.Connector):
 
     def directory(self) -> Path:
         """The configured directory, or ConnectorError naming where it was looked for."""
-        path = self.resolve_path(self.options.path)
         key = f"connections.{self.connection}.path"
+        try:
+            path = self.resolve_path(self.options.path)
+            path.stat()
+        except FileNotFoundError:
+            pass
+        except (OSError, RuntimeError) as exc:
+            # RuntimeError: Path.resolve() on a symlink loop before Python 3.13.
+            reason = os_reason(exc) if isinstance(exc, OSError) else os_reason(OSError(40, ""))
+            where = self.base_dir / Path(self.options.path).expanduser()
+            raise deskmetrics.ConnectorError(f"{where}: {reason} (set by {key})") from None
         if not path.exists():
             raise deskmetrics.ConnectorError(f"{path}: directory not found (set by {key})")
         if not path.is_dir():
@@ -63,7 +75,10 @@ class CsvConnector(deskmetrics.Connector):
         found = []
         for name in FILE_ORDER:
             path = directory / name
-            if path.is_file():
+            # The same file checks as sync's, so check fails where sync would.
+            if reason := inspect(path):
+                raise deskmetrics.ConnectorError(f"{path}: {reason}")
+            if path.exists():
                 try:
                     rows = count_rows(path)
                 except deskmetrics.RecordError as exc:
@@ -111,7 +126,7 @@ class CsvConnector(deskmetrics.Connector):
     ) -> Iterator[deskmetrics.Batch]:
         spec = STREAMS[stream]
         directory = self.directory()
-        if stream == self.streams[0] and not any((directory / f).is_file() for f in FILE_ORDER):
+        if stream == self.streams[0] and not any((directory / f).exists() for f in FILE_ORDER):
             # Succeeding with nothing would look like a quiet helpdesk, not a wrong folder.
             self.warn(f"{directory}: none of {', '.join(FILE_ORDER)} is there; nothing to sync")
         # Tickets take derived values from interactions.csv, so a change there re-reads them.
@@ -122,9 +137,11 @@ class CsvConnector(deskmetrics.Connector):
             state,
             settings=self._settings(watched),
         )
+        path = directory / spec.file
+        if reason := unreadable(current["files"][spec.file]):
+            raise deskmetrics.ConnectorError(f"{path}: {reason}")
         if current == state:
             return
-        path = directory / spec.file
         if same_content(current, state) or current["files"][spec.file] is None:
             yield deskmetrics.Batch([], state=current)
             return
@@ -240,9 +257,7 @@ class CsvConnector(deskmetrics.Connector):
         bad_rows = 0
         problems: list[Problem] = []
         kept: list[deskmetrics.Record] | None = []
-        rows, converter = self._open(
-            spec, path, delimiter, fill, expect=expect, repeated=repeated
-        )
+        rows, converter = self._open(spec, path, delimiter, fill, expect=expect, repeated=repeated)
         with rows:
             if converter is None:
                 return []
@@ -307,13 +322,17 @@ class CsvConnector(deskmetrics.Connector):
         expect = state["files"].get("interactions.csv")
         if expect is None:
             return None
+        if reason := unreadable(expect):
+            self.warn(
+                f"{self.connection}: tickets: first_response_at and agent_replies not derived, "
+                f"{path}: {reason}"
+            )
+            return None
         index = ReplyIndex()
         spec = STREAMS["interactions"]
         try:
             delimiter = self.options.delimiter or detect_delimiter(path)
-            rows, converter = self._open(
-                spec, path, delimiter, None, keep_raw=False, expect=expect
-            )
+            rows, converter = self._open(spec, path, delimiter, None, keep_raw=False, expect=expect)
             with rows:
                 if converter is None:
                     return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 
-
 def map_nps(data: dict[str, Any], nps_scale: int) -> tuple[str, str] | None:
     """Maps an NPS row's score from 0–``nps_scale`` onto 0–10 (score × 10 / nps_scale, unrounded,
     so 90–100 are promoters and 0–60 detractors).
@@ -31,4 +30,3 @@ def map_nps(data: dict[str, Any], nps_scale: int) -> tuple[str, str] | None:
         return "score", f"NPS score {score:g} is outside 0–{nps_scale} (nps_scale = {nps_scale})"
     data["score"] = score * 10 / nps_scale
     return None
-
