@@ -246,14 +246,15 @@ class HttpClient:
         except _Retry as exc:
             cls = RequestTimeout if exc.timed_out else HttpError
             attempts = failed["errors"] + failed["limited"]
-            tried = f"{attempts} attempt{'' if attempts == 1 else 's'} over {self.clock() - started:.1f} s"
+            plural = "" if attempts == 1 else "s"
+            seconds = f"over {self.clock() - started:.1f} s"
+            tried = f"{attempts} attempt{plural} {seconds}"
             if not self.answered and not exc.rate_limited:
                 # Nothing has worked yet: the other endpoints would fail the same way.
                 what = "answered only errors" if exc.status else "did not answer"
                 self.down = f"{self.host} {what} ({exc}; {tried})"
             raise cls(
-                f"{method} {endpoint}: gave up after {attempts} attempt{'' if attempts == 1 else 's'} "
-                f"({exc}) over {self.clock() - started:.1f} s",
+                f"{method} {endpoint}: gave up after {attempts} attempt{plural} ({exc}) {seconds}",
                 status=exc.status,
                 endpoint=endpoint,
                 timed_out=exc.timed_out,
