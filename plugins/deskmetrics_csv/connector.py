@@ -163,7 +163,7 @@ class CsvConnector(deskmetrics.Connector):
         (say, adding a values mapping for rows skipped before) re-reads unchanged files."""
         fields = {name for stream in streams for name in STREAMS[stream].fields}
         options = self.options
-        relevant = {
+        relevant: dict[str, object] = {
             "columns": {stream: options.columns.get(stream, {}) for stream in streams},
             "values": {name: table for name, table in options.values.items() if name in fields},
             "timezone": options.timezone,

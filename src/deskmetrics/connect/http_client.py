@@ -171,7 +171,6 @@ class HttpClient:
         """Whether any request got a successful answer (the host and credentials work)."""
         self.down: str | None = None
         """Why nothing more is sent: the host is unreachable or refused the credentials."""
-        self._deadline_at = 0.0
         self._failing_since: float | None = None
 
     def close(self) -> None:
@@ -223,7 +222,8 @@ class HttpClient:
         retries = 0 if self.one_attempt else self.retries
         started = self.clock()
         allowed = min(self.timeout, CHECK_TIMEOUT) if self.one_attempt else self.deadline
-        self._deadline_at = started + allowed
+        # One per request (a list, so that a 429 can move it): threads share the client.
+        deadline = [started + allowed]
 
         def give_up(state: RetryCallState) -> bool:
             assert state.outcome is not None
@@ -232,7 +232,7 @@ class HttpClient:
             failed["limited" if limited else "errors"] += 1
             if failed["errors"] > retries or failed["limited"] > self.rate_limited_retries:
                 return True
-            return not limited and self._out_of_time(self._wait(state))
+            return not limited and self._out_of_time(self._wait(state), deadline[0])
 
         retrying = Retrying(
             retry=retry_if_exception_type(_Retry),
@@ -242,7 +242,7 @@ class HttpClient:
             reraise=True,
         )
         try:
-            return retrying(self._attempt, method, url, params, bucket, endpoint)
+            return retrying(self._attempt, method, url, params, bucket, endpoint, deadline)
         except _Retry as exc:
             cls = RequestTimeout if exc.timed_out else HttpError
             attempts = failed["errors"] + failed["limited"]
@@ -261,13 +261,13 @@ class HttpClient:
                 attempts=attempts,
             ) from None
 
-    def _out_of_time(self, wait: float) -> bool:
+    def _out_of_time(self, wait: float, deadline: float) -> bool:
         """Whether another attempt after ``wait`` would start past the request's deadline, or
         past twice that since the failures in a row began (a stream failing request after
         request)."""
         start = self.clock() + wait
         streak = self._failing_since is not None and start - self._failing_since > 2 * self.deadline
-        return start >= self._deadline_at or streak
+        return start >= deadline or streak
 
     def get(
         self, url: str, *, params: dict[str, Any] | None = None, bucket: str = "default"
@@ -295,12 +295,13 @@ class HttpClient:
         params: dict[str, Any] | None,
         bucket: str,
         endpoint: str,
+        deadline: list[float],
     ) -> httpx.Response:
         self.budget.acquire(bucket)
         self.requests += 1
         began = self.clock()
         # An attempt does not run past the request's deadline either (a timeout of 60 s would).
-        timeout = max(min(self.timeout, self._deadline_at - began), 0.1)
+        timeout = max(min(self.timeout, deadline[0] - began), 0.1)
         try:
             response = self.client.request(method, url, params=params, timeout=timeout)
         except httpx.TimeoutException as exc:
@@ -321,7 +322,7 @@ class HttpClient:
             # The pause holds every request of this account's bucket, this retry included, so
             # the retry itself does not wait again.
             self.budget.pause(bucket, wait)
-            self._deadline_at += wait
+            deadline[0] += wait
             raise _Retry("429 Too Many Requests", retry_after=0.0, status=429, rate_limited=True)
         if status >= 500:
             self._failed(began, None)
