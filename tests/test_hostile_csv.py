@@ -495,3 +495,36 @@ def test_an_unreadable_file_blames_its_own_stream_as_a_non_root_user(
         assert failed == {f"desk/{stream}"}
     finally:
         shutil.rmtree(root)
+
+
+def test_check_fails_on_a_missing_required_column_as_sync_does(tmp_path: Path) -> None:
+    data = project(tmp_path)
+    (data / "surveys.csv").write_text("id,score\ns1,5\n", encoding="utf-8")
+    reason = (
+        'surveys.csv: missing required columns kind, created_at (headers found: "id", "score"); '
+        "name the columns so, or map a header in [connections.desk.columns.surveys]"
+    )
+    code, output = cli(tmp_path, "check")
+    assert (code, output.splitlines()[-1]) == (1, f"FAIL desk (csv): {data}: {reason}")
+    code, output = cli(tmp_path, "sync")
+    assert code == 1 and f"desk: failed: surveys: {reason}" in output
+
+
+def test_an_interaction_id_on_two_lines_counts_no_reply(desk: Desk) -> None:
+    desk.write(
+        "interactions.csv",
+        """\
+        id,ticket_id,author_role,public,created_at
+        m1,t1,customer,true,2026-01-05T09:00:00Z
+        m2,t1,agent,true,2026-01-05T09:30:00Z
+        m2,t1,agent,true,2026-01-05T09:30:00Z
+        m3,t1,agent,true,2026-01-05T11:00:00Z
+        """,
+    )
+    desk.write("tickets.csv", "id,created_at\nt1,2026-01-05T09:00:00Z\n")
+    result = desk.sync(on_error="skip")
+    assert result.status == "succeeded"
+    assert desk.rows("SELECT id FROM interactions ORDER BY id") == [("m1",), ("m3",)]
+    assert desk.rows("SELECT agent_replies, first_response_at FROM tickets") == [
+        (1, "2026-01-05T11:00:00.000000Z")
+    ]

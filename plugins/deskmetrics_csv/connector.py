@@ -16,7 +16,6 @@ from deskmetrics_csv.files import (
     CsvRows,
     FileChanged,
     Fingerprint,
-    count_rows,
     detect_delimiter,
     fingerprint,
     inspect,
@@ -80,7 +79,7 @@ class CsvConnector(deskmetrics.Connector):
                 raise deskmetrics.ConnectorError(f"{path}: {reason}")
             if path.exists():
                 try:
-                    rows = count_rows(path)
+                    rows = self._count_rows(STREAMS[path.stem], path)
                 except deskmetrics.RecordError as exc:
                     raise deskmetrics.ConnectorError(f"{directory}: {exc}") from None
                 found.append(f"{name} ({rows:,} row{'' if rows == 1 else 's'})")
@@ -89,6 +88,13 @@ class CsvConnector(deskmetrics.Connector):
                 f"{directory}: none of {', '.join(FILE_ORDER)} is there"
             )
         return f"{directory}: {', '.join(found)}"
+
+    def _count_rows(self, spec: StreamSpec, path: Path) -> int:
+        """Data rows of the file, once its header proved to have the required columns."""
+        delimiter = self.options.delimiter or detect_delimiter(path)
+        rows, _ = self._open(spec, path, delimiter, None, keep_raw=False)
+        with rows:
+            return sum(1 for _ in rows)
 
     # One stream per file, in sync order: parents first, interactions before the tickets they
     # feed. Each file's columns are in STREAMS (streams.py), read off the record models.
@@ -336,6 +342,9 @@ class CsvConnector(deskmetrics.Connector):
             with rows:
                 if converter is None:
                     return None
+                # Rows of an id on several lines are bad rows of the interactions stream; they
+                # count no reply either (counting both would double it).
+                converter.repeated = self._repeated_ids(spec, path, delimiter, expect)
                 for line, cells in rows:
                     record, _ = converter.convert(line, cells)
                     # Bad interaction rows are reported by the interactions stream itself.

@@ -273,8 +273,3 @@ class CsvRows:
                     f"position {exc.start + 1} of the line); save the file as UTF-8"
                 ) from None
 
-
-def count_rows(path: Path) -> int:
-    """Data rows in a file (blank lines and the header not counted)."""
-    with CsvRows(path, detect_delimiter(path)) as rows:
-        return sum(1 for _ in rows)
