@@ -153,6 +153,26 @@ def test_credentials_the_client_sends_are_scrubbed_before_the_body_is_cut() -> N
     assert credential[:10] not in str(caught.value)
 
 
+def test_a_bearer_token_the_client_sent_is_scrubbed_in_every_form() -> None:
+    """A token the auth adds itself (an OAuth refresh) is known only from the request sent."""
+    token = "oauth/REFRESHED+token=="  # pragma: allowlist secret
+
+    class Bearer(httpx.Auth):
+        def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+            request.headers["Authorization"] = f"Bearer {token}"
+            yield request
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent = request.headers["authorization"]
+        return httpx.Response(400, text=f"{sent} | {quote(token, safe='')} | {json.dumps(token)}")
+
+    client = HttpClient("https://h.example", auth=Bearer(), transport=httpx.MockTransport(answer))
+    with pytest.raises(HttpError) as caught:
+        client.get("/x")
+    # The first error is scrubbed with what that very request sent.
+    assert str(caught.value) == 'GET /x: 400 Bad Request: *** | *** | "***"'
+
+
 # -- item 6: a dead or failing helpdesk fails fast --------------------------------------------
 
 

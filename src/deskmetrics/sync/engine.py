@@ -177,6 +177,9 @@ def sync_connector(
         for stream in connector.streams:
             if down is not None:
                 stream_result = _not_tried(store, connector, stream, down, sync_id=sync_id)
+                if observer is not None:
+                    observer.stream_started(connector.connection, stream)
+                    observer.stream_finished(stream_result)
             else:
                 stream_result = sync_stream(
                     store,
