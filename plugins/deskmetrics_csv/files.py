@@ -272,4 +272,3 @@ class CsvRows:
                     f"{self.name}, line {number}: not UTF-8 text (byte 0x{raw[exc.start]:02X} at "
                     f"position {exc.start + 1} of the line); save the file as UTF-8"
                 ) from None
-
