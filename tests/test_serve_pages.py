@@ -163,3 +163,15 @@ def test_serve_refuses_an_open_host_without_a_token(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "set DESKMETRICS_SERVE_TOKEN to a token of at least 16 characters" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_dashboard_example_comments_open_their_ticket_page(config: Path) -> None:
+    datasette = make(config)
+    page = get(datasette, f"/-/deskmetrics/?{PERIOD}")
+    assert page.status_code == 200
+    hrefs = re.findall(r'<a class="ticket-ref" href="([^"]+)"', page.text)
+    assert hrefs, "the feedback section's example comments are not linked"
+    assert all(href.startswith("/-/deskmetrics/ticket/") for href in hrefs)
+    ticket = get(datasette, hrefs[0].replace("&amp;", "&"))
+    assert ticket.status_code == 200
+    assert "Ticket " in ticket.text

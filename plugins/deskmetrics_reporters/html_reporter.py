@@ -58,6 +58,8 @@ class Links(Protocol):
 
     def cell(self, metric_id: str, path: Sequence[tuple[str, str | None]]) -> str | None: ...
 
+    def ticket(self, source: str, ticket_id: str) -> str | None: ...
+
 
 class _NoLinks:
     def kpi(self, metric_id: str) -> str | None:
@@ -67,6 +69,9 @@ class _NoLinks:
         return None
 
     def cell(self, metric_id: str, path: Sequence[tuple[str, str | None]]) -> str | None:
+        return None
+
+    def ticket(self, source: str, ticket_id: str) -> str | None:
         return None
 
 
@@ -104,7 +109,7 @@ class HtmlReporter(deskmetrics.Reporter):
         columns = compact_columns(report)
         for dimension, entries in report.breakdowns.items():
             body.append(_breakdown(report, dimension, entries, columns, links))
-        body += html_sections(report)
+        body += html_sections(report, links.ticket)
         body.append(
             f'<p class="legend">{LOW} n below {report.min_sample} (low sample; hollow points in '
             "charts) · shaded: 95 % interval · dashed red: target · ! significant change from "

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
+from urllib.parse import quote
 
 import deskmetrics
 from deskmetrics_reporters.html_reporter import HtmlReporter
@@ -14,6 +15,7 @@ from deskmetrics_web.site import Site
 from deskmetrics_web.view_params import DIMENSIONS, FILTER_FIELDS, GRAINS, ViewParams
 
 TICKETS_PATH = "/-/deskmetrics/tickets"
+TICKET_PATH = "/-/deskmetrics/ticket"
 
 
 class TicketListLinks:
@@ -43,6 +45,10 @@ class TicketListLinks:
     def cell(self, metric_id: str, path: Sequence[tuple[str, str | None]]) -> str | None:
         keys = [f"{dim}={'(none)' if key is None else key}" for dim, key in path]
         return self._url(self.params, metric_id, keys)
+
+    def ticket(self, source: str, ticket_id: str) -> str | None:
+        # The ticket's own page here (facts, timeline, answers, and its helpdesk link).
+        return f"{self.prefix}{TICKET_PATH}/{quote(source, safe='')}/{quote(ticket_id, safe='')}"
 
 
 def compute_report(site: Site, params: ViewParams) -> deskmetrics.Report:
