@@ -1,0 +1,49 @@
+"""The "Workload and arrivals" report section: tables that are grids or distributions rather
+than one number per key, shown by every reporter (JSON: the tables' rows)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import deskmetrics
+from deskmetrics_explore.agents import agents_table
+from deskmetrics_explore.arrivals import arrivals_table
+from deskmetrics_explore.distributions import backlog_table, frt_table
+
+SECTION_ID = "explore"
+TITLE = "Workload and arrivals"
+NOTES = [
+    "Weekday × hour: tickets created in the period, by local hour of the report time zone. "
+    "First response buckets: lower bound included (exactly 1 h is in 1–4 h). Backlog ages are "
+    "taken at the period end. Agent workload counts the tickets resolved in the period; "
+    "docs/metrics.md defines every column.",
+]
+
+
+def db_time(moment: datetime) -> str:
+    """The store's UTC text format (docs/store.md)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class ExploreSection:
+    name = "explore"
+
+    def build(
+        self, store: deskmetrics.Store, report: deskmetrics.Report
+    ) -> deskmetrics.ReportSection | None:
+        scope = deskmetrics.Scope(
+            conn=store.conn,
+            periods=(("", db_time(report.start), db_time(report.end)),),
+            as_of=db_time(report.as_of),
+            filters=report.filters,
+        )
+        if not scope.applies("tickets"):
+            return None
+        zone = ZoneInfo(report.timezone)
+        section = deskmetrics.ReportSection(SECTION_ID, TITLE, notes=list(NOTES))
+        section.tables += [arrivals_table(scope, zone), frt_table(scope), backlog_table(scope)]
+        agents = agents_table(scope, zone, report.start, report.end)
+        if agents is not None:
+            section.tables.append(agents)
+        return section
