@@ -62,21 +62,33 @@ RECORDS: list[Record] = [
     # that answers nothing, a private note; 3 touches before the solve.
     solved("A", "2026-01-05 09:00", "2026-01-05 15:00", assignee_id="x", requester_id="r1"),
     *conversation(
-        "A", ("c", "2026-01-05 09:00", "r1"), ("a", "2026-01-05 10:00", "x"),  # 3600
-        ("c", "2026-01-05 11:00", "r1"), ("c", "2026-01-05 11:30", "r1"),
-        ("n", "2026-01-05 12:00", "x"), ("a", "2026-01-05 13:00", "x"),  # 7200
+        "A",
+        ("c", "2026-01-05 09:00", "r1"),
+        ("a", "2026-01-05 10:00", "x"),  # 3600
+        ("c", "2026-01-05 11:00", "r1"),
+        ("c", "2026-01-05 11:30", "r1"),
+        ("n", "2026-01-05 12:00", "x"),
+        ("a", "2026-01-05 13:00", "x"),  # 7200
         ("a", "2026-01-05 13:10", "x"),
-    ),  # fmt: skip
+    ),
     # B: outbound (agent-written opening, not a reply), solved, reopened, solved again.
     solved(
-        "B", "2026-01-06 09:00", "2026-01-07 12:00", first_resolved_at="2026-01-06 11:00",
-        reopens=1, assignee_id="y", requester_id="r1",
+        "B",
+        "2026-01-06 09:00",
+        "2026-01-07 12:00",
+        first_resolved_at="2026-01-06 11:00",
+        reopens=1,
+        assignee_id="y",
+        requester_id="r1",
     ),
     *conversation(
-        "B", ("a", "2026-01-06 09:00", "y"), ("c", "2026-01-06 10:00", "r1"),
+        "B",
+        ("a", "2026-01-06 09:00", "y"),
+        ("c", "2026-01-06 10:00", "r1"),
         ("a", "2026-01-06 10:30", "y"),  # 1800
-        ("c", "2026-01-06 15:00", "r1"), ("a", "2026-01-07 09:00", "y"),  # 64800 (7200 business)
-    ),  # fmt: skip
+        ("c", "2026-01-06 15:00", "r1"),
+        ("a", "2026-01-07 09:00", "y"),  # 64800 (7200 business)
+    ),
     # C: one touch, never reopened.
     solved("C", "2026-01-07 09:00", "2026-01-07 10:00", assignee_id="x", requester_id="r2"),
     *conversation("C", ("c", "2026-01-07 09:00", "r2"), ("a", "2026-01-07 09:20", "x")),  # 1200
@@ -91,14 +103,21 @@ RECORDS: list[Record] = [
     # G: two touches, the second exactly at the solve (counts: at or before).
     solved("G", "2026-01-09 09:00", "2026-01-09 12:00", assignee_id="y", requester_id="r2"),
     *conversation(
-        "G", ("c", "2026-01-09 09:00", "r2"), ("a", "2026-01-09 09:30", "y"),  # 1800
-        ("c", "2026-01-09 10:00", "r2"), ("a", "2026-01-09 12:00", "y"),  # 7200
-    ),  # fmt: skip
+        "G",
+        ("c", "2026-01-09 09:00", "r2"),
+        ("a", "2026-01-09 09:30", "y"),  # 1800
+        ("c", "2026-01-09 10:00", "r2"),
+        ("a", "2026-01-09 12:00", "y"),  # 7200
+    ),
     # H: spam with a conversation: a tombstone, excluded everywhere.
-    Ticket(id="H", created_at=at("2026-01-09 09:00"), resolved_at=at("2026-01-09 10:00"),
-           status=Status.SPAM),
+    Ticket(
+        id="H",
+        created_at=at("2026-01-09 09:00"),
+        resolved_at=at("2026-01-09 10:00"),
+        status=Status.SPAM,
+    ),
     *conversation("H", ("c", "2026-01-09 09:00", "r5"), ("a", "2026-01-09 09:01", "x")),
-]  # fmt: skip
+]
 
 
 def report(tmp_path: Path, **options: Any) -> dict[str, Any]:

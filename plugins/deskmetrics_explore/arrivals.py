@@ -24,15 +24,23 @@ def weekday_hour_counts(scope: Scope, zone: ZoneInfo) -> list[list[int]]:
     return grid
 
 
-def arrivals_table(scope: Scope, zone: ZoneInfo) -> deskmetrics.SectionTable:
-    # Hours as rows, weekdays as columns: 9 columns fit a terminal; 26 would not.
+def arrivals_tables(scope: Scope, zone: ZoneInfo) -> list[deskmetrics.SectionTable]:
+    """The weekday × hour grid (a heatmap where the reporter can draw one) and its day totals."""
+    # Hours as rows, weekdays as columns: 8 columns fit a terminal; 25 would not.
     grid = weekday_hour_counts(scope, zone)
-    rows: list[Row] = []
-    for hour in range(24):
-        counts = [grid[day][hour] for day in range(len(WEEKDAYS))]
-        rows.append([f"{hour:02d}:00", *counts, sum(counts)])
-    rows.append(["total", *(sum(day) for day in grid), sum(map(sum, grid))])
-    columns = ["hour", *WEEKDAYS, "total"]
-    return deskmetrics.SectionTable(
-        f"Created tickets by weekday and hour ({zone.key})", columns, rows
+    rows: list[Row] = [
+        [f"{hour:02d}:00", *(grid[day][hour] for day in range(len(WEEKDAYS)))] for hour in range(24)
+    ]
+    heatmap = deskmetrics.SectionTable(
+        f"Created tickets by weekday and hour ({zone.key})", ["hour", *WEEKDAYS], rows,
+        heatmap=True,
+    )  # fmt: skip
+    total = sum(map(sum, grid))
+    days: list[Row] = [
+        [day, sum(hours), round(100.0 * sum(hours) / total, 1) if total else None]
+        for day, hours in zip(WEEKDAYS, grid, strict=True)
+    ]
+    totals = deskmetrics.SectionTable(
+        f"Created tickets by weekday ({zone.key})", ["weekday", "tickets", "share %"], days
     )
+    return [heatmap, totals]

@@ -8,17 +8,22 @@ from zoneinfo import ZoneInfo
 
 import deskmetrics
 from deskmetrics_explore.agents import agents_table
-from deskmetrics_explore.arrivals import arrivals_table
+from deskmetrics_explore.arrivals import arrivals_tables
 from deskmetrics_explore.distributions import backlog_table, frt_table
+from deskmetrics_explore.replies import reply_metrics
+from deskmetrics_explore.touches import touch_metrics
+from deskmetrics_explore.workload import workload_metrics
 
 SECTION_ID = "explore"
 TITLE = "Workload and arrivals"
 NOTES = [
     "Weekday × hour: tickets created in the period, by local hour of the report time zone. "
     "First response buckets: lower bound included (exactly 1 h is in 1–4 h). Backlog ages are "
-    "taken at the period end. Agent workload counts the tickets resolved in the period; "
-    "docs/metrics.md defines every column.",
+    "taken at the period end. With --by agent, an agent workload table over the tickets "
+    "resolved in the period. docs/metrics.md defines every column.",
 ]
+
+METRIC_IDS = {m.id for m in [*workload_metrics(), *reply_metrics(), *touch_metrics()]}
 
 
 def db_time(moment: datetime) -> str:
@@ -38,12 +43,16 @@ class ExploreSection:
             as_of=db_time(report.as_of),
             filters=report.filters,
         )
-        if not scope.applies("tickets"):
+        # The section belongs to this plugin's KPIs: a report computed without any of them
+        # (a library caller choosing its metrics) gets none.
+        if not scope.applies("tickets") or not set(report.definitions) & METRIC_IDS:
             return None
         zone = ZoneInfo(report.timezone)
         section = deskmetrics.ReportSection(SECTION_ID, TITLE, notes=list(NOTES))
-        section.tables += [arrivals_table(scope, zone), frt_table(scope), backlog_table(scope)]
-        agents = agents_table(scope, zone, report.start, report.end)
-        if agents is not None:
-            section.tables.append(agents)
+        section.tables += [*arrivals_tables(scope, zone), frt_table(scope), backlog_table(scope)]
+        # Agent names appear only when asked for (--by agent), as in every other part of a report.
+        if "agent" in report.breakdowns:
+            agents = agents_table(scope, zone, report.start, report.end)
+            if agents is not None:
+                section.tables.append(agents)
         return section
