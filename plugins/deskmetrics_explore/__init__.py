@@ -24,5 +24,7 @@ def register_metrics(register: deskmetrics.RegisterMetric) -> None:
 @deskmetrics.hookimpl
 def register_report_sections(register: deskmetrics.RegisterReportSection) -> None:
     from deskmetrics_explore.section import ExploreSection
+    from deskmetrics_explore.target_rows import TargetRowsSection
 
     register(ExploreSection())
+    register(TargetRowsSection())

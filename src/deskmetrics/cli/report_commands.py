@@ -222,7 +222,8 @@ def report(
         write_output(output, text)
         click.echo(f"Wrote {output}", err=True)
     if fail_on_missed_targets:
-        failed = missed(result.targets)
+        # Overall targets, then each channel / priority row's (issue #18 item 8).
+        failed = missed(result.targets) + [r for r in result.breakdown_targets if r.met is False]
         for item in failed:
             click.echo(f"target missed: {describe_miss(result, item)}", err=True)
         if failed:
@@ -243,8 +244,9 @@ def describe_miss(report: Report, item: TargetResult) -> str:
     target = item.target
     unit = report.definitions[target.metric].unit if target.metric in report.definitions else ""
     stat = "" if target.stat == "value" else f" {target.stat}"
+    scope = f" [{target.scope}]" if target.scope else ""
     return (
-        f"{target.metric}{stat} {_plain(item.actual, unit)}, "
+        f"{target.metric}{scope}{stat} {_plain(item.actual, unit)}, "
         f"target {target.op} {_plain(target.target, unit)}"
     )
 
