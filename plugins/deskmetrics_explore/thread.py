@@ -106,7 +106,12 @@ def threads(scope: deskmetrics.Scope) -> Threads:
     found = scope.values(RESOLVED_THREADS)
     if _last and _last[0][0] is found:
         return _last[0][1]
-    parsed = {key: [parse(text) for text in _texts(texts)] for key, texts in found.items()}
+    # With a series, a ticket's text is in its bucket's list and in the total's: parse it once.
+    memo: dict[str, Thread] = {}
+    parsed = {
+        key: [memo.get(text) or memo.setdefault(text, parse(text)) for text in _texts(texts)]
+        for key, texts in found.items()
+    }
     _last[:] = [(found, parsed)]
     return parsed
 
