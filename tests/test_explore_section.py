@@ -236,3 +236,46 @@ def test_no_section_without_the_explore_metrics(tmp_path: Path) -> None:
 
     report = build(tmp_path, WORKLOAD, metrics={"ticket_volume": ticket_volume})
     assert "sections" not in report.to_dict()
+
+
+def test_nested_agent_breakdown_also_shows_the_agent_table(tmp_path: Path) -> None:
+    report = build(tmp_path, WORKLOAD, by=["channel", "agent"])
+    assert "Agent workload" in tables(report)
+
+
+def test_filters_apply_to_every_table(tmp_path: Path) -> None:
+    from deskmetrics import Channel, Filter
+
+    records: list[Record] = [
+        Ticket(id="chat", created_at=at("2026-01-05 09:00"), channel=Channel.CHAT,
+               first_response_at=at("2026-01-05 09:10")),
+        Ticket(id="mail", created_at=at("2026-01-05 09:00"), channel=Channel.EMAIL,
+               first_response_at=at("2026-01-05 12:00")),
+        Ticket(id="open-mail", created_at=at("2026-01-01 09:00"), channel=Channel.EMAIL),
+    ]  # fmt: skip
+    report = build(tmp_path, records, filters=(Filter("channel", "email"),))
+    assert grid(report) == {("09:00", "Mon"): 1}
+    frt = tables(report)["First response time distribution"]["rows"]
+    assert [row[1] for row in frt] == [0, 1, 0, 0, 0]
+    backlog = tables(report)["Backlog by age at period end"]["rows"]
+    # mail (6.6 days old at the end, never resolved) and open-mail (10.6 days); chat filtered out
+    assert [row[1] for row in backlog] == [0, 0, 1, 1, 0]
+
+
+def test_two_sources_keep_agents_and_customers_apart(tmp_path: Path) -> None:
+    with Store(tmp_path / "x.db") as store:
+        for source in ("eu", "us"):
+            store.write([
+                Agent(id="x", name="Xena"),
+                Ticket(id="1", created_at=at("2026-01-05 09:00"), status=Status.SOLVED,
+                       resolved_at=at("2026-01-05 10:00"), assignee_id="x", requester_id="r1"),
+            ], source=source)  # fmt: skip
+        settings = parse_config({"report": {"min_sample": 1}}, None).report_settings()
+        report = build_report(
+            store, settings, start=date(2026, 1, 5), end=date(2026, 1, 12),
+            as_of=at("2026-01-12 00:00"), by=["agent"],
+        )  # fmt: skip
+    # the same requester id in two helpdesks is two customers
+    assert report.metrics["customers_helped"].value == 2
+    rows = tables(report)["Agent workload"]["rows"]
+    assert [row[:2] for row in rows] == [["eu/Xena", 1], ["us/Xena", 1]]

@@ -51,8 +51,19 @@ class ExploreSection:
         section = deskmetrics.ReportSection(SECTION_ID, TITLE, notes=list(NOTES))
         section.tables += [*arrivals_tables(scope, zone), frt_table(scope), backlog_table(scope)]
         # Agent names appear only when asked for (--by agent), as in every other part of a report.
-        if "agent" in report.breakdowns:
+        if _has_dimension(report.breakdowns, "agent"):
             agents = agents_table(scope, zone, report.start, report.end)
             if agents is not None:
                 section.tables.append(agents)
         return section
+
+
+def _has_dimension(breakdowns: dict[str, list[deskmetrics.BreakdownEntry]], name: str) -> bool:
+    """Whether the report breaks down by ``name`` at any level (``--by group --by agent``)."""
+    if name in breakdowns:
+        return True
+    return any(
+        _has_dimension(entry.breakdowns, name)
+        for entries in breakdowns.values()
+        for entry in entries
+    )
