@@ -31,7 +31,7 @@ def _requests(cohort: str, seconds: str, among: str | None, buckets: Buckets) ->
 
 def _table(
     scope: Scope, title: str, requests: list[CountRequest], buckets: Buckets
-) -> tuple[deskmetrics.SectionTable, int]:
+) -> deskmetrics.SectionTable:
     scope.prefetch(requests)
     key = (scope.periods[0][0],)
     counts = [scope.counts(request).get(key, (0, 0)) for request in requests]
@@ -42,7 +42,7 @@ def _table(
         running += hits
         rows.append([label, hits, _pct(hits, total), _pct(running, total)])
     columns = ["bucket", "tickets", "share %", "cumulative %"]
-    return deskmetrics.SectionTable(title, columns, rows), total
+    return deskmetrics.SectionTable(title, columns, rows)
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -52,16 +52,12 @@ def _pct(part: int, whole: int) -> float | None:
 def frt_table(scope: Scope) -> deskmetrics.SectionTable:
     seconds = seconds_between("t.created_at", "t.first_response_at")
     requests = _requests("created", seconds, "t.first_response_at IS NOT NULL", FRT_BUCKETS)
-    table, _total = _table(
-        scope, "First response time distribution (created tickets with a reply)", requests,
-        FRT_BUCKETS,
-    )  # fmt: skip
-    return table
+    title = "First response time distribution (created tickets with a reply)"
+    return _table(scope, title, requests, FRT_BUCKETS)
 
 
 def backlog_table(scope: Scope) -> deskmetrics.SectionTable:
     # Age at the period end (p.hi), the instant the backlog KPI counts at.
     seconds = seconds_between("t.created_at", "p.hi")
     requests = _requests("backlog", seconds, None, AGE_BUCKETS)
-    table, _total = _table(scope, "Backlog by age at period end", requests, AGE_BUCKETS)
-    return table
+    return _table(scope, "Backlog by age at period end", requests, AGE_BUCKETS)

@@ -1,11 +1,12 @@
-"""A resolved ticket's public conversation, read in the same scan as the other resolved-cohort
-metrics: one text value per ticket (a ``ValuesRequest``), parsed here into what the reply and
-touch KPIs need.
+"""A resolved ticket's conversation, read in the same scan as the other resolved-cohort metrics:
+one text value per ticket (a ``ValuesRequest``), parsed here into what the reply and touch KPIs
+need.
 
-The engine's value requests carry any SQL expression, so the whole public thread travels as one
-string: source, created/first-resolved/latest-resolved times, reopens, then the public agent and
-customer messages in time order. Every reply and touch metric asks for the *same* request, so the
-resolved cohort is read once for all of them (and for the built-in KPIs of that cohort).
+The engine's value requests carry any SQL expression, so the whole thread travels as one string:
+source, created/first-resolved/latest-resolved times, reopens, then every interaction in time
+order, tagged public agent / public customer / other. Every reply and touch metric asks for the
+*same* request, so the resolved cohort is read once for all of them (and for the built-in KPIs of
+that cohort).
 """
 
 from __future__ import annotations
@@ -98,14 +99,17 @@ def parse(text: str) -> Thread:
 Threads = dict[deskmetrics.ScopeKey, list[Thread]]
 _last: list[tuple[object, Threads]] = []
 """The latest parse: the metrics of one scope run one after another over the same values, so
-one entry saves parsing them once per metric."""
+one entry saves parsing them once per metric. It holds its values, so identity cannot be reused
+by another scope's; it is kept until the next report (one report's threads)."""
 
 
 def threads(scope: deskmetrics.Scope) -> Threads:
     """Per key, the resolved tickets' threads (tickets without stored messages left out)."""
     found = scope.values(RESOLVED_THREADS)
-    if _last and _last[0][0] is found:
-        return _last[0][1]
+    # One read of the entry: reports built in parallel threads may replace it meanwhile.
+    entry = _last[0] if _last else None
+    if entry is not None and entry[0] is found:
+        return entry[1]
     # With a series, a ticket's text is in its bucket's list and in the total's: parse it once.
     memo: dict[str, Thread] = {}
     parsed = {
