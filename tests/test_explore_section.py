@@ -279,3 +279,10 @@ def test_two_sources_keep_agents_and_customers_apart(tmp_path: Path) -> None:
     assert report.metrics["customers_helped"].value == 2
     rows = tables(report)["Agent workload"]["rows"]
     assert [row[:2] for row in rows] == [["eu/Xena", 1], ["us/Xena", 1]]
+
+
+def test_an_empty_period_has_no_section(tmp_path: Path) -> None:
+    # created after the period and resolved: nothing created, replied or open in it
+    later = Ticket(id="1", created_at=at("2026-02-01 09:00"), status=Status.SOLVED,
+                   resolved_at=at("2026-02-01 10:00"))  # fmt: skip
+    assert "sections" not in build(tmp_path, [later]).to_dict()

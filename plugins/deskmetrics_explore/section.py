@@ -50,6 +50,8 @@ class ExploreSection:
         zone = ZoneInfo(report.timezone)
         section = deskmetrics.ReportSection(SECTION_ID, TITLE, notes=list(NOTES))
         section.tables += [*arrivals_tables(scope, zone), frt_table(scope), backlog_table(scope)]
+        if not any(_counts(table) for table in section.tables):
+            return None  # nothing created, replied or open: a section of zeros says nothing
         # Agent names appear only when asked for (--by agent), as in every other part of a report.
         if _has_dimension(report.breakdowns, "agent"):
             agents = agents_table(scope, zone, report.start, report.end)
@@ -67,3 +69,7 @@ def _has_dimension(breakdowns: dict[str, list[deskmetrics.BreakdownEntry]], name
         for entries in breakdowns.values()
         for entry in entries
     )
+
+
+def _counts(table: deskmetrics.SectionTable) -> bool:
+    return any(isinstance(cell, int) and cell for row in table.rows for cell in row[1:])
