@@ -31,6 +31,10 @@ class CsvOptions(deskmetrics.ConnectorOptions):
         default=None, description="strptime format tried when a timestamp is not ISO 8601."
     )
     delimiter: str | None = Field(default=None, description="Overrides delimiter detection.")
+    nps_scale: Literal[10, 100] = Field(
+        default=10,
+        description="100: NPS answers are 0-100 and are stored as score / 10 (0-10).",
+    )
 
     @field_validator("timezone")
     @classmethod
