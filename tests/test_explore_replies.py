@@ -230,3 +230,33 @@ def test_tickets_without_interactions_give_empty_values(tmp_path: Path) -> None:
     assert m["one_touch_resolution"]["value"] is None
     assert m["one_touch_resolution"]["n"] == 0
     assert m["customers_helped"]["value"] == 0
+
+
+def test_listable_kpis_list_exactly_their_tickets(tmp_path: Path) -> None:
+    from deskmetrics import list_members
+    from deskmetrics.plugin.registry import get_registry
+
+    settings = parse_config({"report": {"min_sample": 1}}, None).report_settings()
+    period = {"start": date(2026, 1, 5), "end": date(2026, 1, 12), "as_of": at("2026-01-12")}
+    with Store(tmp_path / "x.db") as store:
+        store.write(RECORDS, source="s")
+        listed = {
+            mid: list_members(store, mid, settings, **period)  # type: ignore[arg-type]
+            for mid in ("one_touch_resolution", "two_touch_resolution", "replies_to_resolve",
+                        "customers_helped", "tickets_solved")
+        }  # fmt: skip
+        by_agent = list_members(store, "one_touch_resolution", settings, key=[("agent", "Xena")],
+                                **period)  # type: ignore[arg-type]  # fmt: skip
+    ids = {mid: sorted(m.id for m in found.members) for mid, found in listed.items()}
+    assert ids["one_touch_resolution"] == ["A", "B", "C", "G"]  # n = 4 tickets with a touch
+    assert [m.id for m in listed["one_touch_resolution"].members if m.met] == ["C"]
+    assert [m.id for m in listed["two_touch_resolution"].members if m.met] == ["G"]
+    replies = {m.id: m.value for m in listed["replies_to_resolve"].members}
+    assert replies == {"A": 3, "B": 2, "C": 1, "E": 0, "G": 2}  # D has no interactions
+    assert ids["customers_helped"] == ["A", "B", "C", "E", "G"]  # n: those with a requester
+    assert ids["tickets_solved"] == ["A", "B", "C", "D", "E", "G"]
+    assert sorted(m.id for m in by_agent.members) == ["A", "C"]
+    # Reply times count customer turns, not tickets: they do not claim a ticket list.
+    metrics = get_registry().metrics
+    assert not any(metrics[mid].can_list_members for mid in ("reply_time", "next_reply_time",
+                                                             "reply_time_per_ticket"))  # fmt: skip

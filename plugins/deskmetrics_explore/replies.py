@@ -8,7 +8,7 @@ from datetime import datetime
 
 import deskmetrics
 from deskmetrics import Metric, MetricValue, Scope
-from deskmetrics_explore.thread import RESOLVED_THREADS, Thread, threads
+from deskmetrics_explore.thread import RESOLVED_THREADS, THREAD_SQL, Thread, parse, threads
 
 Key = deskmetrics.ScopeKey
 Seconds = Callable[[Thread, datetime, datetime], float | None]
@@ -78,16 +78,28 @@ def _reply_metric(
         requires_schedule=business,
         description=description + (" Working hours only." if business else ""),
         empty=lambda: MetricValue.distribution([], "seconds"),
-        requests=(RESOLVED_THREADS,),
+        # No declared request: its n counts customer turns, not tickets, so its members cannot
+        # be listed as tickets (a single declared request would make them listable). The
+        # threads still come from the shared request replies_to_resolve and the touch rates
+        # declare, cached in the scope (read on its own when this metric is alone).
+        requests=(),
     )
+
+
+def _replies_up_to_resolution(thread: Thread) -> float:
+    return float(sum(1 for at in thread.agent_replies() if at <= thread.resolved_at))
+
+
+def _replies_of_row(_scope: Scope, row: tuple[object, ...]) -> float | None:
+    """A listed ticket's replies to resolve; None (not a member) without stored messages."""
+    (text,) = row
+    return _replies_up_to_resolution(parse(text)) if isinstance(text, str) else None
 
 
 def _replies_to_resolve(scope: Scope) -> dict[Key, MetricValue]:
     result = {}
     for key, found in threads(scope).items():
-        counts = sorted(
-            float(sum(1 for at in t.agent_replies() if at <= t.resolved_at)) for t in found
-        )
+        counts = sorted(_replies_up_to_resolution(t) for t in found)
         if counts:
             result[key] = MetricValue.distribution(counts, "replies", p90=False)
     return result
@@ -124,6 +136,9 @@ def reply_metrics() -> list[Metric]:
             description="Public agent replies up to the latest resolution, from stored messages.",
             empty=lambda: MetricValue.distribution([], "replies", p90=False),
             requests=(RESOLVED_THREADS,),
+            members=deskmetrics.Members(
+                "tickets", "resolved", extra=(THREAD_SQL,), convert=_replies_of_row
+            ),
         )
     )
     return metrics

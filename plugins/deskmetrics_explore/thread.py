@@ -39,6 +39,16 @@ THREAD_SQL = (
 RESOLVED_THREADS = deskmetrics.ValuesRequest("resolved", THREAD_SQL)
 """The request every reply and touch metric shares."""
 
+# The same touch rule in SQL, for listing a touch rate's tickets (deskmetrics.Members): public
+# agent messages up to the first solve, less the ticket's first interaction (an opening).
+TOUCHES_SQL = (
+    "(SELECT count(*) FROM interactions i WHERE i.source = t.source AND i.ticket_id = t.id "
+    "AND i.public = 1 AND i.author_role = 'agent' "
+    "AND i.created_at <= COALESCE(t.first_resolved_at, t.resolved_at) "
+    "AND i.id <> (SELECT o.id FROM interactions o WHERE o.source = t.source "
+    "AND o.ticket_id = t.id ORDER BY o.created_at, o.id LIMIT 1))"
+)
+
 
 @dataclass(frozen=True)
 class Thread:

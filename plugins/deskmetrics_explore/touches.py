@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import deskmetrics
 from deskmetrics import Metric, MetricValue, Scope
-from deskmetrics_explore.thread import RESOLVED_THREADS, threads
+from deskmetrics_explore.thread import RESOLVED_THREADS, TOUCHES_SQL, threads
 
 Key = deskmetrics.ScopeKey
 
@@ -47,7 +47,11 @@ def _touch_metric(touches: int, name: str) -> Metric:
         ),
         empty=lambda: MetricValue.proportion(0, 0),
         requests=(RESOLVED_THREADS,),
-    )
+        members=deskmetrics.Members(
+            "tickets", "resolved", among=f"{TOUCHES_SQL} >= 1",
+            met=f"{TOUCHES_SQL} = {touches} AND t.reopens = 0",
+        ),
+    )  # fmt: skip
 
 
 def touch_metrics() -> list[Metric]:

@@ -36,6 +36,8 @@ customers_helped = Metric(
     description="Distinct requesters of the resolved tickets; n is those tickets with a requester.",
     empty=lambda: MetricValue.count(0, 0),
     requests=(REQUESTERS,),
+    # Its n: the resolved tickets with a requester (the value counts their distinct requesters).
+    members=deskmetrics.Members("tickets", "resolved", among="t.requester_id IS NOT NULL"),
 )
 
 
