@@ -76,8 +76,13 @@ def test_csv_prefixes_formula_cells_and_keeps_numbers(project: Path) -> None:
     assert not any(label.startswith(("=", "+", "@")) for label in labels)
     for row in rows:
         for column in ("value", "median", "change"):
-            if row[column]:
-                float(row[column])  # numeric columns are never prefixed
+            # KPI rows' numeric columns are never prefixed; report-section cells are any text
+            if row[column] and row["scope"] != "section":
+                float(row[column])
+    # Section cells (the explore plugin's agent workload table) are escaped like labels.
+    cells = {r["value"] for r in rows if r["scope"] == "section"}
+    assert '\'=HYPERLINK("http://evil.example","click")' in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
 
 
 def test_markdown_escapes_table_metacharacters(project: Path) -> None:

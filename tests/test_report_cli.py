@@ -55,7 +55,9 @@ def test_json_format_is_the_report_object(project: Path) -> None:
     result = run(project, *PERIOD, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert list(data) == ["as_of", "period", "metrics", "breakdowns", "series"]
+    # The §9 keys, then the built-in report sections (the explore plugin's, issue #18).
+    assert list(data) == ["as_of", "period", "metrics", "breakdowns", "series", "sections"]
+    assert [section["id"] for section in data["sections"]] == ["explore"]
     config = load_config(project)
     with Store(config.database) as store:
         expected = build_report(

@@ -42,7 +42,8 @@ def test_json_reporter_is_the_report_dict_indented(report: Report) -> None:
     text = render("json", report)
     assert text == json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     data = json.loads(text)
-    assert list(data) == ["as_of", "period", "metrics", "breakdowns", "series"]
+    # The §9 keys, then the built-in report sections (the explore plugin's, issue #18).
+    assert list(data) == ["as_of", "period", "metrics", "breakdowns", "series", "sections"]
     assert list(data["metrics"]["first_response_time"]) == [
         "value", "unit", "n", "median", "p90", "low_sample",
     ]  # fmt: skip

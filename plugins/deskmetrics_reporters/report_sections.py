@@ -27,16 +27,18 @@ def cell_text(value: deskmetrics.SectionTable | str | int | float | None) -> str
 
 def print_sections(console: Console, report: deskmetrics.Report) -> None:
     """The table reporter's rendering: a heading, notes, one rich table per section table."""
+    # Cells hold helpdesk text (agent names, comments): literal, never rich markup.
+    safe = deskmetrics.escape_rich
     for section in report.sections:
-        console.print(f"\n[bold]{section.title}[/]")
+        console.print(f"\n[bold]{safe(section.title)}[/]")
         for note in section.notes:
-            console.print(note, markup=False)
+            console.print(deskmetrics.escape_terminal(note), markup=False)
         for part in section.tables:
-            table = Table(title=part.title, title_justify="left")
+            table = Table(title=safe(part.title), title_justify="left")
             for column in part.columns:
-                table.add_column(column, overflow="fold")
+                table.add_column(safe(column), overflow="fold")
             for row in part.rows:
-                table.add_row(*(cell_text(c) for c in row))
+                table.add_row(*(safe(cell_text(c)) for c in row))
             console.print(table)
 
 
@@ -76,6 +78,7 @@ def html_sections(report: deskmetrics.Report, ticket_page: TicketPage | None = N
         for part in section.tables:
             head = "".join(f"<th>{escape(c)}</th>" for c in part.columns)
             rows = []
+            shade = _heat(part)
             for r, row in enumerate(part.rows):
                 cells = []
                 for c, value in enumerate(row):
@@ -89,7 +92,7 @@ def html_sections(report: deskmetrics.Report, ticket_page: TicketPage | None = N
                             f'<{tag} class="ticket-ref"{attrs} data-ticket-id="{escape(ticket)}">'
                             f"{text}</{tag}>"
                         )
-                    cells.append(f"<td>{text}</td>")
+                    cells.append(f"<td{shade(c, value)}>{text}</td>")
                 rows.append(f"<tr>{''.join(cells)}</tr>")
             html.append(
                 f"<h3>{escape(part.title)}</h3><table><thead><tr>{head}</tr></thead>"
@@ -110,15 +113,33 @@ def _first_link(pages: list[TicketPage], source: str | None, ticket: str) -> str
     return None
 
 
+def _heat(part: deskmetrics.SectionTable) -> Callable[[int, object], str]:
+    """The style attribute of a heatmap cell: its share of the table's largest value as the
+    opacity of one colour (``""`` for plain tables, label cells and non-numbers)."""
+    numbers = [
+        v for row in part.rows for v in row[1:] if isinstance(v, int | float) and v is not True
+    ]
+    top = max(numbers, default=0)
+    if not part.heatmap or top <= 0:
+        return lambda _column, _value: ""
+
+    def style(column: int, value: object) -> str:
+        if column == 0 or not isinstance(value, int | float):
+            return ""
+        return f' class="heat" style="background: rgba(37, 99, 235, {value / top:.2f})"'
+
+    return style
+
+
 def csv_section_rows(report: deskmetrics.Report, width: int) -> Iterator[list[str]]:
     """Long form like the KPIs: one row per cell; ``metric`` is the column, ``key`` the table
     and row number, ``label`` the row's first cell."""
     for section in report.sections:
         for part in section.tables:
             for r, row in enumerate(part.rows):
-                label = cell_text(row[0]) if row else ""
+                label = deskmetrics.escape_spreadsheet(cell_text(row[0])) if row else ""
                 for column, value in zip(part.columns, row, strict=False):
-                    text = "" if value is None else str(value)
+                    text = "" if value is None else deskmetrics.escape_spreadsheet(str(value))
                     line = ["section", section.id, f"{part.title}{NESTING}{r + 1}", label]
                     line += ["", "", column, "", text]
                     yield line + [""] * (width - len(line))

@@ -19,6 +19,7 @@ from deskmetrics.config.loading import Config
 from deskmetrics.metrics.dimensions import DIMENSIONS
 from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.member_links import ticket_links
+from deskmetrics.metrics.members_listing import TicketLink
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.report import Report, build_report
 from deskmetrics.report.period import GRAINS
@@ -223,7 +224,8 @@ def report(
         write_output(output, text)
         click.echo(f"Wrote {output}", err=True)
     if fail_on_missed_targets:
-        failed = missed(result.targets)
+        # Overall targets, then each channel / priority row's (issue #18 item 8).
+        failed = missed(result.targets) + [r for r in result.breakdown_targets if r.met is False]
         for item in failed:
             click.echo(f"target missed: {describe_miss(result, item)}", err=True)
         if failed:
@@ -244,8 +246,9 @@ def describe_miss(report: Report, item: TargetResult) -> str:
     target = item.target
     unit = report.definitions[target.metric].unit if target.metric in report.definitions else ""
     stat = "" if target.stat == "value" else f" {target.stat}"
+    scope = f" [{target.scope}]" if target.scope else ""
     return (
-        f"{target.metric}{stat} {_plain(item.actual, unit)}, "
+        f"{target.metric}{scope}{stat} {_plain(item.actual, unit)}, "
         f"target {target.op} {_plain(target.target, unit)}"
     )
 
@@ -291,6 +294,19 @@ def _plugin_of(provided_by: dict[str, dict[str, list[str]]], reporter: str) -> s
     return ""
 
 
+def _lazy_ticket_links(config: Config) -> TicketLink:
+    """ticket_links, made on first use: it imports the connectors, which most reports never
+    need (start-up stays free of the HTTP stack)."""
+    made: list[TicketLink] = []
+
+    def link(source: str, ticket_id: str) -> str | None:
+        if not made:
+            made.append(ticket_links(config, get_registry().connectors))
+        return made[0](source, ticket_id)
+
+    return link
+
+
 class DateRangeError(click.ClickException):
     """A period or instant past the calendar's ends: one line, exit 2 like usage errors."""
 
@@ -319,7 +335,7 @@ def make_report(
             store, config.report_settings(), as_of=as_of, timezone=timezone, schedule=schedule,
             **options,
         )  # fmt: skip
-        report.ticket_link = ticket_links(config, get_registry().connectors)
+        report.ticket_link = _lazy_ticket_links(config)
         return report
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None

@@ -64,8 +64,9 @@ class Config:
     connections: dict[str, ConnectionConfig] = field(default_factory=dict)
     report: ReportSection = field(default_factory=ReportSection)
     schedules: dict[str, Schedule] = field(default_factory=dict)
-    targets: dict[str, dict[str, float]] = field(default_factory=dict)
-    """``[targets]``: metric id → the bound written (``{"p90": 14400.0}``), checked per metric
+    targets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """``[targets]``: metric id → the bound written (``{"p90": 14400.0}``, and per channel or
+    priority ``{"channel": {"chat": {"p90": 300.0}}}``), checked per metric
     by ``deskmetrics.report.targets.parse_targets``."""
     jobs: dict[str, JobSection] = field(default_factory=dict)
     reporters: dict[str, dict[str, Any]] = field(default_factory=dict)

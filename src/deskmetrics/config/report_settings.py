@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from deskmetrics.calendar.schedule_choice import ScheduleChoice
 from deskmetrics.calendar.timezones import iana_zone
@@ -21,8 +22,9 @@ class ReportSettings:
     """Metrics computed from fewer observations are marked low_sample."""
     backlog_overdue_hours: float = 72.0
     """Backlog age counted as overdue when a ticket has no deadline."""
-    targets: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-    """``[targets]`` as written, e.g. ``{"csat": {"min": 85.0}}`` (durations in seconds)."""
+    targets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """``[targets]`` as written, e.g. ``{"csat": {"min": 85.0}}`` (durations in seconds), and
+    per channel / priority ``{"channel": {"chat": {"p90": 300.0}}}``."""
     schedule: ScheduleChoice | None = None
     """The business-hours schedules of ``*_business`` metrics (report and per connection)."""
     where: str = "(report settings)"

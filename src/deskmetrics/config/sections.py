@@ -17,7 +17,7 @@ from deskmetrics.config.problems import Problem, Problems
 from deskmetrics.config.schedules import parse_schedules
 from deskmetrics.config.timezone import TimeZone
 from deskmetrics.jobs.timing import Cron, Every
-from deskmetrics.models import Priority
+from deskmetrics.models import Channel, Priority
 
 
 def _rule(check: Callable[[Any], bool], why: str) -> BeforeValidator:
@@ -200,8 +200,8 @@ def _target(value: Any) -> Any:
 Number = Annotated[float, _rule(_is_number, "must be a number")]
 
 
-class TargetSection(Section):
-    """One ``[targets]`` entry as written; which keys a metric allows depends on its unit."""
+class TargetBounds(Section):
+    """The bound of one target; which keys a metric allows depends on its unit."""
 
     min: Number | None = None
     max: Number | None = None
@@ -210,9 +210,51 @@ class TargetSection(Section):
     p90: Annotated[float, BeforeValidator(_seconds)] | None = None
 
     @property
-    def given(self) -> dict[str, float]:
-        """The bounds written, e.g. ``{"p90": 14400.0}``."""
-        return {key: value for key, value in self if value is not None}
+    def bounds(self) -> dict[str, float]:
+        return {
+            key: value
+            for key, value in self
+            if key in TargetBounds.model_fields and value is not None
+        }
+
+
+def _scoped(known: type[Channel] | type[Priority]) -> BeforeValidator:
+    """A table of per-value targets (``channel.chat = { p90 = "5m" }``) with known values only."""
+    names = [member.value for member in known]
+
+    def validate(value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError(f'must be a table, e.g. {{ {names[0]} = {{ p90 = "4h" }} }}')
+        wrong = [
+            Problem(str(name), f"unknown value (known: {', '.join(names)})")
+            for name in value
+            if name not in names
+        ]
+        if wrong:
+            raise Problems(wrong)
+        return value
+
+    return BeforeValidator(validate)
+
+
+class TargetSection(TargetBounds):
+    """One ``[targets]`` entry as written: an overall bound, and/or bounds per channel and
+    priority (``first_response_time = { p90 = "4h", channel.chat = { p90 = "5m" } }``)."""
+
+    channel: Annotated[dict[str, Annotated[TargetBounds, BeforeValidator(_target)]],
+                       _scoped(Channel)] | None = None  # fmt: skip
+    priority: Annotated[dict[str, Annotated[TargetBounds, BeforeValidator(_target)]],
+                        _scoped(Priority)] | None = None  # fmt: skip
+
+    @property
+    def given(self) -> dict[str, Any]:
+        """The bounds written, e.g. ``{"p90": 14400.0, "channel": {"chat": {"p90": 300.0}}}``."""
+        found: dict[str, Any] = dict(self.bounds)
+        for scope in ("channel", "priority"):
+            per_value = getattr(self, scope)
+            if per_value:
+                found[scope] = {name: bound.bounds for name, bound in per_value.items()}
+        return found
 
 
 def _reporter_tables(value: Any) -> Any:

@@ -12,7 +12,12 @@ from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.value import MetricValue
 from deskmetrics.report.period import to_iso
 from deskmetrics.report.section import ReportSection
-from deskmetrics.report.targets import Target, TargetResult, evaluate_targets
+from deskmetrics.report.targets import (
+    Target,
+    TargetResult,
+    evaluate_breakdown_targets,
+    evaluate_targets,
+)
 
 
 def _metrics_dict(metrics: dict[str, MetricValue]) -> dict[str, Any]:
@@ -101,6 +106,11 @@ class Report:
     def targets(self) -> dict[str, TargetResult]:
         return evaluate_targets(self)
 
+    @property
+    def breakdown_targets(self) -> list[TargetResult]:
+        """Targets of one channel or priority, met or missed in that breakdown row."""
+        return evaluate_breakdown_targets(self)
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "as_of": to_iso(self.as_of),
@@ -116,6 +126,9 @@ class Report:
         # Only with targets configured, so the §9 shape is unchanged without them.
         if self.target_specs:
             data["targets"] = {mid: r.to_dict() for mid, r in self.targets.items()}
+            rows = self.breakdown_targets
+            if rows:
+                data["breakdown_targets"] = [r.to_dict() for r in rows]
         if self.notes:
             data["notes"] = list(self.notes)
         # Likewise only when a plugin provided one.

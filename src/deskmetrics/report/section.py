@@ -30,9 +30,14 @@ class SectionTable:
     rows: list[list[Cell]]
     links: dict[tuple[int, int], str] = field(default_factory=dict)
     sources: dict[tuple[int, int], str] = field(default_factory=dict)
+    heatmap: bool = False
+    """A grid: the first column labels the rows, every other cell is a number; reporters that
+    can (HTML) shade each cell by its value, the others show the table as it is."""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"title": self.title, "columns": self.columns, "rows": self.rows}
+        if self.heatmap:
+            data["heatmap"] = True
         if self.links:
             data["links"] = [
                 {"row": row, "column": column, "ticket_id": ticket}

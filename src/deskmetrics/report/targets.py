@@ -2,12 +2,14 @@
 
 Evaluating is a comparison of numbers the report already holds; nothing is recomputed. Targets
 apply to the report's overall metrics; the html reporter also draws them on each series bucket.
+A target for one channel or priority (``channel.chat = { p90 = "5m" }``) applies to that row of
+the report's breakdown by that dimension, and has no data when the report has no such breakdown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from deskmetrics.config.report_settings import ReportSettings
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 DURATION_STATS = ("value", "median", "p90")
 """For a duration lower is better, so each of these reads "at most"."""
 BOUNDS = {"min": ">=", "max": "<="}
+SCOPES = ("channel", "priority")
+"""Dimensions a target can be given per value of."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,14 @@ class Target:
     stat: str
     op: str
     target: float
+    dimension: str | None = None
+    """For one breakdown row only: the dimension (``channel``/``priority``) and its ``key``."""
+    key: str | None = None
+
+    @property
+    def scope(self) -> str:
+        """``channel=chat``, or ``""`` for an overall target."""
+        return "" if self.dimension is None else f"{self.dimension}={self.key}"
 
     def met_by(self, actual: float | None) -> bool | None:
         """True/False, or None ("no data") when the metric has no value."""
@@ -49,13 +61,21 @@ class TargetResult:
         return {True: "met", False: "missed", None: "no data"}[self.met]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "stat": self.target.stat,
-            "op": self.target.op,
-            "target": self.target.target,
-            "actual": self.actual,
-            "met": self.met,
-        }
+        data: dict[str, Any] = {}
+        if self.target.dimension is not None:
+            data = {
+                "metric": self.target.metric,
+                "dimension": self.target.dimension,
+                "key": self.target.key,
+            }
+        data.update(
+            stat=self.target.stat,
+            op=self.target.op,
+            target=self.target.target,
+            actual=self.actual,
+            met=self.met,
+        )
+        return data
 
 
 def parse_targets(settings: ReportSettings, metrics: Mapping[str, Any]) -> list[Target]:
@@ -69,12 +89,28 @@ def parse_targets(settings: ReportSettings, metrics: Mapping[str, Any]) -> list[
     for metric_id, given in settings.targets.items():
         key = f"targets.{metric_id}"
         try:
-            targets.append(_target(metric_id, given, metrics, key))
+            targets += _targets(metric_id, given, metrics, key)
         except ValueError as exc:
             problems.append(f"{settings.where}: {exc}")
     if problems:
         raise ConfigError("\n".join(problems))
     return targets
+
+
+def _targets(
+    metric_id: str, given: Mapping[str, Any], metrics: Mapping[str, Any], key: str
+) -> list[Target]:
+    """The overall target (when a bound is given, or nothing per value is) and one target per
+    channel / priority value given."""
+    bounds = {name: value for name, value in given.items() if name not in SCOPES}
+    scoped = [(scope, value, b) for scope in SCOPES for value, b in given.get(scope, {}).items()]
+    found = []
+    if bounds or not scoped:
+        found.append(_target(metric_id, bounds, metrics, key))
+    for scope, value, scoped_bounds in scoped:
+        target = _target(metric_id, scoped_bounds, metrics, f"{key}.{scope}.{value}")
+        found.append(replace(target, dimension=scope, key=value))
+    return found
 
 
 def _target(
@@ -109,9 +145,29 @@ def evaluate_targets(
     """
     results = {}
     for target in report.target_specs if targets is None else targets:
+        if target.dimension is not None:
+            continue  # a breakdown row's target: evaluate_breakdown_targets
         value = report.metrics.get(target.metric)
         actual = None if value is None else target_stat(value, target.stat)
         results[target.metric] = TargetResult(target, actual, target.met_by(actual))
+    return results
+
+
+def evaluate_breakdown_targets(
+    report: Report, targets: Iterable[Target] | None = None
+) -> list[TargetResult]:
+    """Each channel / priority target against its row of the report's breakdown by that
+    dimension (top level). No such breakdown (no ``--by channel``), no such row, or a null value
+    gives "no data", as for overall targets."""
+    results = []
+    for target in report.target_specs if targets is None else targets:
+        if target.dimension is None:
+            continue
+        entries = report.breakdowns.get(target.dimension, [])
+        row = next((entry for entry in entries if entry.key == target.key), None)
+        value = None if row is None else row.metrics.get(target.metric)
+        actual = None if value is None else target_stat(value, target.stat)
+        results.append(TargetResult(target, actual, target.met_by(actual)))
     return results
 
 
