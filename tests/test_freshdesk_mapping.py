@@ -23,7 +23,7 @@ from deskmetrics_freshdesk.options import FreshdeskOptions
 from deskmetrics_freshdesk.ratings import SCALE_MAX, SCALE_MIN, csat_score, survey_response
 from deskmetrics_freshdesk.ticket_fields import TicketFields
 from deskmetrics_freshdesk.tickets import TicketMapper
-from deskmetrics_freshdesk.time_entries import HandleTimes, spent_seconds
+from deskmetrics_freshdesk.time_entries import HandleTimes, entry_seconds, spent_seconds
 
 
 def at(text: str) -> datetime:
@@ -365,6 +365,26 @@ def test_time_spent_and_running_timers() -> None:
     assert times.handle_seconds("1") == 5_400.0
     assert times.handle_seconds("2") is None  # nothing finished: null, not zero
     assert times.running == {"1", "2"}
+
+
+def test_time_spent_in_seconds_beats_the_minutes_text() -> None:
+    # "00:01" is what Freshdesk shows for 119 s: the text alone would lose 59 s.
+    assert entry_seconds({"time_spent": "00:01", "time_spent_in_seconds": 119}) == 119
+    assert entry_seconds({"time_spent": "00:01", "time_spent_in_seconds": 0}) == 0
+    # Missing, null or garbled seconds fall back to the documented "hh:mm" text.
+    assert entry_seconds({"time_spent": "00:02"}) == 120
+    assert entry_seconds({"time_spent": "00:02", "time_spent_in_seconds": None}) == 120
+    assert entry_seconds({"time_spent": "00:02", "time_spent_in_seconds": "x"}) == 120
+    assert entry_seconds({"time_spent": "00:02", "time_spent_in_seconds": -5}) == 120
+    times = HandleTimes()
+    times.add(
+        [
+            {"ticket_id": 7, "time_spent": "00:01", "time_spent_in_seconds": 119},
+            {"ticket_id": 7, "time_spent": "00:00", "time_spent_in_seconds": 59},
+            {"ticket_id": 7, "time_spent": "00:10"},
+        ]
+    )
+    assert times.handle_seconds("7") == 119 + 59 + 600
 
 
 # -- companies ---------------------------------------------------------------------------------
