@@ -119,6 +119,7 @@ def expected_ticket(ticket: dict[str, Any], deadlines: dict[str, str | None]) ->
         "first_response_at": None,
         "first_resolved_at": None,
         "resolved_at": None,
+        "resolved_at_estimated": 0,
         "reopens": 0,
         "agent_replies": None,
         "escalated": int("escalated" in ticket["tags"]),

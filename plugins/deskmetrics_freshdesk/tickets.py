@@ -145,8 +145,11 @@ class TicketMapper:
             "tags": list(payload.get("tags") or []),
             "custom_fields": custom,
         }
-        if isinstance(payload.get("stats"), dict):
-            data.update(stats_fields(payload["stats"], status))
+        stats = payload.get("stats")
+        if isinstance(stats, dict):
+            data.update(stats_fields(stats, status))
+        if status in deskmetrics.RESOLVED_STATUSES and "resolved_at" not in data:
+            data.update(estimated_resolution(stats, data["updated_at"], data["created_at"]))
         if self.keep_raw:
             data["raw"] = payload
         return deskmetrics.Ticket.build(data)
@@ -160,7 +163,8 @@ def stats_fields(stats: dict[str, Any], status: deskmetrics.Status) -> dict[str,
       the conversations stream may derive it instead.
     - ``first_resolved_at`` of a reopened ticket: Freshdesk keeps only the latest resolution,
       so the first one is known only if an earlier sync saw it.
-    - ``resolved_at`` of a resolved ticket whose stats carry no resolution yet.
+    - ``resolved_at`` of a resolved ticket whose stats carry no resolution yet (the mapper
+      then estimates it, see :func:`estimated_resolution`).
     """
     first_response = parse_time(stats.get("first_responded_at"))
     resolved = parse_time(stats.get("resolved_at"))
@@ -173,14 +177,32 @@ def stats_fields(stats: dict[str, Any], status: deskmetrics.Status) -> dict[str,
         latest = latest_resolution(resolved, closed, reopened)
         if latest is not None:
             fields["resolved_at"] = latest
+            fields["resolved_at_estimated"] = False
             if reopened is None:
                 fields["first_resolved_at"] = latest
     else:
         # Unresolved now: no resolution counts (the backlog reads resolved_at null).
         fields["resolved_at"] = None
+        fields["resolved_at_estimated"] = False
         if reopened is None:
             fields["first_resolved_at"] = None
     return fields
+
+
+def estimated_resolution(
+    stats: dict[str, Any] | None, updated: datetime | None, created: datetime | None
+) -> dict[str, Any]:
+    """resolved_at of a resolved ticket whose stats name no resolution: an estimate.
+
+    Left unresolved it would count as backlog, overdue and an SLA breach. The last status
+    change (``stats.status_updated_at``) is the move to Resolved/Closed; without it, the
+    ticket's last update is the latest time it can have been resolved.
+    """
+    changed = parse_time(stats.get("status_updated_at")) if stats else None
+    best = changed or updated
+    if best is None or created is None or best < created:
+        return {}
+    return {"resolved_at": best, "resolved_at_estimated": True}
 
 
 def latest_resolution(

@@ -15,7 +15,7 @@ def entry_seconds(entry: dict[str, Any]) -> int:
     "hh:mm" text drops up to 59 s per entry, so it is only the fallback.
     """
     exact = entry.get("time_spent_in_seconds")
-    if type(exact) in (int, float) and exact >= 0:
+    if isinstance(exact, int | float) and not isinstance(exact, bool) and exact >= 0:
         return int(exact)
     return spent_seconds(entry.get("time_spent"))
 

@@ -76,6 +76,8 @@ class TicketMapper:
         metrics = ticket.get("metric_set")
         if type(metrics) is not dict:
             metrics = None
+            if status in _RESOLVED:
+                self._estimated_resolution(data, created)
         else:
             self._metric_facts(data, metrics, created, status)
         escalated = self.escalation.decide(tags if type(tags) is list else (), metrics or None)
@@ -111,11 +113,13 @@ class TicketMapper:
 
         solved_at = parse_time(metrics.get("solved_at"))
         resolved_at = None
+        estimated = False
         if status in _RESOLVED:
-            # Latest resolution; a ticket closed without ever being solved uses its close time.
-            resolved_at = (
-                solved_at or parse_time(metrics.get("status_updated_at")) or data.get("updated_at")
-            )
+            # Latest resolution; a ticket closed without ever being solved uses its close time
+            # (its last status change). Only the ticket's last update is a guess.
+            resolved_at = solved_at or parse_time(metrics.get("status_updated_at"))
+            if resolved_at is None:
+                resolved_at, estimated = data.get("updated_at"), True
         first_minutes = _calendar(metrics, "first_resolution_time_in_minutes")
         first_resolved = None
         if solved_at is not None or status in _RESOLVED or data["reopens"]:
@@ -129,7 +133,17 @@ class TicketMapper:
             else:
                 first_resolved = resolved_at
         data["resolved_at"] = self._after(resolved_at, created)
+        data["resolved_at_estimated"] = estimated and data["resolved_at"] is not None
         data["first_resolved_at"] = self._after(first_resolved, created)
+
+    def _estimated_resolution(self, data: dict[str, Any], created: datetime) -> None:
+        # A solved or closed ticket without its metric set has no solve time at all; left
+        # unresolved it would count as backlog, overdue and an SLA breach. Its last update is
+        # the latest time it can have been solved: an estimate, flagged as one.
+        resolved_at = self._after(data.get("updated_at"), created)
+        if resolved_at is not None:
+            data["resolved_at"] = resolved_at
+            data["resolved_at_estimated"] = True
 
     def _after(self, value: datetime | None, created: datetime) -> datetime | None:
         if value is not None and value < created:

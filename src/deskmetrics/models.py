@@ -133,6 +133,11 @@ class Ticket(Record):
     first_response_at: UTCDateTime | None = None
     first_resolved_at: UTCDateTime | None = None
     resolved_at: UTCDateTime | None = None
+    resolved_at_estimated: bool = Field(
+        default=False,
+        description="resolved_at is an estimate (e.g. the last update of a solved ticket whose "
+        "source gave no solve time), not the recorded resolution.",
+    )
     reopens: int = Field(default=0, ge=0)
     agent_replies: int | None = Field(default=None, ge=0)
     escalated: bool = False
@@ -168,6 +173,7 @@ class TicketUpdate(Record):
     first_response_at: UTCDateTime | None = None
     first_resolved_at: UTCDateTime | None = None
     resolved_at: UTCDateTime | None = None
+    resolved_at_estimated: bool | None = None
     reopens: int | None = Field(default=None, ge=0)
     agent_replies: int | None = Field(default=None, ge=0)
     escalated: bool | None = None

@@ -71,6 +71,7 @@ def tickets(account: FakeFreshdesk) -> dict[str, dict[str, Any]]:
             "first_response_at": None,
             "first_resolved_at": None,
             "resolved_at": None,
+            "resolved_at_estimated": 0,
             "reopens": 0,
             "agent_replies": None,
             "escalated": int(t["is_escalated"] or t["fr_escalated"]),

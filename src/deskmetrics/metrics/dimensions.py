@@ -47,6 +47,20 @@ class Dimension:
         return subject in self.keys
 
 
+TICKET_COLUMNS: dict[str, str] = {
+    # Whether a resolved ticket's resolution time was recorded by the helpdesk or estimated
+    # (docs/metrics.md, "Estimated resolutions"); null for unresolved tickets.
+    "resolution": (
+        "CASE WHEN t.resolved_at IS NULL THEN NULL"
+        " WHEN t.resolved_at_estimated THEN 'estimated' ELSE 'recorded' END"
+    ),
+}
+"""Ticket dimensions read straight from the ticket row: usable in ``--by`` and ``--where``,
+for ticket metrics and (through the survey's ticket) survey metrics."""
+
+
+_COLUMN_ITEMS = TICKET_COLUMNS.items()
+
 DIMENSIONS: dict[str, Dimension] = {
     d.name: d
     for d in (
@@ -72,6 +86,7 @@ DIMENSIONS: dict[str, Dimension] = {
             per_source=True,
         ),
         Dimension("source", dict(SOURCE_COLUMN)),
+        *(Dimension(name, {"tickets": sql, "surveys": sql}) for name, sql in _COLUMN_ITEMS),
     )
 }
 

@@ -245,7 +245,14 @@ FROM (
 GROUP BY source, day;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+# Real helpdesk data (issue #13): estimated resolutions, the dimensions a support lead slices
+# by, customers joined to organizations and billing/CRM files, surveys' offer and answer times.
+# Self-contained (columns only), so it can be renumbered freely against other migrations.
+REAL_DATA = """
+ALTER TABLE tickets ADD COLUMN resolved_at_estimated INTEGER NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, REAL_DATA)
 """Migration N (1-based) takes a database from user_version N-1 to N. Only ever append."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
