@@ -284,6 +284,26 @@ def test_store_matches_what_was_served(
     named = {row["organization_id"] for row in tickets.values()} - {None}
     assert named and named <= organizations.keys()
 
+    # End users are customers (#13.1): every requester has its row, linked to its organization.
+    customers = table(path, "customers")
+    assert len(customers) == 500
+    assert customers["10007"] == {
+        "id": "10007",
+        "source": "zd",
+        "name": "Customer 7",
+        "created_at": db(when(account.users()[27]["created_at"])),
+        "churned_at": None,  # no churn_field configured: no churn source
+        "email": "c7@example.test",  # lower case: the join key of a customers file
+        "external_id": "crm-7",
+        "organization_id": "507",
+        "language": "en-US",
+        "custom_fields": {},  # null user fields are not stored
+        "raw": None,
+    }
+    requesters = {row["requester_id"] for row in tickets.values()} - {None}
+    assert requesters <= customers.keys()
+    assert {row["organization_id"] for row in customers.values()} <= organizations.keys()
+
     surveys = table(path, "surveys")
     wanted = {s["id"]: s for r in account.ratings if (s := expected_survey(r)) is not None}
     assert surveys == wanted

@@ -11,7 +11,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 import deskmetrics
-from deskmetrics_zendesk.api import INCREMENTAL, ZendeskApi
+from deskmetrics_zendesk.api import INCREMENTAL, USERS, ZendeskApi
+from deskmetrics_zendesk.customers import customer_from
 from deskmetrics_zendesk.escalation import Escalation
 from deskmetrics_zendesk.options import ZendeskOptions
 from deskmetrics_zendesk.organizations import organization_from
@@ -28,6 +29,7 @@ TICKETS_PATH = "/api/v2/incremental/tickets/cursor.json"
 RATINGS_PATH = "/api/v2/satisfaction_ratings.json"
 METRIC_EVENTS_PATH = "/api/v2/incremental/ticket_metric_events.json"
 ORGANIZATIONS_PATH = "/api/v2/incremental/organizations.json"
+USERS_PATH = "/api/v2/incremental/users/cursor.json"
 SCHEDULES_PATH = "/api/v2/business_hours/schedules.json"
 MIN_PER_PAGE = 50
 _BAD_PAYLOAD = (deskmetrics.RecordError, ValueError, KeyError, TypeError, AttributeError)
@@ -140,6 +142,50 @@ class ZendeskConnector(deskmetrics.Connector):
                 raise
             # Optional like ratings: tickets keep their organization ids, only names are missing.
             self.warn(f"organizations skipped: {exc}")
+
+    @deskmetrics.stream("customers", records=(deskmetrics.Customer,))
+    def _read_customers(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        """End users from the cursor-based user export: tickets' requesters, surveys' customers.
+
+        From the beginning whatever start_date says, like organizations: a requester of a
+        ticket in range may have signed up long before it.
+        """
+        token = _EXPORT_CURSOR.token(state)
+        position: dict[str, Any] = (
+            {"cursor": token}
+            if token is not None
+            else {"start_time": self._start_time(state, use_start_date=False)}
+        )
+        resume: deskmetrics.State = dict(state or {}) if token else dict(position)
+        while True:
+            page = self.api.get(
+                USERS_PATH, {**position, "per_page": self.options.per_page}, bucket=USERS
+            )
+            records: list[deskmetrics.Record] = []
+            rejected: list[deskmetrics.RejectedRow] = []
+            for user in page.get("users") or ():
+                try:
+                    customer = customer_from(
+                        user, churn_field=self.options.churn_field, keep_raw=self.keep_raw
+                    )
+                except _BAD_PAYLOAD as exc:
+                    rejected.append(_rejection(f"user {user.get('id')}", exc, user))
+                    continue
+                if customer is not None:
+                    records.append(customer)
+            after = page.get("after_cursor")
+            if after:
+                resume = _EXPORT_CURSOR.state(after)
+            yield deskmetrics.Batch(records, state=resume, rejected=rejected)
+            if page.get("end_of_stream"):
+                return
+            after = _EXPORT_CURSOR.check_advanced(
+                position.get("cursor"),
+                after,
+                empty=not page.get("users"),
+                where=f"{self.api.host}: the user export",
+            )
+            position = {"cursor": after}
 
     def _field_registry(self) -> FieldRegistry:
         definitions = [

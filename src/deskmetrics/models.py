@@ -242,6 +242,16 @@ class Customer(Record):
     name: str | None = None
     created_at: UTCDateTime
     churned_at: UTCDateTime | None = None
+    email: str | None = Field(
+        default=None, description="Join key to a billing/CRM customers file (lower case)."
+    )
+    external_id: str | None = Field(
+        default=None, description="The id another system (billing, CRM) knows the customer by."
+    )
+    organization_id: str | None = Field(
+        default=None, description="The organization (company) the customer belongs to."
+    )
+    language: str | None = Field(default=None, description="The customer's language or locale.")
 
     @model_validator(mode="after")
     def _churn_after_creation(self) -> Customer:

@@ -90,9 +90,15 @@ class FakeAccount:
             {
                 "id": 10_000 + number,
                 "name": f"Customer {number}",
-                "email": f"c{number}@example.test",
+                "email": f"C{number}@Example.test",
                 "role": "end-user",
                 "default_group_id": None,
+                "organization_id": 500 + number % ORGANIZATIONS,
+                "external_id": f"crm-{number}",
+                "locale": "de" if number % 3 == 0 else "en-US",
+                "user_fields": {"churned_on": "2024-02-01T00:00:00Z" if number % 10 == 0 else None},
+                "created_at": iso(T0 - timedelta(days=200 + number)),
+                "updated_at": iso(T0 - timedelta(days=2)),
             }
             for number in range(END_USERS)
         ]

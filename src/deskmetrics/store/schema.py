@@ -250,6 +250,11 @@ GROUP BY source, day;
 # Self-contained (columns only), so it can be renumbered freely against other migrations.
 REAL_DATA = """
 ALTER TABLE tickets ADD COLUMN resolved_at_estimated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE customers ADD COLUMN email TEXT;
+ALTER TABLE customers ADD COLUMN external_id TEXT;
+ALTER TABLE customers ADD COLUMN organization_id TEXT;
+ALTER TABLE customers ADD COLUMN language TEXT;
+CREATE INDEX customers_email ON customers(email);
 """
 
 MIGRATIONS: tuple[str, ...] = (V1, V2, REAL_DATA)
