@@ -1,4 +1,5 @@
-"""The Zendesk connector: groups, agents, organizations, tickets with metrics, CSAT and SLA.
+"""The Zendesk connector: groups, agents, organizations, customers, tickets with metrics, CSAT
+and SLA.
 
 Every stream saves its cursor with each page, so a sync killed at any moment resumes where the
 last stored page ended. Tickets follow the cursor-based incremental export
@@ -49,8 +50,8 @@ class ZendeskConnector(deskmetrics.Connector):
 
     name: ClassVar[str] = "zendesk"
     description: ClassVar[str] = (
-        "Zendesk Support: tickets with metrics, CSAT, SLA deadlines, agents, groups and "
-        "organizations"
+        "Zendesk Support: tickets with metrics, CSAT, SLA deadlines, agents, groups, "
+        "organizations and customers"
     )
     Options: ClassVar[type[ZendeskOptions]] = ZendeskOptions
 
