@@ -249,8 +249,8 @@ def test_incremental_exports_keep_to_ten_requests_a_minute(fake_time: FakeClock)
     zendesk = oauth(fake_time)
     batches = list(zendesk.read("tickets", {"cursor": "c0"}))
     assert len(batches) == 12
-    # Ten requests at once, then the eleventh waits for the window: one 60-second wait.
-    assert fake_time.sleeps == [60.0]
+    # Ten requests at once, then the eleventh waits for the window and its 1 s margin.
+    assert fake_time.sleeps == [61.0]
 
 
 @respx.mock
