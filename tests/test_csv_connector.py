@@ -185,6 +185,8 @@ def test_canonical_files_are_stored_with_exact_values(desk: Helpdesk) -> None:
     }
     common = {"source": "helpdesk", "custom_fields": "{}", "raw": None}
     no_contact = {"email": None, "external_id": None, "organization_id": None, "language": None}
+    dimensions = "type custom_status brand ticket_form via_detail product mailbox language"
+    no_dimensions = dict.fromkeys(dimensions.split())
     assert desk.rows("groups") == [
         {"id": "g1", "name": "Support", **common},
         {"id": "g2", "name": "Billing", **common},
@@ -223,6 +225,7 @@ def test_canonical_files_are_stored_with_exact_values(desk: Helpdesk) -> None:
             "first_resolved_at": "2026-01-05T16:00:00.000000Z",
             "resolved_at": "2026-01-06T08:00:00.000000Z",
             "resolved_at_estimated": 0,
+            **no_dimensions,
             "reopens": 1,
             "agent_replies": 2,
             "escalated": 1,
@@ -248,6 +251,7 @@ def test_canonical_files_are_stored_with_exact_values(desk: Helpdesk) -> None:
             "first_resolved_at": None,
             "resolved_at": None,
             "resolved_at_estimated": 0,
+            **no_dimensions,
             "reopens": 0,
             "agent_replies": None,
             "escalated": 0,

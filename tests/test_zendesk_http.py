@@ -34,9 +34,12 @@ def oauth(fake_time: FakeClock, **extra: Any) -> Any:
 
 
 def empty_fields() -> None:
+    """No ticket fields, custom statuses, brands or forms: the account's label lists."""
     respx.get(f"{BASE}/api/v2/ticket_fields.json").respond(
         json={"ticket_fields": [], "meta": {"has_more": False}}
     )
+    for key in ("custom_statuses", "brands", "ticket_forms"):
+        respx.get(f"{BASE}/api/v2/{key}.json").respond(json={key: []})
 
 
 def page(tickets: list[dict[str, Any]], after: str | None, end: bool) -> httpx.Response:

@@ -126,6 +126,14 @@ def test_solved_ticket_maps_every_known_field() -> None:
         "first_resolved_at": utc("2024-03-05T14:40:11Z"),  # solved once: the exact solve
         "resolved_at": utc("2024-03-05T14:40:11Z"),
         "resolved_at_estimated": False,
+        "type": "incident",
+        "custom_status": None,  # the payload names no custom status
+        "brand": "brand 360000001",  # no brand list read: the bare id, named as such
+        "ticket_form": None,
+        "via_detail": None,  # via.source names no address, and no recipient
+        "product": None,
+        "mailbox": None,
+        "language": None,
         "reopens": 0,
         "agent_replies": 1,
         "escalated": False,

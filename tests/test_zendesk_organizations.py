@@ -182,8 +182,8 @@ def test_the_export_counts_against_the_incremental_budget(fake_time: FakeClock) 
     respx.get(EXPORT).mock(side_effect=pages)
     zendesk = connector(fake_time, subdomain="acme", access_token="t")
     assert len(list(zendesk.read("organizations", {"start_time": 1709600000}))) == 12
-    # Ten export requests a minute: the eleventh waits for the window.
-    assert fake_time.sleeps == [60.0]
+    # Ten export requests a minute: the eleventh waits for the window (and its 1 s margin).
+    assert fake_time.sleeps == [61.0]
 
 
 @respx.mock

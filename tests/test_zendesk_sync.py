@@ -19,11 +19,17 @@ from deskmetrics.sync.engine import sync_connector
 from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeServer
 from zendesk_fake import FakeAccount, Faults, ZendeskHandler
-from zendesk_fake.account import CHANGED_RATING_TICKET, DELETED_ORGANIZATION, epoch
+from zendesk_fake.account import (
+    CHANGED_RATING_TICKET,
+    CUSTOM_STATUSES,
+    DELETED_ORGANIZATION,
+    epoch,
+)
 from zendesk_fake.handler import ORGANIZATIONS, TICKETS, cursor_for
 from zendesk_fake.testkit import connector, table
 
 SIZE = 2000
+STATUS_LABELS = {status["id"]: status["agent_label"] for status in CUSTOM_STATUSES}
 ORGANIZATION_PAGE = 7
 CHANNELS = {
     "email": "email",
@@ -125,6 +131,15 @@ def expected_ticket(ticket: dict[str, Any], deadlines: dict[str, str | None]) ->
         "escalated": int("escalated" in ticket["tags"]),
         "handle_seconds": None,
         **deadlines,
+        # Dimensions (#13.3): labels from the custom statuses, brands and forms served.
+        "type": ticket.get("type"),
+        "custom_status": STATUS_LABELS.get(ticket.get("custom_status_id")),
+        "brand": "Acme Support" if "brand_id" in ticket else None,
+        "ticket_form": "Printer problem" if "ticket_form_id" in ticket else None,
+        "via_detail": ticket.get("recipient"),  # via.source.to is empty: the recipient
+        "product": None,
+        "mailbox": None,
+        "language": None,
     }
     if fields.get("Total time spent (sec)") is not None:
         row["handle_seconds"] = float(fields["Total time spent (sec)"])
@@ -172,6 +187,7 @@ def expected_survey(rating: dict[str, Any]) -> dict[str, Any] | None:
         "higher_is_better": 1,
         "created_at": db(when(rating["created_at"])),
         "comment": rating["comment"],
+        "group_id": text_id(rating["group_id"]),  # a survey keeps its group (#13.3)
         "custom_fields": extra,
         "raw": None,
     }

@@ -91,11 +91,27 @@ class FreshdeskConnector(deskmetrics.Connector):
             mapper = self._mapper
         if mapper is None:
             mapper = TicketMapper(
-                self.options, self._ticket_fields(), keep_raw=self.keep_raw, warn=self.warn
+                self.options,
+                self._ticket_fields(),
+                keep_raw=self.keep_raw,
+                warn=self.warn,
+                mailboxes=self._mailboxes,
             )
             with self._lock:
                 self._mapper = mapper
         return mapper
+
+    def _mailboxes(self) -> dict[int, str]:
+        """Mailbox id (a ticket's ``email_config_id``) -> name; one call per sync."""
+        try:
+            rows = self._list_all("/api/v2/email/mailboxes")
+        except deskmetrics.HttpError as exc:
+            if exc.status not in (403, 404):
+                raise
+            self.warn(f"email/mailboxes: {exc.status} (the key may not read mailboxes); "
+                      "tickets name their mailbox by id")  # fmt: skip
+            return {}
+        return {int(r["id"]): str(r.get("name") or r["id"]) for r in rows if "id" in r}
 
     def _ticket_fields(self) -> TicketFields:
         try:

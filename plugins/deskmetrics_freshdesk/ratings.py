@@ -59,6 +59,7 @@ def survey_response(rating: dict[str, Any], *, keep_raw: bool) -> deskmetrics.Su
         "ticket_id": _text(rating.get("ticket_id")),
         "customer_id": _text(rating.get("user_id")),
         "agent_id": _text(rating.get("agent_id")),
+        "group_id": _text(rating.get("group_id")),
         "kind": deskmetrics.SurveyKind.CSAT,
         "score": score,
         "scale_min": SCALE_MIN,

@@ -58,9 +58,12 @@ class TicketMapper:
         *,
         keep_raw: bool,
         warn: Callable[[str], None],
+        mailboxes: Callable[[], dict[int, str]] = dict,
     ) -> None:
         self.options = options
         self.fields = fields
+        self._load_mailboxes = mailboxes
+        self._mailboxes: dict[int, str] | None = None
         self.keep_raw = keep_raw
         self.warn = warn
         self._warned: set[tuple[str, int]] = set()
@@ -99,6 +102,32 @@ class TicketMapper:
         if (kind, code) not in self._warned:
             self._warned.add((kind, code))
             self.warn(message)
+
+    def dimensions(self, payload: dict[str, Any], status: deskmetrics.Status) -> dict[str, Any]:
+        """type, the status's own label, the source's label, product and mailbox (#13.3)."""
+        code = payload.get("status")
+        source = payload.get("source")
+        return {
+            "type": payload.get("type"),
+            "custom_status": (
+                self.fields.status_labels.get(int(code))
+                if isinstance(code, int) and status not in deskmetrics.TOMBSTONE_STATUSES
+                else None
+            ),
+            "via_detail": self.fields.source_labels.get(source)
+            if isinstance(source, int)
+            else None,
+            "product": _named(self.fields.product_labels, payload.get("product_id"), "product"),
+            "mailbox": self.mailbox(payload.get("email_config_id")),
+        }
+
+    def mailbox(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        if self._mailboxes is None:
+            # Read the first time a ticket names a mailbox: accounts without any pay nothing.
+            self._mailboxes = self._load_mailboxes()
+        return _named(self._mailboxes, value, "mailbox")
 
     def escalated(self, payload: dict[str, Any]) -> bool:
         rule = self.options.escalation
@@ -144,6 +173,7 @@ class TicketMapper:
             "resolution_due_at": parse_time(payload.get("due_by")),
             "tags": list(payload.get("tags") or []),
             "custom_fields": custom,
+            **self.dimensions(payload, status),
         }
         stats = payload.get("stats")
         if isinstance(stats, dict):
@@ -219,6 +249,15 @@ def latest_resolution(
     if closed is not None and (reopened is None or closed >= reopened):
         return closed
     return resolved or closed
+
+
+def _named(names: dict[int, str], value: Any, kind: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return names.get(int(value), f"{kind} {value}")
+    except (TypeError, ValueError):
+        return f"{kind} {value}"
 
 
 def _text(value: Any) -> str | None:

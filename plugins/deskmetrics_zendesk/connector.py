@@ -15,6 +15,7 @@ import deskmetrics
 from deskmetrics_zendesk.api import INCREMENTAL, USERS, ZendeskApi
 from deskmetrics_zendesk.customers import customer_from
 from deskmetrics_zendesk.escalation import Escalation
+from deskmetrics_zendesk.labels import TicketLabels
 from deskmetrics_zendesk.options import ZendeskOptions
 from deskmetrics_zendesk.organizations import organization_from
 from deskmetrics_zendesk.people import agent_from_user, group_from
@@ -211,7 +212,25 @@ class ZendeskConnector(deskmetrics.Connector):
             Escalation(self.options.escalation, self.options.escalation_tags),
             keep_raw=self.keep_raw,
             handle_time_field=handle,
+            labels=self._ticket_labels(),
         )
+
+    def _ticket_labels(self) -> TicketLabels:
+        return TicketLabels.from_api(
+            self._label_list("/api/v2/custom_statuses.json", "custom_statuses"),
+            self._label_list("/api/v2/brands.json", "brands"),
+            self._label_list("/api/v2/ticket_forms.json", "ticket_forms"),
+        )
+
+    def _label_list(self, path: str, key: str) -> list[dict[str, Any]]:
+        try:
+            return list(self.api.get(path).get(key) or [])
+        except deskmetrics.HttpError as exc:
+            if exc.status not in (403, 404):
+                raise
+            # Custom statuses, brands and forms depend on the plan: ids are stored instead.
+            self.warn(f"tickets: {key} not readable ({exc.status}); stored by id")
+            return []
 
     @deskmetrics.stream(
         "tickets", records=(deskmetrics.Ticket, deskmetrics.Agent, deskmetrics.Group)

@@ -37,6 +37,7 @@ def response_from_rating(rating: Mapping[str, Any]) -> deskmetrics.SurveyRespons
             "ticket_id": str(rating["ticket_id"]),
             "customer_id": _id(rating.get("requester_id")),
             "agent_id": _id(rating.get("assignee_id")),
+            "group_id": _id(rating.get("group_id")),
             "kind": deskmetrics.SurveyKind.CSAT,
             "score": SCORES[score],
             "scale_min": 0.0,

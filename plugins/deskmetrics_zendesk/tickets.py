@@ -12,6 +12,7 @@ from typing import Any
 
 import deskmetrics
 from deskmetrics_zendesk.escalation import Escalation
+from deskmetrics_zendesk.labels import TicketLabels, via_detail
 from deskmetrics_zendesk.ticket_fields import FieldRegistry
 from deskmetrics_zendesk.timestamps import parse_time
 from deskmetrics_zendesk.vocabulary import channel_of, priority_of, status_of
@@ -41,8 +42,10 @@ class TicketMapper:
         *,
         keep_raw: bool = False,
         handle_time_field: str | None = None,
+        labels: TicketLabels | None = None,
     ) -> None:
         self.fields = fields
+        self.labels = labels or TicketLabels()
         self.escalation = escalation
         self.keep_raw = keep_raw
         self.handle_time_field = handle_time_field
@@ -60,6 +63,8 @@ class TicketMapper:
             data["priority"] = priority_of(ticket["priority"])
         if "via" in ticket:
             data["channel"] = channel_of(ticket["via"])
+            data["via_detail"] = via_detail(ticket["via"], ticket.get("recipient"))
+        self._dimensions(data, ticket)
         if "subject" in ticket:
             data["subject"] = ticket["subject"]
         for name in _ID_FIELDS:
@@ -87,6 +92,16 @@ class TicketMapper:
             # ``fields`` repeats ``custom_fields`` word for word.
             data["raw"] = {key: value for key, value in ticket.items() if key != "fields"}
         return data
+
+    def _dimensions(self, data: dict[str, Any], ticket: Mapping[str, Any]) -> None:
+        if "type" in ticket:
+            data["type"] = ticket["type"]
+        if "custom_status_id" in ticket:
+            data["custom_status"] = self.labels.custom_status(ticket["custom_status_id"])
+        if "brand_id" in ticket:
+            data["brand"] = self.labels.brand(ticket["brand_id"])
+        if "ticket_form_id" in ticket:
+            data["ticket_form"] = self.labels.form(ticket["ticket_form_id"])
 
     def _metric_facts(
         self,

@@ -145,6 +145,19 @@ class Ticket(Record):
     first_response_due_at: UTCDateTime | None = None
     resolution_due_at: UTCDateTime | None = None
     tags: list[str] = Field(default_factory=list)
+    # Dimensions a support lead slices by (issue #13.3), as the helpdesk labels them.
+    type: str | None = Field(default=None, description="Ticket type (incident, question, …).")
+    custom_status: str | None = Field(
+        default=None, description="The helpdesk's own status label (Waiting on Customer, …)."
+    )
+    brand: str | None = None
+    ticket_form: str | None = None
+    via_detail: str | None = Field(
+        default=None, description="Which address, number or source the ticket came in through."
+    )
+    product: str | None = None
+    mailbox: str | None = None
+    language: str | None = None
 
     @model_validator(mode="after")
     def _timestamps_follow_creation(self) -> Ticket:
@@ -205,6 +218,9 @@ class SurveyResponse(Record):
     higher_is_better: bool = True
     created_at: UTCDateTime
     comment: str | None = None
+    group_id: str | None = Field(
+        default=None, description="The group the survey was answered for (a survey keeps it)."
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
+from freshdesk_fake import data
 from freshdesk_fake.account import FakeFreshdesk
 
 STATUS = {2: "open", 3: "pending", 4: "solved", 5: "closed", 6: "pending", 7: "open"}
@@ -37,6 +38,10 @@ def _agent_replies(conversations: list[dict[str, Any]]) -> list[str]:
         for c in conversations
         if c["source"] == 0 and not c["incoming"] and not c["private"]
     )
+
+
+STATUS_LABELS = {int(code): labels[0] for code, labels in data.TICKET_FIELDS[0]["choices"].items()}
+SOURCE_LABELS = {code: label for label, code in data.TICKET_FIELDS[1]["choices"].items()}
 
 
 def handle_seconds(account: FakeFreshdesk) -> dict[int, float | None]:
@@ -85,6 +90,15 @@ def tickets(account: FakeFreshdesk) -> dict[str, dict[str, Any]]:
                 "Type": t["type"],
             },
             "raw": None,
+            # Dimensions (#13.3): the account's labels from ticket_fields.
+            "type": t["type"],
+            "custom_status": None if tombstone else STATUS_LABELS[t["status"]],
+            "brand": None,
+            "ticket_form": None,
+            "via_detail": SOURCE_LABELS.get(t["source"]),
+            "product": None,
+            "mailbox": None,
+            "language": None,
         }
         if tombstone is None:
             reopened = stats["reopened_at"]
@@ -136,6 +150,7 @@ def surveys(account: FakeFreshdesk) -> dict[str, dict[str, Any]]:
             "higher_is_better": 1,
             "created_at": db_time(r["created_at"]),
             "comment": r["feedback"] or None,
+            "group_id": _text(r["group_id"]),
             "custom_fields": {
                 "survey_id": r["survey_id"],
                 "group_id": _text(r["group_id"]),

@@ -105,6 +105,13 @@ class ZendeskHandler:
             EVENTS: self._events,
             ORGANIZATIONS: self._organizations,
             USERS: self._user_export,
+            "/api/v2/custom_statuses.json": lambda r: FakeResponse(
+                200, {"custom_statuses": self.account.custom_statuses()}
+            ),
+            "/api/v2/brands.json": lambda r: self._list(r, "brands", self.account.brands()),
+            "/api/v2/ticket_forms.json": lambda r: FakeResponse(
+                200, {"ticket_forms": self.account.ticket_forms()}
+            ),
             "/api/v2/business_hours/schedules.json": lambda r: FakeResponse(
                 200, {"schedules": self.account.schedules()}
             ),

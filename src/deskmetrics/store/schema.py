@@ -255,6 +255,15 @@ ALTER TABLE customers ADD COLUMN external_id TEXT;
 ALTER TABLE customers ADD COLUMN organization_id TEXT;
 ALTER TABLE customers ADD COLUMN language TEXT;
 CREATE INDEX customers_email ON customers(email);
+ALTER TABLE tickets ADD COLUMN type TEXT;
+ALTER TABLE tickets ADD COLUMN custom_status TEXT;
+ALTER TABLE tickets ADD COLUMN brand TEXT;
+ALTER TABLE tickets ADD COLUMN ticket_form TEXT;
+ALTER TABLE tickets ADD COLUMN via_detail TEXT;
+ALTER TABLE tickets ADD COLUMN product TEXT;
+ALTER TABLE tickets ADD COLUMN mailbox TEXT;
+ALTER TABLE tickets ADD COLUMN language TEXT;
+ALTER TABLE surveys ADD COLUMN group_id TEXT;
 """
 
 MIGRATIONS: tuple[str, ...] = (V1, V2, REAL_DATA)
