@@ -20,6 +20,7 @@ from deskmetrics.cli import (
     state_commands,
     status_commands,
     sync_commands,
+    verify_commands,
 )
 from deskmetrics.cli.app import App, DeskmetricsGroup
 from deskmetrics.errors import DeskmetricsError
@@ -50,6 +51,7 @@ for family in (
     plugin_commands,
     config_commands,
     demo_commands,
+    verify_commands,
 ):
     family.register(cli)
 
