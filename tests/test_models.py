@@ -55,7 +55,7 @@ def test_fields_are_the_spec_names_plus_the_common_ones(model: type[deskmetrics.
 BEYOND_SPEC = {
     Ticket: "subject resolved_at_estimated type custom_status brand ticket_form via_detail "
     "product mailbox language",
-    SurveyResponse: "group_id",
+    SurveyResponse: "group_id offered_at answered_at",
     Customer: "email external_id organization_id language",
 }
 

@@ -188,6 +188,9 @@ def expected_survey(rating: dict[str, Any]) -> dict[str, Any] | None:
         "created_at": db(when(rating["created_at"])),
         "comment": rating["comment"],
         "group_id": text_id(rating["group_id"]),  # a survey keeps its group (#13.3)
+        # Offered when created, answered when updated (#13.4).
+        "offered_at": db(when(rating["created_at"])),
+        "answered_at": None if score[rating["score"]] is None else db(when(rating["updated_at"])),
         "custom_fields": extra,
         "raw": None,
     }

@@ -358,6 +358,7 @@ class FreshdeskConnector(deskmetrics.Connector):
                             str(row["id"]),
                             items,
                             stats_first_response=bool(stats.get("first_responded_at")),
+                            outbound=row.get("source") == OUTBOUND_EMAIL,
                         )
                     )
                 listed = [parse_time(r["updated_at"]) for r in rows]
@@ -556,6 +557,9 @@ class FreshdeskConnector(deskmetrics.Connector):
         if final is not None:
             yield deskmetrics.Batch([], state=final)
 
+
+OUTBOUND_EMAIL = 10
+"""The ticket source of an outbound e-mail: an agent opened the conversation."""
 
 _RESOLVED = frozenset(status.value for status in deskmetrics.RESOLVED_STATUSES)
 

@@ -66,6 +66,8 @@ def survey_response(rating: dict[str, Any], *, keep_raw: bool) -> deskmetrics.Su
         "scale_max": SCALE_MAX,
         "higher_is_better": True,
         "created_at": parse_time(rating.get("created_at")),
+        # A Freshdesk rating exists only once answered; the API has no offer time.
+        "answered_at": parse_time(rating.get("created_at")),
         "comment": rating.get("feedback") or None,
         "custom_fields": {
             "survey_id": rating.get("survey_id"),

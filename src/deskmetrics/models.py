@@ -221,6 +221,12 @@ class SurveyResponse(Record):
     group_id: str | None = Field(
         default=None, description="The group the survey was answered for (a survey keeps it)."
     )
+    offered_at: UTCDateTime | None = Field(
+        default=None, description="When the survey was sent (null: the source does not say)."
+    )
+    answered_at: UTCDateTime | None = Field(
+        default=None, description="When the customer answered (null: not answered, or unknown)."
+    )
 
     @model_validator(mode="before")
     @classmethod

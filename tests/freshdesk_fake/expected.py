@@ -113,7 +113,8 @@ def tickets(account: FakeFreshdesk) -> dict[str, dict[str, Any]]:
                 row["first_resolved_at"] = None if reopened else db_time(resolved)
                 replies = _agent_replies(account.conversations(t["id"]))
                 row["agent_replies"] = len(replies)
-                if row["first_response_at"] is None and replies:
+                # An outbound ticket (source 10) follows its stats only (#13.4).
+                if row["first_response_at"] is None and replies and t["source"] != 10:
                     row["first_response_at"] = db_time(replies[0])
         rows[str(t["id"])] = row
     return rows
@@ -151,6 +152,8 @@ def surveys(account: FakeFreshdesk) -> dict[str, dict[str, Any]]:
             "created_at": db_time(r["created_at"]),
             "comment": r["feedback"] or None,
             "group_id": _text(r["group_id"]),
+            "offered_at": None,  # a Freshdesk rating is an answer; the API has no offer time
+            "answered_at": db_time(r["created_at"]),
             "custom_fields": {
                 "survey_id": r["survey_id"],
                 "group_id": _text(r["group_id"]),

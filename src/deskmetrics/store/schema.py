@@ -264,6 +264,8 @@ ALTER TABLE tickets ADD COLUMN product TEXT;
 ALTER TABLE tickets ADD COLUMN mailbox TEXT;
 ALTER TABLE tickets ADD COLUMN language TEXT;
 ALTER TABLE surveys ADD COLUMN group_id TEXT;
+ALTER TABLE surveys ADD COLUMN offered_at TEXT;
+ALTER TABLE surveys ADD COLUMN answered_at TEXT;
 """
 
 MIGRATIONS: tuple[str, ...] = (V1, V2, REAL_DATA)
