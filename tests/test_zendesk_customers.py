@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import deskmetrics
+from deskmetrics.store import Store
+from deskmetrics.sync.engine import sync_stream
+from deskmetrics.testing import FakeClock
+from deskmetrics.testing.fake_server import FakeServer
 from deskmetrics_zendesk.customers import customer_from
 from vendor_payloads import load
+from zendesk_fake import FakeAccount, ZendeskHandler
+from zendesk_fake.handler import USERS
+from zendesk_fake.testkit import connector
 
 END_USER: dict[str, Any] = {
     "id": 20978392, "name": "Rita Requester", "email": " Rita@Example.COM ", "role": "end-user",
@@ -73,3 +81,29 @@ def test_the_documented_user_export() -> None:
         ("20978392", "johnny@example.com", "sai989sur98w9", "509974", "en-US")
     ]
     assert customers[0].created_at == utc("2009-07-20T22:55:29")
+
+
+def test_a_token_that_cannot_export_users_skips_customers_with_a_warning(tmp_path: Path) -> None:
+    handler = ZendeskHandler(FakeAccount(20))
+    handler.forbidden = {USERS}
+    with FakeServer(handler) as server, Store(tmp_path / "zd.db") as store:
+        zendesk = connector(FakeClock(), base_url=server.url, access_token="good-token")
+        result = sync_stream(store, zendesk, "customers")
+        assert store.count("customers") == 0
+    assert result.status == "succeeded", result.error
+    assert [w for w in zendesk.warnings if w.startswith("customers skipped: ")]
+    assert "403" in zendesk.warnings[0] and "an admin user" in zendesk.warnings[0]
+
+
+def test_the_user_export_resumes_from_its_cursor(tmp_path: Path) -> None:
+    handler = ZendeskHandler(FakeAccount(20))
+    with FakeServer(handler) as server, Store(tmp_path / "zd.db") as store:
+        zendesk = connector(FakeClock(), base_url=server.url, access_token="good-token",
+                            per_page=200)  # fmt: skip
+        sync_stream(store, zendesk, "customers")
+        assert store.count("customers") == 500
+        state = store.get_state("zd", "customers")
+        sync_stream(store, zendesk, "customers")
+    asked = [r.query for r in server.requests if r.path == USERS]
+    assert "start_time" in asked[0] and "cursor" not in asked[0]
+    assert asked[-1]["cursor"] == [state["cursor"]]  # the second sync goes on from the cursor

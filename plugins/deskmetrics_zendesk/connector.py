@@ -171,9 +171,16 @@ class ZendeskConnector(deskmetrics.Connector):
         )
         resume: deskmetrics.State = dict(state or {}) if token else dict(position)
         while True:
-            page = self.api.get(
-                USERS_PATH, {**position, "per_page": self.options.per_page}, bucket=USERS
-            )
+            try:
+                page = self.api.get(
+                    USERS_PATH, {**position, "per_page": self.options.per_page}, bucket=USERS
+                )
+            except deskmetrics.HttpError as exc:
+                if exc.status != 403:
+                    raise
+                # Optional like organizations: tickets keep their requester ids.
+                self.warn(f"customers skipped: {exc}")
+                return
             records: list[deskmetrics.Record] = []
             rejected: list[deskmetrics.RejectedRow] = []
             for user in page.get("users") or ():
