@@ -289,3 +289,21 @@ def test_sync_through_the_console_script(fake_site: FakeSite) -> None:
         ("agents", {"offset": 5}),
         ("tickets", {"offset": 75}),
     ]
+
+
+def test_the_summary_never_sends_escape_sequences(
+    dm: Any, in_tmp: Path, paged_plugin: type
+) -> None:
+    # A connection name is the user's, an error may quote a helpdesk's body: both are text.
+    (in_tmp / "deskmetrics.toml").write_text(
+        '[database]\npath = "dm.db"\n'
+        '[connections."red\\u001b[31m[/]"]\nconnector = "dmtest-paged"\nfail_after = 1\n'
+        '[connections."fine\\u001b]0;title\\u0007"]\nconnector = "dmtest-paged"\ntickets = 10\n',
+        encoding="utf-8",
+    )
+    result = dm("sync")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert "fine\\x1b]0;title\\x07: synced 16 records" in lines
+    assert any(line.startswith("red\\x1b[31m[/]: failed: tickets: HTTP 500") for line in lines)

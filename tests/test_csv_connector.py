@@ -1053,8 +1053,8 @@ def test_check_of_an_empty_directory_names_the_expected_files(desk: Helpdesk) ->
         ),
         (
             {"timezone": "Europe/Berln"},
-            "connections.helpdesk.timezone: not an IANA time zone (e.g. Europe/Berlin) "
-            "(got 'Europe/Berln')",
+            "connections.helpdesk.timezone: 'Europe/Berln' is not an IANA time zone "
+            "(e.g. Europe/Berlin)",
         ),
         ({"batch_size": 0}, "connections.helpdesk.batch_size: Input should be greater than"),
         ({"delimiter": ";;"}, "connections.helpdesk.delimiter: must be one character"),

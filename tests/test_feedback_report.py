@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+import deskmetrics
 import deskmetrics_feedback.requirements as requirements
 from deskmetrics import Store, SurveyKind, SurveyResponse, Ticket, build_report
 from deskmetrics.config.loading import parse_config
@@ -233,3 +235,38 @@ def test_missing_extra_gives_a_clear_note(store: Store, monkeypatch: pytest.Monk
         "customer feedback analysis needs feedbackdep (not installed): "
         "run pip install 'deskmetrics[feedback]'"
     ]
+
+
+def test_html_example_comments_link_to_the_ticket_in_its_helpdesk(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from deskmetrics.cli import cli
+
+    with Store(tmp_path / "help.db") as db:
+        db.write(records(), source="support")
+    config = tmp_path / "deskmetrics.toml"
+    config.write_text(
+        '[database]\npath = "help.db"\n[report]\nmin_sample = 1\n'
+        '[connections.support]\nconnector = "zendesk"\nsubdomain = "acme"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli,
+        ["--config", str(config), "report", "--from", "2026-01-05", "--to", "2026-01-12",
+         "--as-of", "2026-01-12T00:00:00Z", "--format", "html"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    links = re.findall(
+        r'<a class="ticket-ref" href="([^"]+)" data-ticket-id="([^"]+)"', result.stdout
+    )
+    assert links, "no linked example comment"
+    assert all(url == f"https://acme.zendesk.com/agent/tickets/{tid}" for url, tid in links)
+    # A source whose connector has no link template (CSV, or none configured): ids, no links.
+    built = report_from(tmp_path / "help.db")
+    html = get_registry().reporters["html"]().render(built)
+    assert 'class="ticket-ref" data-ticket-id="T' in html and '<a class="ticket-ref"' not in html
+
+
+def report_from(path: Path) -> deskmetrics.Report:
+    with Store(path) as db:
+        return report(db)

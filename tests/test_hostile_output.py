@@ -168,3 +168,22 @@ def test_dates_at_the_end_of_the_calendar_are_one_line(project: Path, dates: lis
     result = CliRunner().invoke(cli, ["--config", str(project), "report", *dates])
     assert result.exit_code == 2, result.output
     assert one_line(result).startswith("Error: date value out of range: ")
+
+
+def test_init_force_replaces_a_config_but_never_a_database_or_an_export(project: Path) -> None:
+    folder = project.parent
+    with Store(folder / "help.db") as store:
+        store.write([Ticket(id="1", created_at=AT)], source="files")
+    export = folder / "exports" / "tickets.csv"
+    before = {path: sha(path) for path in (folder / "help.db", export)}
+    for path in before:
+        result = CliRunner().invoke(cli, ["init", "--path", str(path), "--force"])
+        assert result.exit_code == 1
+        assert "refusing to overwrite it, even with --force" in result.stderr
+        assert result.stderr.count("\n") == 1
+    assert {path: sha(path) for path in before} == before
+    broken = folder / "broken.toml"
+    broken.write_text("[report\n", encoding="utf-8")  # a broken config may be reset
+    result = CliRunner().invoke(cli, ["init", "--path", str(broken), "--force"])
+    assert result.exit_code == 0, result.output
+    assert broken.read_text(encoding="utf-8").startswith("# deskmetrics configuration")

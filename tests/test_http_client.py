@@ -124,7 +124,7 @@ def test_persistent_5xx_gives_up_with_status(client: HttpClient) -> None:
     assert route.call_count == 4  # retries=3 → 4 attempts
     error = caught.value
     assert (error.status, error.timed_out, error.attempts, error.endpoint) == (502, False, 4, "/x")
-    assert str(caught.value) == "GET /x: gave up after 4 attempts (502 Bad Gateway)"
+    assert str(caught.value) == "GET /x: gave up after 4 attempts (502 Bad Gateway) over 7.0 s"
 
 
 @respx.mock

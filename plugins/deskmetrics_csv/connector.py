@@ -7,18 +7,21 @@ import json
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import deskmetrics
 from deskmetrics_csv.cells import Cells
 from deskmetrics_csv.derived import DERIVED_FIELDS, ReplyIndex
 from deskmetrics_csv.files import (
     CsvRows,
+    FileChanged,
     Fingerprint,
-    count_rows,
     detect_delimiter,
     fingerprint,
+    inspect,
+    os_reason,
     same_content,
+    unreadable,
 )
 from deskmetrics_csv.options import CsvOptions
 from deskmetrics_csv.rows import Fill, HeaderMap, Problem, RowConverter
@@ -49,8 +52,17 @@ class CsvConnector(deskmetrics.Connector):
 
     def directory(self) -> Path:
         """The configured directory, or ConnectorError naming where it was looked for."""
-        path = self.resolve_path(self.options.path)
         key = f"connections.{self.connection}.path"
+        try:
+            path = self.resolve_path(self.options.path)
+            path.stat()
+        except FileNotFoundError:
+            pass
+        except (OSError, RuntimeError) as exc:
+            # RuntimeError: Path.resolve() on a symlink loop before Python 3.13.
+            reason = os_reason(exc) if isinstance(exc, OSError) else os_reason(OSError(40, ""))
+            where = self.base_dir / Path(self.options.path).expanduser()
+            raise deskmetrics.ConnectorError(f"{where}: {reason} (set by {key})") from None
         if not path.exists():
             raise deskmetrics.ConnectorError(f"{path}: directory not found (set by {key})")
         if not path.is_dir():
@@ -62,9 +74,12 @@ class CsvConnector(deskmetrics.Connector):
         found = []
         for name in FILE_ORDER:
             path = directory / name
-            if path.is_file():
+            # The same file checks as sync's, so check fails where sync would.
+            if reason := inspect(path):
+                raise deskmetrics.ConnectorError(f"{path}: {reason}")
+            if path.exists():
                 try:
-                    rows = count_rows(path)
+                    rows = self._count_rows(STREAMS[path.stem], path)
                 except deskmetrics.RecordError as exc:
                     raise deskmetrics.ConnectorError(f"{directory}: {exc}") from None
                 found.append(f"{name} ({rows:,} row{'' if rows == 1 else 's'})")
@@ -73,6 +88,13 @@ class CsvConnector(deskmetrics.Connector):
                 f"{directory}: none of {', '.join(FILE_ORDER)} is there"
             )
         return f"{directory}: {', '.join(found)}"
+
+    def _count_rows(self, spec: StreamSpec, path: Path) -> int:
+        """Data rows of the file, once its header proved to have the required columns."""
+        delimiter = self.options.delimiter or detect_delimiter(path)
+        rows, _ = self._open(spec, path, delimiter, None, keep_raw=False)
+        with rows:
+            return sum(1 for _ in rows)
 
     # One stream per file, in sync order: parents first, interactions before the tickets they
     # feed. Each file's columns are in STREAMS (streams.py), read off the record models.
@@ -110,7 +132,7 @@ class CsvConnector(deskmetrics.Connector):
     ) -> Iterator[deskmetrics.Batch]:
         spec = STREAMS[stream]
         directory = self.directory()
-        if stream == self.streams[0] and not any((directory / f).is_file() for f in FILE_ORDER):
+        if stream == self.streams[0] and not any((directory / f).exists() for f in FILE_ORDER):
             # Succeeding with nothing would look like a quiet helpdesk, not a wrong folder.
             self.warn(f"{directory}: none of {', '.join(FILE_ORDER)} is there; nothing to sync")
         # Tickets take derived values from interactions.csv, so a change there re-reads them.
@@ -121,20 +143,33 @@ class CsvConnector(deskmetrics.Connector):
             state,
             settings=self._settings(watched),
         )
+        path = directory / spec.file
+        if reason := unreadable(current["files"][spec.file]):
+            raise deskmetrics.ConnectorError(f"{path}: {reason}")
         if current == state:
             return
-        path = directory / spec.file
         if same_content(current, state) or current["files"][spec.file] is None:
             yield deskmetrics.Batch([], state=current)
             return
-        yield from self._read_file(spec, path, current)
+        try:
+            yield from self._read_file(spec, path, current)
+        except FileChanged:
+            # Once more from the start, hashed afresh: an export that was being written when
+            # the sync began is usually complete by now. Twice changed fails the stream.
+            current = fingerprint(
+                directory, current["files"], None, settings=self._settings(watched)
+            )
+            if current["files"][spec.file] is None:
+                yield deskmetrics.Batch([], state=current)
+                return
+            yield from self._read_file(spec, path, current)
 
     def _settings(self, streams: tuple[str, ...]) -> str:
         """Digest of the options that change what these streams' files yield: editing them
         (say, adding a values mapping for rows skipped before) re-reads unchanged files."""
         fields = {name for stream in streams for name in STREAMS[stream].fields}
         options = self.options
-        relevant = {
+        relevant: dict[str, object] = {
             "columns": {stream: options.columns.get(stream, {}) for stream in streams},
             "values": {name: table for name, table in options.values.items() if name in fields},
             "timezone": options.timezone,
@@ -142,20 +177,25 @@ class CsvConnector(deskmetrics.Connector):
             "delimiter": options.delimiter,
             "keep_raw": self.keep_raw,
         }
+        if "surveys" in streams and options.nps_scale != 10:
+            # Only when set, so that fingerprints saved before the option existed stay valid.
+            relevant["nps_scale"] = options.nps_scale
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
     def _read_file(
         self, spec: StreamSpec, path: Path, state: Fingerprint
     ) -> Iterator[deskmetrics.Batch]:
         delimiter = self.options.delimiter or detect_delimiter(path)
-        fill = self._derivation(path.parent) if spec.name == "tickets" else None
+        fill = self._derivation(path.parent, state) if spec.name == "tickets" else None
+        expect = state["files"][spec.file]
+        repeated = self._repeated_ids(spec, path, delimiter, expect)
         if self.options.on_error == "reject":
-            small = self._validate(spec, path, delimiter, fill)
+            small = self._validate(spec, path, delimiter, fill, expect, repeated)
             if small is not None:
                 # The whole file fit in one batch: no need to read it twice.
                 yield deskmetrics.Batch(small, state=state)
                 return
-        yield from self._batches(spec, path, delimiter, fill, state)
+        yield from self._batches(spec, path, delimiter, fill, state, repeated)
 
     def _open(
         self,
@@ -165,9 +205,15 @@ class CsvConnector(deskmetrics.Connector):
         fill: Fill | None,
         *,
         keep_raw: bool | None = None,
+        expect: dict[str, Any] | None = None,
+        repeated: dict[str, list[int]] | None = None,
     ) -> tuple[CsvRows, RowConverter | None]:
-        """The file's rows and a converter for them (None when the file has no header at all)."""
-        rows = CsvRows(path, delimiter)
+        """The file's rows and a converter for them (None when the file has no header at all).
+
+        ``expect``: the file's fingerprint, checked when the end is read (see CsvRows);
+        ``repeated``: the lines of ids the file holds more than once, each a bad row.
+        """
+        rows = CsvRows(path, delimiter, expect=expect)
         if rows.header is None:
             return rows, None
         try:
@@ -177,11 +223,37 @@ class CsvConnector(deskmetrics.Connector):
             rows.close()
             raise
         keep_raw = self.keep_raw if keep_raw is None else keep_raw
-        converter = RowConverter(spec, header, self.cells, keep_raw=keep_raw, fill=fill)
+        converter = RowConverter(
+            spec, header, self.cells, keep_raw=keep_raw, fill=fill, nps_scale=self.options.nps_scale
+        )
+        converter.repeated = repeated or {}
         return rows, converter
 
+    def _repeated_ids(
+        self, spec: StreamSpec, path: Path, delimiter: str, expect: dict[str, Any]
+    ) -> dict[str, list[int]]:
+        """The lines of every id on more than one line: a first pass, since keeping either row
+        silently would lose the other (and the first may already be stored when the second
+        comes)."""
+        lines: dict[str, list[int]] = {}
+        rows, converter = self._open(spec, path, delimiter, None, keep_raw=False, expect=expect)
+        with rows:
+            if converter is None:
+                return {}
+            for line, cells in rows:
+                id_ = converter.id_of(cells)
+                if id_ is not None:
+                    lines.setdefault(id_, []).append(line)
+        return {id_: found for id_, found in lines.items() if len(found) > 1}
+
     def _validate(
-        self, spec: StreamSpec, path: Path, delimiter: str, fill: Fill | None
+        self,
+        spec: StreamSpec,
+        path: Path,
+        delimiter: str,
+        fill: Fill | None,
+        expect: dict[str, Any],
+        repeated: dict[str, list[int]],
     ) -> list[deskmetrics.Record] | None:
         """First pass of the reject policy: raise if any row is bad, before anything is stored.
 
@@ -191,7 +263,7 @@ class CsvConnector(deskmetrics.Connector):
         bad_rows = 0
         problems: list[Problem] = []
         kept: list[deskmetrics.Record] | None = []
-        rows, converter = self._open(spec, path, delimiter, fill)
+        rows, converter = self._open(spec, path, delimiter, fill, expect=expect, repeated=repeated)
         with rows:
             if converter is None:
                 return []
@@ -220,13 +292,16 @@ class CsvConnector(deskmetrics.Connector):
         delimiter: str,
         fill: Fill | None,
         state: Fingerprint,
+        repeated: dict[str, list[int]],
     ) -> Iterator[deskmetrics.Batch]:
         """Good rows in batches, bad ones as rejected rows; the state rides on the last batch only
         so that a sync cut off mid-file reads the file again from its start."""
         skip = self.options.on_error == "skip"
         records: list[deskmetrics.Record] = []
         rejected: list[deskmetrics.RejectedRow] = []
-        rows, converter = self._open(spec, path, delimiter, fill)
+        rows, converter = self._open(
+            spec, path, delimiter, fill, expect=state["files"][spec.file], repeated=repeated
+        )
         with rows:
             if converter is not None:
                 for line, cells in rows:
@@ -234,7 +309,8 @@ class CsvConnector(deskmetrics.Connector):
                     if record is not None:
                         records.append(record)
                     elif not skip:
-                        raise deskmetrics.RecordError(
+                        # The first pass found no bad row: this one is new.
+                        raise FileChanged(
                             f"{spec.file} changed while it was being read; sync again",
                             problems=[str(p) for p in problems],
                         )
@@ -246,24 +322,36 @@ class CsvConnector(deskmetrics.Connector):
                         records, rejected = [], []
         yield deskmetrics.Batch(records, state=state, rejected=rejected)
 
-    def _derivation(self, directory: Path) -> Fill | None:
+    def _derivation(self, directory: Path, state: Fingerprint) -> Fill | None:
         """Fills a ticket's missing first_response_at / agent_replies from interactions.csv."""
         path = directory / "interactions.csv"
-        if not path.is_file():
+        expect = state["files"].get("interactions.csv")
+        if expect is None:
+            return None
+        if reason := unreadable(expect):
+            self.warn(
+                f"{self.connection}: tickets: first_response_at and agent_replies not derived, "
+                f"{path}: {reason}"
+            )
             return None
         index = ReplyIndex()
         spec = STREAMS["interactions"]
         try:
             delimiter = self.options.delimiter or detect_delimiter(path)
-            rows, converter = self._open(spec, path, delimiter, None, keep_raw=False)
+            rows, converter = self._open(spec, path, delimiter, None, keep_raw=False, expect=expect)
             with rows:
                 if converter is None:
                     return None
+                # Rows of an id on several lines are bad rows of the interactions stream; they
+                # count no reply either (counting both would double it).
+                converter.repeated = self._repeated_ids(spec, path, delimiter, expect)
                 for line, cells in rows:
                     record, _ = converter.convert(line, cells)
                     # Bad interaction rows are reported by the interactions stream itself.
                     if isinstance(record, deskmetrics.Interaction):
                         index.add(record)
+        except FileChanged:
+            raise
         except deskmetrics.RecordError as exc:
             self.warn(
                 f"{self.connection}: tickets: first_response_at and agent_replies not derived, "

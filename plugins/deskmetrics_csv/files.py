@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import hashlib
+import os
+import stat as stat_module
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -15,6 +18,9 @@ import deskmetrics
 DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
 _HASH_CHUNK = 1024 * 1024
+MAX_LINE_BYTES = 64 * 1024 * 1024
+"""A longer line is not an export (a binary file, or one with no line breaks); reading it whole
+would only fill memory."""
 
 Fingerprint = dict[str, Any]
 """``{"files": {"tickets.csv": {"size", "mtime_ns", "sha256"} or None when absent},
@@ -28,22 +34,76 @@ def fingerprint(
     before = _files_of(previous)
     files: dict[str, dict[str, Any] | None] = {}
     for name in names:
-        path = directory / name
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            files[name] = None
-            continue
-        if not path.is_file():
-            files[name] = None
-            continue
-        old = before.get(name)
-        if old and old.get("size") == stat.st_size and old.get("mtime_ns") == stat.st_mtime_ns:
-            digest = old["sha256"]
-        else:
-            digest = _sha256(path)
-        files[name] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}
+        files[name] = _entry(directory / name, before.get(name))
     return {"files": files, "settings": settings}
+
+
+def unreadable(entry: dict[str, Any] | None) -> str | None:
+    """Why a file of a :func:`fingerprint` cannot be read (None when it can, or is absent)."""
+    return entry.get("error") if entry else None
+
+
+def inspect(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a CSV file, or None (it is a readable file, or absent)."""
+    return unreadable(_entry(path, None, hash_it=False))
+
+
+def _entry(path: Path, old: Any, *, hash_it: bool = True) -> dict[str, Any] | None:
+    """None when absent, ``{"error": why}`` when unreadable, else size, mtime and hash."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            return {"error": f"a symbolic link to {os.readlink(path)}, which does not exist"}
+        return None
+    except OSError as exc:
+        return {"error": os_reason(exc)}
+    kind = _not_a_file(stat.st_mode)
+    if kind is not None:
+        return {"error": f"{kind}, not a file"}
+    entry: dict[str, Any] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    if (
+        isinstance(old, dict)
+        and (old.get("size"), old.get("mtime_ns"))
+        == (
+            stat.st_size,
+            stat.st_mtime_ns,
+        )
+        and old.get("sha256")
+    ):
+        return {**entry, "sha256": old["sha256"]}
+    try:
+        # Hashing is also what proves the file readable (a check without it only opens it).
+        if hash_it:
+            return {**entry, "sha256": _sha256(path)}
+        path.open("rb").close()
+    except OSError as exc:
+        return {"error": os_reason(exc)}
+    return entry
+
+
+def _not_a_file(mode: int) -> str | None:
+    if stat_module.S_ISREG(mode):
+        return None
+    if stat_module.S_ISDIR(mode):
+        return "a directory"
+    if stat_module.S_ISFIFO(mode):
+        # Opening a pipe would wait for a writer forever.
+        return "a named pipe (FIFO)"
+    if stat_module.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
+def os_reason(exc: OSError) -> str:
+    """A sentence for an operating-system error on a file, without the exception's name."""
+    if exc.errno == errno.ELOOP:
+        return "a loop of symbolic links (a link that leads back to itself)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied (the user running deskmetrics may not read it)"
+    if exc.errno == errno.EISDIR:
+        return "a directory, not a file"
+    return (exc.strerror or str(exc)).lower()
 
 
 def same_content(current: Fingerprint, previous: Any) -> bool:
@@ -57,7 +117,7 @@ def same_content(current: Fingerprint, previous: Any) -> bool:
         old = before[name]
         if (now is None) != (old is None):
             return False
-        if now is not None and now["sha256"] != old.get("sha256"):
+        if now is not None and (unreadable(now) or now.get("sha256") != old.get("sha256")):
             return False
     return True
 
@@ -97,6 +157,10 @@ def detect_delimiter(path: Path) -> str:
     return delimiter
 
 
+class FileChanged(deskmetrics.RecordError):
+    """The bytes read are not those the fingerprint describes: the file changed meanwhile."""
+
+
 class CsvRows:
     """A CSV file opened for reading: ``header``, then ``(line, cells)`` for each data row.
 
@@ -104,12 +168,21 @@ class CsvRows:
     lines the csv reader consumed, so quoted cells spanning lines shift later rows correctly.
     Blank lines and rows of empty cells are skipped. Invalid UTF-8 and broken quoting raise
     RecordError naming the line.
+
+    With ``expect`` (the file's entry of a :func:`fingerprint`), reaching the end of the file
+    raises :class:`FileChanged` unless the bytes read hash to its sha256 and the file still has
+    its size and mtime: a file rewritten while it is read is never taken for the one hashed.
     """
 
-    def __init__(self, path: Path, delimiter: str) -> None:
+    def __init__(self, path: Path, delimiter: str, *, expect: dict[str, Any] | None = None) -> None:
         self.path = path
         self.name = path.name
-        self._handle: BinaryIO = path.open("rb")
+        self._expect = expect
+        self._digest = hashlib.sha256()
+        try:
+            self._handle: BinaryIO = path.open("rb")
+        except OSError as exc:
+            raise deskmetrics.RecordError(f"{self.name}: {os_reason(exc)}") from None
         self._reader = csv.reader(self._decoded_lines(), delimiter=delimiter, strict=True)
         self.header: list[str] | None = None
         self.header_line = 0
@@ -145,6 +218,7 @@ class CsvRows:
             try:
                 cells = next(reader)
             except StopIteration:
+                self._check_unchanged()
                 return
             except csv.Error as exc:
                 if "end of data" in str(exc):
@@ -160,11 +234,36 @@ class CsvRows:
             if any(cell.strip() for cell in cells):
                 yield start, cells
 
+    def _check_unchanged(self) -> None:
+        expect = self._expect
+        if expect is None:
+            return
+        stat = self.path.stat()
+        now = (stat.st_size, stat.st_mtime_ns, self._digest.hexdigest())
+        if now != (expect["size"], expect["mtime_ns"], expect["sha256"]):
+            raise FileChanged(
+                f"{self.name} changed while it was being read (another program is writing it?); "
+                f"nothing was recorded as read, so the next sync reads it again"
+            )
+
     def _decoded_lines(self) -> Iterator[str]:
         # Decoding line by line (rather than through a text wrapper) is what lets an encoding
         # error name its line.
-        for number, raw in enumerate(self._handle, start=1):
+        number = 0
+        while raw := self._handle.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            self._digest.update(raw)
+            if len(raw) > MAX_LINE_BYTES:
+                raise deskmetrics.RecordError(
+                    f"{self.name}, line {number}: longer than {MAX_LINE_BYTES >> 20} MiB "
+                    f"without a line break; not a CSV export?"
+                )
             if number == 1:
+                if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    raise deskmetrics.RecordError(
+                        f'{self.name}: UTF-16 text (Excel\'s "Unicode text"); save the file as '
+                        f"CSV UTF-8"
+                    )
                 raw = raw.removeprefix(codecs.BOM_UTF8)
             try:
                 yield raw.decode("utf-8")
@@ -173,9 +272,3 @@ class CsvRows:
                     f"{self.name}, line {number}: not UTF-8 text (byte 0x{raw[exc.start]:02X} at "
                     f"position {exc.start + 1} of the line); save the file as UTF-8"
                 ) from None
-
-
-def count_rows(path: Path) -> int:
-    """Data rows in a file (blank lines and the header not counted)."""
-    with CsvRows(path, detect_delimiter(path)) as rows:
-        return sum(1 for _ in rows)

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 import deskmetrics
 from deskmetrics_csv.cells import CellError, Cells
+from deskmetrics_csv.scales import map_nps
 from deskmetrics_csv.streams import StreamSpec
 
 _SHOWN_VALUE = 80
@@ -112,8 +113,12 @@ class RowConverter:
         *,
         keep_raw: bool,
         fill: Fill | None = None,
+        nps_scale: int = 10,
     ) -> None:
         self.spec = spec
+        self.nps_scale = nps_scale
+        self.repeated: dict[str, list[int]] = {}
+        """Lines of each id that is on more than one line of the file (see ``lines_by_id``)."""
         self.columns = columns
         self.keep_raw = keep_raw
         self.fill = fill
@@ -131,9 +136,21 @@ class RowConverter:
             for name, info in spec.model.model_fields.items()
             if not info.is_required()
         }
+        self._id_reader = next(read for _, name, read, _ in self._readers if name == "id")
         self._mentions = re.compile(
             r"\b(" + "|".join(sorted(self.fields, key=len, reverse=True)) + r")\b"
         )
+
+    def id_of(self, cells: list[str]) -> str | None:
+        """The row's id as it would be stored, or None when its cell is missing or unreadable."""
+        index = self.columns.index_of["id"]
+        if index >= len(cells):
+            return None
+        try:
+            value = self._id_reader(cells[index])
+        except CellError:
+            return None
+        return None if value is None else str(value)
 
     def as_dict(self, cells: list[str]) -> dict[str, str]:
         """The row under its original headers (for ``raw`` and rejected rows)."""
@@ -151,6 +168,16 @@ class RowConverter:
                 f"(a delimiter inside a cell that is not quoted?)"
             )
             return None, [Problem(file, line, None, None, reason)]
+        if len(cells) < len(header):
+            # Reading the missing cells as empty would clear stored values nobody emptied.
+            reason = (
+                f"row has {len(cells)} cell{'' if len(cells) == 1 else 's'} but the header has "
+                f"{len(header)} (cut short, or a line break inside a cell that is not quoted?); "
+                f"an emptied cell still needs its delimiter"
+            )
+            return None, [Problem(file, line, None, None, reason)]
+        if self.repeated and (problem := self._repeated(line, cells)) is not None:
+            return None, [problem]
 
         data: dict[str, Any] = {}
         problems: list[tuple[int, Problem]] = []  # by column position, to report in file order
@@ -182,6 +209,9 @@ class RowConverter:
         if self.keep_raw:
             data["raw"] = self.as_dict(cells)
         derived = self.fill(data) if self.fill is not None and not failed else []
+        if not failed and (unmapped := map_nps(data, self.nps_scale)):
+            name, reason = unmapped
+            return None, [self._problem(line, cells, [name], reason, field=name)[1]]
 
         try:
             record = self.spec.model.model_validate(data)
@@ -192,6 +222,20 @@ class RowConverter:
             problems.sort(key=lambda item: item[0])
             return None, [problem for _, problem in problems]
         return record, []
+
+    def _repeated(self, line: int, cells: list[str]) -> Problem | None:
+        id_ = self.id_of(cells)
+        lines = self.repeated.get(id_) if id_ is not None else None
+        if not lines:
+            return None
+        others = [str(other) for other in lines if other != line]
+        plural = "s" if len(others) > 1 else ""
+        index = self.columns.index_of["id"]
+        reason = (
+            f"id {id_} is also on line{plural} {', '.join(others)}; an id may appear once per "
+            f"file (which row is right?)"
+        )
+        return Problem(self.spec.file, line, self.columns.header[index], cells[index], reason)
 
     def _model_problems(
         self,

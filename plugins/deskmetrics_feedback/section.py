@@ -194,6 +194,7 @@ def _examples_table(themes: Grouping, english: Sequence[Response]) -> deskmetric
                 text = text[: EXAMPLE_CHARS - 1] + "…"
             if response.ticket_id is not None:
                 table.links[(len(table.rows), 1)] = response.ticket_id
+                table.sources[(len(table.rows), 1)] = response.source
             table.rows.append([themes.names[i], response.ticket_id, response.score, text])
             if len(seen) == EXAMPLES:
                 break

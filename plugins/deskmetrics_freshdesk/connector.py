@@ -35,6 +35,7 @@ UPDATES_PER_BATCH = 500
 
 class FreshdeskConnector(deskmetrics.Connector):
     name: ClassVar[str] = "freshdesk"
+    ticket_url_template: ClassVar[str | None] = "https://{domain}.freshdesk.com/a/tickets/{id}"
     description: ClassVar[str] = "Freshdesk REST API v2 (docs/connectors/freshdesk.md)"
     Options: ClassVar[type[FreshdeskOptions]] = FreshdeskOptions
 

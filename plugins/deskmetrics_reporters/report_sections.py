@@ -6,7 +6,7 @@ reporters know nothing of what a section holds, so any plugin's section shows ev
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html import escape
 
 from rich.console import Console
@@ -56,12 +56,18 @@ def markdown_sections(report: deskmetrics.Report) -> list[str]:
     return parts
 
 
+TicketPage = Callable[[str, str], str | None]
+"""(source, ticket id) → the URL a ticket cell links to, or None."""
+
+
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def html_sections(report: deskmetrics.Report) -> list[str]:
-    """One ``<section>`` each; cells that refer to a ticket carry ``data-ticket-id``."""
+def html_sections(report: deskmetrics.Report, ticket_page: TicketPage | None = None) -> list[str]:
+    """One ``<section>`` each; a cell that refers to a ticket carries ``data-ticket-id`` and
+    links to ``ticket_page(source, id)``, else to the ticket in its helpdesk, where known."""
+    pages = [page for page in (ticket_page, report.ticket_link) if page is not None]
     parts = []
     for section in report.sections:
         html = [f'<section class="plugin-section" id="{escape(section.id)}">']
@@ -76,9 +82,12 @@ def html_sections(report: deskmetrics.Report) -> list[str]:
                     text = escape(cell_text(value))
                     ticket = part.links.get((r, c))
                     if ticket is not None:
+                        source = part.sources.get((r, c))
+                        href = _first_link(pages, source, ticket)
+                        tag, attrs = ("a", f' href="{escape(href)}"') if href else ("span", "")
                         text = (
-                            f'<span class="ticket-ref" data-ticket-id="{escape(ticket)}">'
-                            f"{text}</span>"
+                            f'<{tag} class="ticket-ref"{attrs} data-ticket-id="{escape(ticket)}">'
+                            f"{text}</{tag}>"
                         )
                     cells.append(f"<td>{text}</td>")
                 rows.append(f"<tr>{''.join(cells)}</tr>")
@@ -89,6 +98,16 @@ def html_sections(report: deskmetrics.Report) -> list[str]:
         html.append("</section>")
         parts.append("".join(html))
     return parts
+
+
+def _first_link(pages: list[TicketPage], source: str | None, ticket: str) -> str | None:
+    if source is None:
+        return None
+    for page in pages:
+        href = page(source, ticket)
+        if href:
+            return href
+    return None
 
 
 def csv_section_rows(report: deskmetrics.Report, width: int) -> Iterator[list[str]]:

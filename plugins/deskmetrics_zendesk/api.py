@@ -58,7 +58,7 @@ class ZendeskApi:
 
     def _hide(self, token: str) -> None:
         # Refreshed tokens are scrubbed from messages like the configured ones.
-        self.http.secrets.append(token)
+        self.http.hide(token)
 
     @property
     def requests(self) -> int:

@@ -51,6 +51,7 @@ class ZendeskConnector(deskmetrics.Connector):
     """
 
     name: ClassVar[str] = "zendesk"
+    ticket_url_template: ClassVar[str | None] = "https://{subdomain}.zendesk.com/agent/tickets/{id}"
     description: ClassVar[str] = (
         "Zendesk Support: tickets with metrics, CSAT, SLA deadlines, agents, groups, "
         "organizations and customers"

@@ -54,6 +54,9 @@ from deskmetrics.metrics import (
     ValuesRequest,
     seconds_between,
 )
+from deskmetrics.metrics.member_links import ticket_links
+from deskmetrics.metrics.members import Members
+from deskmetrics.metrics.members_listing import Member, MemberList, TicketLink, list_members
 from deskmetrics.models import (
     RESOLVED_STATUSES,
     TOMBSTONE_STATUSES,
@@ -234,3 +237,5 @@ __all__ += [
 __all__ += ["Config", "ReportSettings", "TimeZone", "load_config"]
 # safe text: escaping helpers for reporters
 __all__ += ["escape_markdown", "escape_rich", "escape_spreadsheet", "escape_terminal"]
+# the records behind a number (docs/serve.md)
+__all__ += ["Member", "MemberList", "Members", "TicketLink", "list_members", "ticket_links"]

@@ -244,6 +244,14 @@ class SurveyResponse(Record):
     def _score_within_scale(self) -> SurveyResponse:
         if self.scale_min >= self.scale_max:
             raise ValueError(f"scale_min {self.scale_min} is not below scale_max {self.scale_max}")
+        if self.kind is SurveyKind.NPS and (self.scale_min, self.scale_max) != (0, 10):
+            # NPS is defined on 0-10 (promoters 9-10, detractors 0-6); thresholds on another
+            # scale would score all 50s of a 0-100 survey as promoters.
+            raise ValueError(
+                f"the NPS scale is 0–10, not {self.scale_min:g}–{self.scale_max:g} "
+                f"(scale_min–scale_max); map the answers onto 0–10 first (the CSV connector's "
+                f"nps_scale option does)"
+            )
         if self.score is not None and not self.scale_min <= self.score <= self.scale_max:
             raise ValueError(
                 f"score {self.score:g} is outside the scale {self.scale_min:g}–{self.scale_max:g}"

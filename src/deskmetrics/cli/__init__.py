@@ -17,9 +17,11 @@ from deskmetrics.cli import (
     plugin_commands,
     report_commands,
     scheduler_commands,
+    serve_commands,
     state_commands,
     status_commands,
     sync_commands,
+    tickets_commands,
     verify_commands,
 )
 from deskmetrics.cli.app import App, DeskmetricsGroup
@@ -44,6 +46,8 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 for family in (
     sync_commands,
     report_commands,
+    tickets_commands,
+    serve_commands,
     state_commands,
     status_commands,
     scheduler_commands,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import click
 
 from deskmetrics.cli.app import App, pass_app
+from deskmetrics.cli.output_file import write_output
 from deskmetrics.config.loading import CONFIG_FILE, Config, build_connector, secret_values
 from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.plugin.registry import get_registry
@@ -67,9 +69,33 @@ def init(app: App, path: Path | None, force: bool) -> None:
     path = path or Path(app.config_path or CONFIG_FILE)
     if path.exists() and not force:
         raise click.ClickException(f"{path} already exists (use --force to overwrite it)")
+    if path.is_file():
+        _refuse_non_config(path)
+    if not path.parent.is_dir():
+        raise click.ClickException(f"{path}: folder {path.parent} does not exist")
     connectors = ", ".join(sorted(get_registry().connectors)) or "none"
-    path.write_text(STARTER.format(connectors=connectors), encoding="utf-8")
+    write_output(path, STARTER.format(connectors=connectors))
     click.echo(f"Wrote {path}. Add a [connections.NAME] table, then run: deskmetrics check")
+
+
+def _refuse_non_config(path: Path) -> None:
+    """``init --force`` replaces a config file (a broken ``.toml`` too), never a database or a
+    data export that a mistyped ``--path`` names."""
+    try:
+        head = path.read_bytes()[:1_000_000]
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot read it ({exc.strerror})") from None
+    if head.startswith(b"SQLite format 3\0"):
+        reason = "is an SQLite database"
+    elif path.suffix.lower() == ".toml":
+        return
+    else:
+        try:
+            tomllib.loads(head.decode("utf-8"))
+            return
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+            reason = "is not a TOML config file"
+    raise click.ClickException(f"{path} {reason}; refusing to overwrite it, even with --force")
 
 
 @click.command()

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from deskmetrics.report.safe_text import escape_rich, escape_terminal
 from deskmetrics.sync.engine import StreamResult
 
 _MARKS = {"running": "…", "succeeded": "[green]✓[/]", "failed": "[red]✗[/]", "interrupted": "⏹"}
@@ -43,7 +44,10 @@ class LiveProgress:
         for (connection, stream), (records, started, status, ended) in self.rows.items():
             elapsed = max((float(ended) or now) - float(started), 1e-9)
             rate = f"{float(records) / elapsed:,.0f}" if records else "–"
-            table.add_row(_MARKS[str(status)], connection, stream, f"{int(records):,}", rate)
+            table.add_row(  # names are the user's and the connector's: text, not markup
+                _MARKS[str(status)], escape_rich(connection), escape_rich(stream),
+                f"{int(records):,}", rate,
+            )  # fmt: skip
         return table
 
     def stream_started(self, connection: str, stream: str) -> None:
@@ -86,4 +90,4 @@ class LineProgress:
         )
         if result.rejected:
             line += f", {result.rejected:,} rejected rows"
-        self.console.print(line, highlight=False, markup=False, soft_wrap=True)
+        self.console.print(escape_terminal(line), highlight=False, markup=False, soft_wrap=True)

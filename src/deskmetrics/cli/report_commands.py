@@ -18,6 +18,7 @@ from deskmetrics.cli.output_file import check_output, write_output
 from deskmetrics.config.loading import Config
 from deskmetrics.metrics.dimensions import DIMENSIONS
 from deskmetrics.metrics.filters import Filter
+from deskmetrics.metrics.member_links import ticket_links
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.report import Report, build_report
 from deskmetrics.report.period import GRAINS
@@ -314,10 +315,12 @@ def make_report(
         as_of = as_of.replace(tzinfo=zone)
     schedule = pick_schedules(config, schedule_name)
     try:
-        return build_report(
+        report = build_report(
             store, config.report_settings(), as_of=as_of, timezone=timezone, schedule=schedule,
             **options,
         )  # fmt: skip
+        report.ticket_link = ticket_links(config, get_registry().connectors)
+        return report
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     except OverflowError:

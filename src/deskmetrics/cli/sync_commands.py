@@ -7,10 +7,10 @@ import sys
 
 import click
 from rich.console import Console
-from rich.markup import escape
 
 from deskmetrics.cli.app import App, pass_app
 from deskmetrics.cli.progress import LineProgress, LiveProgress
+from deskmetrics.report.safe_text import escape_rich, escape_terminal
 from deskmetrics.sync.engine import SyncSummary, sync
 
 
@@ -61,23 +61,26 @@ def sync_command(
 
 def print_summary(summary: SyncSummary, console: Console) -> None:
     # soft_wrap: a message is one line however narrow the terminal (logs get grepped); the
-    # error text is escaped, not read as markup ("[connections.x]" or "[Errno 2]" would vanish).
+    # error text is escaped, not read as markup ("[connections.x]" or "[Errno 2]" would vanish),
+    # and a helpdesk's error body quoted in it cannot send escape sequences to the terminal.
     for connection in summary.connections:
         for warning in connection.warnings:
             console.print(
-                f"warning: {connection.connection}: {warning}", markup=False, soft_wrap=True
+                escape_terminal(f"warning: {connection.connection}: {warning}"),
+                markup=False,
+                soft_wrap=True,
             )
         if connection.status == "succeeded":
             console.print(
-                f"{connection.connection}: synced {connection.records:,} records",
+                escape_terminal(f"{connection.connection}: synced {connection.records:,} records"),
                 markup=False,
                 highlight=False,
                 soft_wrap=True,
             )
         else:
             console.print(
-                f"[red]{escape(connection.connection)}: {connection.status}[/]: "
-                f"{escape(connection.error or '')}",
+                f"[red]{escape_rich(connection.connection)}: {connection.status}[/]: "
+                f"{escape_rich(connection.error or '')}",
                 highlight=False,
                 soft_wrap=True,
             )

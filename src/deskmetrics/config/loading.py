@@ -28,7 +28,6 @@ from deskmetrics.config.sections import (
     SlaSection,
 )
 from deskmetrics.connect.secrets import secret_fields as options_secret_fields
-from deskmetrics.connect.secrets import secret_values as options_secret_values
 from deskmetrics.errors import ConfigError, describe_validation_error
 
 if TYPE_CHECKING:
@@ -242,5 +241,6 @@ def secret_fields(cls: type[Connector]) -> frozenset[str]:
 
 
 def secret_values(connector: Connector) -> list[str]:
-    """The connector's secret option values, URL-encoded forms too, for scrubbing messages."""
-    return options_secret_values(connector.options)
+    """Every form of the connector's credentials (options, and what its HTTP clients sent:
+    base64 of Basic credentials, bearer tokens), longest first, for scrubbing messages."""
+    return connector.known_secrets()

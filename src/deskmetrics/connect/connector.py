@@ -7,6 +7,8 @@ resumes from the last committed batch: ``read`` is called again with that batch'
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from deskmetrics.connect.runtime import Runtime
-from deskmetrics.connect.secrets import secret_values
+from deskmetrics.connect.secrets import secret_values, unique_longest_first
 from deskmetrics.connect.streams import Stream, declared_streams
 from deskmetrics.errors import ConnectorError
 from deskmetrics.models import Record
@@ -69,9 +71,14 @@ class Connector:
     stream_specs: ClassVar[dict[str, Stream]] = {}
     """The declared streams by name (empty for a connector that overrides ``read``)."""
     Options: ClassVar[type[BaseModel]] = ConnectorOptions
+    ticket_url_template: ClassVar[str | None] = None
+    """A ticket's page in the helpdesk, e.g. ``https://{subdomain}.zendesk.com/agent/tickets/{id}``:
+    ``{id}`` is the ticket id, other fields are (non-secret) options; ``deskmetrics tickets`` and
+    ``serve`` link each listed ticket with it. None: tickets have no page to link to."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        cls._check_with_one_attempt()
         declared = declared_streams(cls)
         if not declared:
             return
@@ -82,6 +89,30 @@ class Connector:
             )
         cls.stream_specs = declared
         cls.streams = tuple(declared)
+
+    @classmethod
+    def _check_with_one_attempt(cls) -> None:
+        # A check answers "does it work?" now: no retries, no long waits. Wrapping the class's
+        # own check keeps every caller (CLI, scheduler, tests) on the same footing.
+        check = vars(cls).get("check")
+        if check is None or getattr(check, "_one_attempt", False):
+            return
+
+        @functools.wraps(check)
+        def one_attempt_check(self: Connector) -> str:
+            self._checking = True
+            try:
+                for client in self._clients:
+                    client.one_attempt = True
+                result: str = check(self)
+                return result
+            finally:
+                self._checking = False
+                for client in self._clients:
+                    client.one_attempt = False
+
+        one_attempt_check._one_attempt = True  # type: ignore[attr-defined]
+        cls.check = one_attempt_check  # type: ignore[method-assign]
 
     def __init__(
         self,
@@ -98,6 +129,8 @@ class Connector:
         self.base_dir = base_dir or Path.cwd()
         self.runtime = runtime or Runtime()
         self.warnings: list[str] = []
+        self._clients: list[HttpClient] = []
+        self._checking = False
 
     def http_client(
         self, base_url: str, *, account: str, secrets: Sequence[str] = (), **settings: Any
@@ -106,19 +139,36 @@ class Connector:
 
         Its requests go through the runtime's transport, sleeps and the rate budget of
         ``account`` (shared by every connection to that account); every secret option value,
-        plus ``secrets``, is scrubbed from its messages. ``settings`` are passed on (``auth``,
-        ``headers``, ``timeout``, ``rate_headers``, ``retries``).
+        plus ``secrets`` and the credentials its auth sends, is scrubbed from its messages.
+        ``settings`` are passed on (``auth``, ``headers``, ``timeout``, ``rate_headers``,
+        ``retries``, ``deadline``). During :meth:`check`, it makes one attempt per request.
         """
         from deskmetrics.connect.http_client import HttpClient
 
-        return HttpClient(
+        client = HttpClient(
             base_url,
             budget=self.runtime.budget(account),
             secrets=[*secret_values(self.options), *secrets],
             transport=self.runtime.transport,
             sleep=self.runtime.sleep,
+            clock=self.runtime.clock or time.monotonic,
             **settings,
         )
+        client.one_attempt = self._checking
+        self._clients.append(client)
+        return client
+
+    def known_secrets(self) -> list[str]:
+        """Every form of every credential this connector holds or has sent, longest first."""
+        values = secret_values(self.options)
+        for client in self._clients:
+            values += client.secrets
+        return unique_longest_first(values)
+
+    def connection_down(self) -> str | None:
+        """Why this connection's other streams cannot work either (its host is unreachable or
+        refused the credentials), or None. The sync engine then skips them."""
+        return next((client.down for client in self._clients if client.down), None)
 
     def resolve_path(self, path: str | Path) -> Path:
         """A path from the options, relative to the config file's directory."""

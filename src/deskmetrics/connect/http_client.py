@@ -4,6 +4,11 @@ One :class:`HttpClient` per connection. It retries 429 (waiting exactly ``Retry-
 timeouts with tenacity; asks the account's :class:`~deskmetrics.RateBudget` before every request
 and feeds it the rate-limit headers of every response; and turns 401, 403 and 404 into
 :class:`HttpError` messages that name the endpoint and never contain a credential.
+
+A failing helpdesk fails fast: retries of one request stop at its ``deadline`` (429 pauses
+extend it, they are the server's pacing), failures in a row stop at twice that, and once the host
+proves dead (no answer, or only errors, before anything succeeded) or the credentials are
+refused (401), the client sends nothing more and says why (``down``).
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ import email.utils
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from deskmetrics.connect.rate_budget import RateBudget
+from deskmetrics.connect.secrets import credential_forms, header_forms, scrub, secret_forms
 from deskmetrics.errors import ConnectorError
 
 RateHeaders = Callable[[httpx.Response], tuple[int | None, float | None]]
@@ -24,6 +31,9 @@ RateHeaders = Callable[[httpx.Response], tuple[int | None, float | None]]
 
 DEFAULT_RETRY_AFTER = 60.0
 """Wait after a 429 without a usable Retry-After (Zendesk's edge protection sends none)."""
+
+CHECK_TIMEOUT = 10.0
+"""At most this many seconds for the one attempt of a ``check`` (see ``one_attempt``)."""
 
 _EXPLAIN = {
     401: "the credentials were rejected (wrong or expired token, or wrong account)",
@@ -131,6 +141,8 @@ class HttpClient:
         secrets: Iterable[str] = (),
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.client = httpx.Client(
             base_url=base_url,
@@ -145,16 +157,37 @@ class HttpClient:
         self.budget = budget or RateBudget(sleep=sleep)
         self.rate_headers = rate_headers
         self.secrets = [s for s in secrets if s]
+        self.secrets += _auth_forms(auth)
         self.sleep = sleep or self.budget.sleep
+        self.clock = clock or self.budget.clock
+        self.timeout = timeout
+        self.deadline = max(3 * timeout, 10.0) if deadline is None else deadline
+        """Seconds one request may spend on failed attempts and the waits between them."""
+        self.one_attempt = False
+        """True while a ``check`` runs: one attempt, of at most CHECK_TIMEOUT seconds."""
+        self.host = urlsplit(base_url).netloc or base_url
         self.requests = 0
+        self.answered = False
+        """Whether any request got a successful answer (the host and credentials work)."""
+        self.down: str | None = None
+        """Why nothing more is sent: the host is unreachable or refused the credentials."""
+        self._failing_since: float | None = None
 
     def close(self) -> None:
         self.client.close()
 
     def _scrub(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return text
+        return scrub(text, self.secrets)
+
+    def hide(self, secret: str) -> None:
+        """Scrub ``secret`` (in every form) from this client's messages from now on."""
+        self.secrets += secret_forms(secret)
+
+    def _learn_credentials(self, request: httpx.Request | None) -> None:
+        # What the auth actually sent, whatever the scheme (a refreshed bearer token too).
+        value = request.headers.get("authorization") if request is not None else None
+        if value and value not in self.secrets:
+            self.secrets += header_forms(value)
 
     def _sleep(self, seconds: float) -> None:
         if seconds > 0:
@@ -176,16 +209,30 @@ class HttpClient:
         bucket: str = "default",
     ) -> httpx.Response:
         endpoint = self._scrub(url.split("?")[0])
+        if self.down is not None:
+            raise HttpError(
+                f"{method} {endpoint}: not sent: {self.down}",
+                status=None,
+                endpoint=endpoint,
+                attempts=0,
+            )
         # A 429 is the server pacing us, not a failure: it does not use up the retries that
         # 5xx answers and timeouts get, only a separate, larger allowance.
         failed = {"errors": 0, "limited": 0}
+        retries = 0 if self.one_attempt else self.retries
+        started = self.clock()
+        allowed = min(self.timeout, CHECK_TIMEOUT) if self.one_attempt else self.deadline
+        # One per request (a list, so that a 429 can move it): threads share the client.
+        deadline = [started + allowed]
 
         def give_up(state: RetryCallState) -> bool:
             assert state.outcome is not None
             error = state.outcome.exception()
             limited = isinstance(error, _Retry) and error.rate_limited
             failed["limited" if limited else "errors"] += 1
-            return failed["errors"] > self.retries or failed["limited"] > self.rate_limited_retries
+            if failed["errors"] > retries or failed["limited"] > self.rate_limited_retries:
+                return True
+            return not limited and self._out_of_time(self._wait(state), deadline[0])
 
         retrying = Retrying(
             retry=retry_if_exception_type(_Retry),
@@ -195,17 +242,32 @@ class HttpClient:
             reraise=True,
         )
         try:
-            return retrying(self._attempt, method, url, params, bucket, endpoint)
+            return retrying(self._attempt, method, url, params, bucket, endpoint, deadline)
         except _Retry as exc:
             cls = RequestTimeout if exc.timed_out else HttpError
             attempts = failed["errors"] + failed["limited"]
+            plural = "" if attempts == 1 else "s"
+            seconds = f"over {self.clock() - started:.1f} s"
+            tried = f"{attempts} attempt{plural} {seconds}"
+            if not self.answered and not exc.rate_limited:
+                # Nothing has worked yet: the other endpoints would fail the same way.
+                what = "answered only errors" if exc.status else "did not answer"
+                self.down = f"{self.host} {what} ({exc}; {tried})"
             raise cls(
-                f"{method} {endpoint}: gave up after {attempts} attempts ({exc})",
+                f"{method} {endpoint}: gave up after {attempts} attempt{plural} ({exc}) {seconds}",
                 status=exc.status,
                 endpoint=endpoint,
                 timed_out=exc.timed_out,
                 attempts=attempts,
             ) from None
+
+    def _out_of_time(self, wait: float, deadline: float) -> bool:
+        """Whether another attempt after ``wait`` would start past the request's deadline, or
+        past twice that since the failures in a row began (a stream failing request after
+        request)."""
+        start = self.clock() + wait
+        streak = self._failing_since is not None and start - self._failing_since > 2 * self.deadline
+        return start >= deadline or streak
 
     def get(
         self, url: str, *, params: dict[str, Any] | None = None, bucket: str = "default"
@@ -233,15 +295,22 @@ class HttpClient:
         params: dict[str, Any] | None,
         bucket: str,
         endpoint: str,
+        deadline: list[float],
     ) -> httpx.Response:
         self.budget.acquire(bucket)
         self.requests += 1
+        began = self.clock()
+        # An attempt does not run past the request's deadline either (a timeout of 60 s would).
+        timeout = max(min(self.timeout, deadline[0] - began), 0.1)
         try:
-            response = self.client.request(method, url, params=params)
-        except httpx.TimeoutException:
+            response = self.client.request(method, url, params=params, timeout=timeout)
+        except httpx.TimeoutException as exc:
+            self._failed(began, _request_of(exc))
             raise _Retry("timed out", timed_out=True) from None
         except httpx.TransportError as exc:
+            self._failed(began, _request_of(exc))
             raise _Retry(f"network error: {type(exc).__name__}") from None
+        self._learn_credentials(response.request)
         status = response.status_code
         if status != 429:
             # A 429's own Retry-After is the authority on when to go on, not its remainder.
@@ -253,18 +322,52 @@ class HttpClient:
             # The pause holds every request of this account's bucket, this retry included, so
             # the retry itself does not wait again.
             self.budget.pause(bucket, wait)
+            deadline[0] += wait
             raise _Retry("429 Too Many Requests", retry_after=0.0, status=429, rate_limited=True)
         if status >= 500:
+            self._failed(began, None)
             raise _Retry(
                 f"{status} {response.reason_phrase}",
                 retry_after=retry_after_seconds(response.headers.get("retry-after")),
                 status=status,
             )
         if status >= 400:
-            reason = _EXPLAIN.get(status) or self._scrub(response.text[:200].strip())
+            # Scrubbed before it is cut: a cut through a secret would leave its start readable.
+            reason = _EXPLAIN.get(status) or self._scrub(response.text).strip()[:200]
+            # 401 only: a 403 is about one endpoint (a role or plan), others may still work.
+            if status == 401:
+                refused = f"{status} {response.reason_phrase}"
+                self.down = f"{self.host} refused the credentials ({refused})"
             raise HttpError(
                 f"{method} {endpoint}: {status} {response.reason_phrase}: {reason}",
                 status=status,
                 endpoint=endpoint,
             )
+        self.answered = True
+        self._failing_since = None
         return response
+
+    def _failed(self, began: float, request: httpx.Request | None) -> None:
+        if request is not None:
+            self._learn_credentials(request)
+        if self._failing_since is None:
+            self._failing_since = began
+
+
+def _request_of(exc: httpx.TransportError) -> httpx.Request | None:
+    try:
+        return exc.request
+    except RuntimeError:  # raised when the error carries no request
+        return None
+
+
+def _auth_forms(auth: httpx.Auth | tuple[str, str] | None) -> list[str]:
+    """The forms of HTTP Basic credentials (``user:password`` and its base64), known before any
+    request is sent."""
+    if isinstance(auth, tuple):
+        user, password = auth
+        return credential_forms(f"{user}:{password}")
+    if isinstance(auth, httpx.BasicAuth):
+        request = next(auth.sync_auth_flow(httpx.Request("GET", "http://localhost/")))
+        return header_forms(request.headers["authorization"])
+    return []

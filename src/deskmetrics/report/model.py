@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -90,6 +91,11 @@ class Report:
     """What a reader must know to read the report right, e.g. a breakdown left out of a KPI."""
     sections: list[ReportSection] = field(default_factory=list)
     """Plugin-provided sections (``register_report_sections``), in registration order."""
+    ticket_link: Callable[[str, str], str | None] | None = field(
+        default=None, repr=False, compare=False
+    )
+    """(source, ticket id) → the ticket's page in its helpdesk, where the connection's connector
+    has a link template (``deskmetrics report`` sets ``deskmetrics.ticket_links(config)``)."""
 
     @property
     def targets(self) -> dict[str, TargetResult]:

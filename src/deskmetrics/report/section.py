@@ -22,18 +22,21 @@ Cell = str | int | float | None
 @dataclass
 class SectionTable:
     """One table: ``columns`` names, ``rows`` of cells; ``links`` maps (row, column) to the
-    ticket id a cell refers to (reporters that can link, such as HTML, link it)."""
+    ticket id a cell refers to, ``sources`` to that ticket's source (connection) where known:
+    reporters that can link, such as HTML, link it to the ticket's page."""
 
     title: str
     columns: list[str]
     rows: list[list[Cell]]
     links: dict[tuple[int, int], str] = field(default_factory=dict)
+    sources: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"title": self.title, "columns": self.columns, "rows": self.rows}
         if self.links:
             data["links"] = [
                 {"row": row, "column": column, "ticket_id": ticket}
+                | ({"source": self.sources[row, column]} if (row, column) in self.sources else {})
                 for (row, column), ticket in sorted(self.links.items())
             ]
         return data

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from deskmetrics.config.loading import Config, build_connector, secret_values
 from deskmetrics.connect.connector import Connector
+from deskmetrics.connect.secrets import scrub
 from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.gc_tuning import bulk_allocations
 from deskmetrics.plugin.registry import get_registry
@@ -88,12 +89,6 @@ class _Silent:
         pass
 
 
-def _scrub(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
-
-
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, DeskmetricsError):
         return str(exc)
@@ -140,7 +135,7 @@ def sync_stream(
         # An Exception fails the stream; anything else (Ctrl-C, SystemExit) stops the process.
         interrupted = not isinstance(exc, Exception)
         result.status = "interrupted" if interrupted else "failed"
-        result.error = _scrub(_describe(exc), secret_values(connector))
+        result.error = scrub(_describe(exc), secret_values(connector))
         store.finish_run(run_id, result.status, result.error)
         if interrupted:
             raise
@@ -152,6 +147,15 @@ def sync_stream(
         result.seconds = round(time.monotonic() - started, 3)
         observer.stream_finished(result)
     return result
+
+
+def _not_tried(
+    store: Store, connector: Connector, stream: str, reason: str, *, sync_id: str
+) -> StreamResult:
+    """A stream skipped because its connection is down, recorded as a failed run saying so."""
+    run_id = store.start_run(connector.connection, stream, sync_id=sync_id)
+    store.finish_run(run_id, "failed", reason)
+    return StreamResult(connector.connection, stream, "failed", error=reason)
 
 
 def sync_connector(
@@ -168,23 +172,34 @@ def sync_connector(
     """
     result = ConnectionResult(connector.connection, connector.name, "succeeded")
     sync_id = uuid.uuid4().hex
+    down: str | None = None
     try:
         for stream in connector.streams:
-            stream_result = sync_stream(
-                store,
-                connector,
-                stream,
-                full_refresh=full_refresh,
-                observer=observer,
-                sync_id=sync_id,
-                sla=sla,
-            )
+            if down is not None:
+                stream_result = _not_tried(store, connector, stream, down, sync_id=sync_id)
+                if observer is not None:
+                    observer.stream_started(connector.connection, stream)
+                    observer.stream_finished(stream_result)
+            else:
+                stream_result = sync_stream(
+                    store,
+                    connector,
+                    stream,
+                    full_refresh=full_refresh,
+                    observer=observer,
+                    sync_id=sync_id,
+                    sla=sla,
+                )
+                if stream_result.status == "failed" and (why := connector.connection_down()):
+                    # An unreachable host or refused credentials fail every other stream the
+                    # same way, each after its own retries: stop here instead.
+                    down = f"not tried: {stream} found that {scrub(why, secret_values(connector))}"
             result.streams.append(stream_result)
             if stream_result.status != "succeeded":
                 result.status = "failed"
                 result.error = result.error or f"{stream}: {stream_result.error}"
     finally:
-        result.warnings = [_scrub(w, secret_values(connector)) for w in connector.warnings]
+        result.warnings = [scrub(w, secret_values(connector)) for w in connector.warnings]
         connector.close()
     return result
 
