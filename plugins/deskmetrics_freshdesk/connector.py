@@ -524,7 +524,9 @@ class FreshdeskConnector(deskmetrics.Connector):
         cursor = deskmetrics.UpdatedSince.resume(
             state, lookback=timedelta(minutes=self.options.lookback_minutes)
         )
-        params: dict[str, Any] = {"per_page": self.options.per_page}
+        # Always Freshdesk's largest page: contacts are many, and the cursor is only saved once
+        # the whole listing is stored, so fewer requests mean fewer chances to start over.
+        params: dict[str, Any] = {"per_page": CONTACTS_PER_PAGE}
         since = cursor.since()
         if since is not None:
             params["updated_since"] = format_time(since)
@@ -558,6 +560,9 @@ class FreshdeskConnector(deskmetrics.Connector):
         if final is not None:
             yield deskmetrics.Batch([], state=final)
 
+
+CONTACTS_PER_PAGE = 100
+"""Freshdesk's maximum page size, used for contacts whatever ``per_page`` says."""
 
 OUTBOUND_EMAIL = 10
 """The ticket source of an outbound e-mail: an agent opened the conversation."""
