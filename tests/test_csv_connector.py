@@ -184,6 +184,9 @@ def test_canonical_files_are_stored_with_exact_values(desk: Helpdesk) -> None:
         "surveys": 3,
     }
     common = {"source": "helpdesk", "custom_fields": "{}", "raw": None}
+    no_contact = {"email": None, "external_id": None, "organization_id": None, "language": None}
+    dimensions = "type custom_status brand ticket_form via_detail product mailbox language"
+    no_dimensions = dict.fromkeys(dimensions.split())
     assert desk.rows("groups") == [
         {"id": "g1", "name": "Support", **common},
         {"id": "g2", "name": "Billing", **common},
@@ -193,9 +196,9 @@ def test_canonical_files_are_stored_with_exact_values(desk: Helpdesk) -> None:
     ]
     assert desk.rows("customers") == [
         {"id": "c1", "name": "Acme", "created_at": "2025-06-01T00:00:00.000000Z",
-         "churned_at": None, **common},
+         "churned_at": None, **no_contact, **common},
         {"id": "c2", "name": "Globex", "created_at": "2025-07-01T00:00:00.000000Z",
-         "churned_at": "2026-02-01T12:00:00.000000Z", **common},
+         "churned_at": "2026-02-01T12:00:00.000000Z", **no_contact, **common},
     ]  # fmt: skip
     assert [
         (r["id"], r["ticket_id"], r["author_id"], r["author_role"], r["public"], r["created_at"])
@@ -221,6 +224,8 @@ def test_canonical_files_are_stored_with_exact_values(desk: Helpdesk) -> None:
             "first_response_at": "2026-01-05T10:15:00.000000Z",
             "first_resolved_at": "2026-01-05T16:00:00.000000Z",
             "resolved_at": "2026-01-06T08:00:00.000000Z",
+            "resolved_at_estimated": 0,
+            **no_dimensions,
             "reopens": 1,
             "agent_replies": 2,
             "escalated": 1,
@@ -245,6 +250,8 @@ def test_canonical_files_are_stored_with_exact_values(desk: Helpdesk) -> None:
             "first_response_at": None,
             "first_resolved_at": None,
             "resolved_at": None,
+            "resolved_at_estimated": 0,
+            **no_dimensions,
             "reopens": 0,
             "agent_replies": None,
             "escalated": 0,

@@ -293,7 +293,7 @@ def test_resolution_fields_are_consistent(live: list[Ticket]) -> None:
         assert 0 <= t.agent_replies <= 6
         assert (t.first_response_at is None) == (t.agent_replies == 0)
         assert t.updated_at is not None and t.updated_at >= t.created_at
-        assert t.custom_fields["product"]
+        assert t.product
         assert t.subject
 
 
@@ -564,7 +564,7 @@ def test_csv_cells_follow_the_conventions(tmp_path: Path) -> None:
         )
         assert row["status"] == ticket.status.value
         assert row["organization_id"] == (ticket.organization_id or "")
-        assert row["product"] == ticket.custom_fields["product"]
+        assert row["product"] == ticket.product
     with (tmp_path / "surveys.csv").open(encoding="utf-8", newline="") as f:
         surveys = list(csv.DictReader(f))
     csat_cells = {s["score"] for s in surveys if s["kind"] == "csat"}

@@ -23,7 +23,7 @@ from deskmetrics_freshdesk.options import FreshdeskOptions
 from deskmetrics_freshdesk.ratings import SCALE_MAX, SCALE_MIN, csat_score, survey_response
 from deskmetrics_freshdesk.ticket_fields import TicketFields
 from deskmetrics_freshdesk.tickets import TicketMapper
-from deskmetrics_freshdesk.time_entries import HandleTimes, spent_seconds
+from deskmetrics_freshdesk.time_entries import HandleTimes, entry_seconds, spent_seconds
 
 
 def at(text: str) -> datetime:
@@ -165,11 +165,29 @@ def test_reopened_and_open_again_is_unresolved() -> None:
     assert "first_resolved_at" not in ticket.model_fields_set
 
 
-def test_resolved_before_stats_fill_in_keeps_the_stored_resolution() -> None:
-    payload = with_stats(TICKET_1001, 4, resolved_at=None)
+def test_resolved_before_stats_fill_in_gets_an_estimated_resolution() -> None:
+    # #13.2: a resolved ticket left with no resolved_at would count as open backlog.
+    payload = with_stats(TICKET_1001, 4, resolved_at=None, status_updated_at="2024-03-05T14:29:00Z")
     ticket = mapper().ticket(payload)
-    assert "resolved_at" not in ticket.model_fields_set
-    assert "first_resolved_at" not in ticket.model_fields_set
+    assert ticket.resolved_at == at("2024-03-05T14:29:00Z")  # the move to Resolved
+    assert ticket.resolved_at_estimated is True
+    assert "first_resolved_at" not in ticket.model_fields_set  # still only a guess: kept
+
+    no_status_time = with_stats(TICKET_1001, 5, resolved_at=None, status_updated_at=None)
+    ticket = mapper().ticket(no_status_time)
+    assert (ticket.resolved_at, ticket.resolved_at_estimated) == (at("2024-03-05T14:30:05Z"), True)
+
+    no_stats = {key: value for key, value in TICKET_1001.items() if key != "stats"}
+    ticket = mapper().ticket(no_stats)
+    assert (ticket.resolved_at, ticket.resolved_at_estimated) == (at("2024-03-05T14:30:05Z"), True)
+
+
+def test_a_recorded_resolution_is_not_estimated() -> None:
+    ticket = mapper().ticket(TICKET_1001)
+    assert (ticket.resolved_at, ticket.resolved_at_estimated) == (at("2024-03-05T14:30:00Z"), False)
+    assert "resolved_at_estimated" in ticket.model_fields_set  # clears an earlier estimate
+    reopened = mapper().ticket(with_stats(TICKET_1001, 2, reopened_at="2024-03-06T08:00:00Z"))
+    assert (reopened.resolved_at, reopened.resolved_at_estimated) == (None, False)
 
 
 def test_custom_statuses_follow_status_map_and_default_to_open_with_one_warning() -> None:
@@ -365,6 +383,26 @@ def test_time_spent_and_running_timers() -> None:
     assert times.handle_seconds("1") == 5_400.0
     assert times.handle_seconds("2") is None  # nothing finished: null, not zero
     assert times.running == {"1", "2"}
+
+
+def test_time_spent_in_seconds_beats_the_minutes_text() -> None:
+    # "00:01" is what Freshdesk shows for 119 s: the text alone would lose 59 s.
+    assert entry_seconds({"time_spent": "00:01", "time_spent_in_seconds": 119}) == 119
+    assert entry_seconds({"time_spent": "00:01", "time_spent_in_seconds": 0}) == 0
+    # Missing, null or garbled seconds fall back to the documented "hh:mm" text.
+    assert entry_seconds({"time_spent": "00:02"}) == 120
+    assert entry_seconds({"time_spent": "00:02", "time_spent_in_seconds": None}) == 120
+    assert entry_seconds({"time_spent": "00:02", "time_spent_in_seconds": "x"}) == 120
+    assert entry_seconds({"time_spent": "00:02", "time_spent_in_seconds": -5}) == 120
+    times = HandleTimes()
+    times.add(
+        [
+            {"ticket_id": 7, "time_spent": "00:01", "time_spent_in_seconds": 119},
+            {"ticket_id": 7, "time_spent": "00:00", "time_spent_in_seconds": 59},
+            {"ticket_id": 7, "time_spent": "00:10"},
+        ]
+    )
+    assert times.handle_seconds("7") == 119 + 59 + 600
 
 
 # -- companies ---------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def test_full_sync_stores_exactly_what_was_served(
         result = run_sync(db, server.url, fake_time)
 
     assert result.status == "succeeded", result.error
-    assert [s.status for s in result.streams] == ["succeeded"] * 9
+    assert [s.status for s in result.streams] == ["succeeded"] * 10
     # The 429 waited exactly its Retry-After; the 500 the client's first backoff step.
     assert fake_time.sleeps == [7.0, 1.0]
     assert any("403" in w and "no CSAT" in w for w in result.warnings)
@@ -116,7 +116,28 @@ def test_full_sync_stores_exactly_what_was_served(
             "(SELECT 1 FROM organizations o WHERE o.source = t.source AND o.id = t.organization_id)"
         ).fetchone()
         assert orphans == (0,)
+        # Every requester is a stored customer (#13.1), and every customer's company too.
+        orphans = conn.execute(
+            "SELECT count(*) FROM tickets t WHERE requester_id IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM customers c WHERE c.source = t.source AND c.id = t.requester_id)"
+        ).fetchone()
+        assert orphans == (0,)
+    customers = table(db, "customers")
+    assert len(customers) == 1000
+    assert customers["7010"] == {
+        "name": "Contact 10",
+        "created_at": "2023-03-06T14:00:00.000000Z",
+        "churned_at": None,  # no churn_field configured
+        "email": "contact10@example.test",
+        "external_id": None,
+        "organization_id": "310",
+        "language": "en",
+        "custom_fields": {"cf_churned_on": "2024-01-11T00:00:00Z", "cf_cancelled": False},
+        "raw": None,
+    }
+    assert customers["7050"]["email"] is None and customers["7051"]["external_id"] == "crm-51"
     org = table(db, "organizations")
+    assert {c["organization_id"] for c in customers.values()} <= org.keys()
     assert len(org) == 53
     # Company 300 is listed as created at 2022-11-27T05:30:00+05:30: midnight UTC.
     assert org["300"]["created_at"] == "2022-11-27T00:00:00.000000Z"

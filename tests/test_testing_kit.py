@@ -73,6 +73,6 @@ def test_the_fake_clock_fixture_moves_only_when_slept(
     budget = runtime.budget("acct")
     budget.limit("default", 1)
     budget.acquire()
-    budget.acquire()  # the second request of the minute waits for the window
-    assert fake_clock.sleeps == [60.0]
-    assert runtime.now() == fake_clock.START + 60.0
+    budget.acquire()  # the second request of the minute waits for the window and its margin
+    assert fake_clock.sleeps == [61.0]
+    assert runtime.now() == fake_clock.START + 61.0

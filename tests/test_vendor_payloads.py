@@ -27,8 +27,16 @@ from zendesk_fake.testkit import connector, table
 
 FIXTURES = [(vendor, name) for vendor in VENDORS for name in names(vendor)]
 SOURCE_ROW = re.compile(r"^\| `(?P<file>[a-z]+/[a-z_]+\.json)` \| (?P<url>\S+) \|", re.MULTILINE)
-ZENDESK_STREAMS = ("groups", "agents", "organizations", "tickets", "satisfaction_ratings")
-"""Every Zendesk stream but ``sla``, which the documented metric-event page cannot end."""
+ZENDESK_STREAMS = (
+    "groups",
+    "agents",
+    "organizations",
+    "customers",
+    "tickets",
+    "satisfaction_ratings",
+    "sla",
+)
+"""Every Zendesk stream; the documented metric-event page (no end_of_stream) ends ``sla`` too."""
 
 
 def db(year: int, month: int, day: int, hour: int, minute: int, second: int) -> str:
@@ -59,6 +67,15 @@ ZENDESK_TICKET: dict[str, Any] = {
     "agent_replies": 322,
     "escalated": 1,  # group_stations 7: passed through more than one group
     "tags": ["enterprise", "other_tag"],
+    # Dimensions (#13.3), labelled from custom_statuses.json, brands.json, ticket_forms.json.
+    "type": "incident",
+    "custom_status": "Responding quickly",
+    "brand": "Brand 1",
+    "ticket_form": "Snowboard Problem",
+    "via_detail": "support@company.com",  # via is only {"channel": "web"}: the recipient
+    "resolved_at_estimated": 0,
+    # Fields 27642 and 27648 are defined nowhere: kept under their ids, since they hold values.
+    "custom_fields": {"field 27642": "745", "field 27648": "yes"},
 }
 
 FRESHDESK_TICKET: dict[str, Any] = {
@@ -79,6 +96,13 @@ FRESHDESK_TICKET: dict[str, Any] = {
     "first_response_due_at": db(2015, 8, 18, 11, 30, 0),
     "resolution_due_at": db(2015, 8, 20, 11, 30, 0),
     "handle_seconds": None,  # the only time entry's timer is still running
+    # Dimensions (#13.3): labels from ticket_fields.json and mailboxes.json.
+    "type": "Lead",
+    "custom_status": "Open",
+    "via_detail": "Portal",
+    "product": "ddd",
+    "mailbox": "Test Account",
+    "resolved_at_estimated": 0,
 }
 
 
@@ -210,8 +234,29 @@ def test_zendesk_connector_stores_the_documented_payloads(tmp_path: Path) -> Non
         "235323",
     )
     assert (rating["score"], rating["comment"]) == (1.0, "Awesome support!")
+    assert rating["group_id"] == "98738"  # a survey keeps its group
     # The second documented rating names a ticket no fixture has: stored, not dropped.
     assert surveys["209"]["ticket_id"] == "209"
+    # The end user of the user export is the ticket's requester, in its organization (#13.1).
+    assert table(path, "customers") == {
+        "20978392": {
+            "id": "20978392",
+            "source": "zd",
+            "name": "Johnny Agent",
+            "created_at": db(2009, 7, 20, 22, 55, 29),
+            "churned_at": None,
+            "email": "johnny@example.com",
+            "external_id": "sai989sur98w9",
+            "organization_id": "509974",
+            "language": "en-US",
+            "custom_fields": {
+                "user_date": "2012-07-23T00:00:00Z",
+                "user_decimal": 5.1,
+                "user_dropdown": "option_1",
+            },
+            "raw": None,
+        }
+    }
 
 
 def test_zendesk_metric_event_page_without_end_of_stream_ends_the_stream(tmp_path: Path) -> None:
@@ -274,6 +319,44 @@ def test_freshdesk_connector_stores_the_documented_payloads(
         "1",
         7.0,  # 103, Extremely Happy, on the 1–7 scale
     )
+    assert rating["group_id"] is None  # the documented rating's group_id is null
     # Rating 112's documented created_at "2015-08-28T010:08:16Z" is no timestamp: rejected.
     rejected = [row["location"] for row in table(path, "rejected_rows").values()]
     assert rejected == ["satisfaction rating 112"]
+    # Contacts are customers (#13.1): ticket 18's requester Rachel, in its company 8.
+    customers = table(path, "customers")
+    assert sorted(customers) == ["2", "432", "434"]
+    assert customers["2"] == {
+        "id": "2",
+        "source": "fd",
+        "name": "Rachel",
+        "created_at": db(2015, 8, 18, 16, 18, 14),
+        "churned_at": None,  # no churn_field configured
+        "email": "rachel@freshdesk.com",
+        "external_id": None,
+        "organization_id": "8",
+        "language": "en",
+        "custom_fields": {"department": "Admin", "permanent": True},
+        "raw": None,
+    }
+
+
+def test_verify_counts_from_the_documented_search_answers(tmp_path: Path) -> None:
+    # The documented count (6) and total (49) against the one ticket each store holds.
+    from deskmetrics.audit.helpdesk_counts import compare
+
+    with FakeServer(servers.zendesk) as server, Store(tmp_path / "zd.db") as store:
+        zendesk = connector(FakeClock(), base_url=server.url, access_token="documented-token")
+        sync_stream(store, zendesk, "tickets")
+        finding = compare(store.conn, "zd", zendesk)
+    assert (finding.status, finding.count) == ("fail", 5)
+    assert finding.detail.endswith("store 1, helpdesk 6")
+    options = {"base_url": "", "api_key": "documented-key"}
+    with FakeServer(servers.freshdesk) as server, Store(tmp_path / "fd.db") as store:
+        options["base_url"] = server.url
+        freshdesk = FreshdeskConnector(
+            FreshdeskOptions.model_validate(options), connection="fd", runtime=FakeClock().runtime()
+        )
+        sync_stream(store, freshdesk, "tickets")
+        finding = compare(store.conn, "fd", freshdesk)
+    assert (finding.status, finding.detail.rsplit(": ", 1)[1]) == ("fail", "store 2, helpdesk 49")

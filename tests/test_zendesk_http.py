@@ -34,9 +34,12 @@ def oauth(fake_time: FakeClock, **extra: Any) -> Any:
 
 
 def empty_fields() -> None:
+    """No ticket fields, custom statuses, brands or forms: the account's label lists."""
     respx.get(f"{BASE}/api/v2/ticket_fields.json").respond(
         json={"ticket_fields": [], "meta": {"has_more": False}}
     )
+    for key in ("custom_statuses", "brands", "ticket_forms"):
+        respx.get(f"{BASE}/api/v2/{key}.json").respond(json={key: []})
 
 
 def page(tickets: list[dict[str, Any]], after: str | None, end: bool) -> httpx.Response:
@@ -249,8 +252,8 @@ def test_incremental_exports_keep_to_ten_requests_a_minute(fake_time: FakeClock)
     zendesk = oauth(fake_time)
     batches = list(zendesk.read("tickets", {"cursor": "c0"}))
     assert len(batches) == 12
-    # Ten requests at once, then the eleventh waits for the window: one 60-second wait.
-    assert fake_time.sleeps == [60.0]
+    # Ten requests at once, then the eleventh waits for the window and its 1 s margin.
+    assert fake_time.sleeps == [61.0]
 
 
 @respx.mock

@@ -125,6 +125,15 @@ def test_solved_ticket_maps_every_known_field() -> None:
         "first_response_at": utc("2024-03-04T09:28:00Z"),  # created + 16 minutes
         "first_resolved_at": utc("2024-03-05T14:40:11Z"),  # solved once: the exact solve
         "resolved_at": utc("2024-03-05T14:40:11Z"),
+        "resolved_at_estimated": False,
+        "type": "incident",
+        "custom_status": None,  # the payload names no custom status
+        "brand": "brand 360000001",  # no brand list read: the bare id, named as such
+        "ticket_form": None,
+        "via_detail": None,  # via.source names no address, and no recipient
+        "product": None,
+        "mailbox": None,
+        "language": None,
         "reopens": 0,
         "agent_replies": 1,
         "escalated": False,
@@ -139,6 +148,53 @@ def test_solved_ticket_maps_every_known_field() -> None:
     assert not {"first_response_due_at", "resolution_due_at", "handle_seconds", "raw"} & (
         record.model_fields_set
     )
+
+
+@pytest.mark.parametrize("status", ["solved", "closed"])
+def test_resolved_without_metric_set_is_never_open(status: str) -> None:
+    # #13.2: without a metric set there is no solve time; the last update is the estimate.
+    ticket = {key: value for key, value in SOLVED.items() if key != "metric_set"}
+    record = mapper().ticket({**ticket, "status": status, "updated_at": "2024-03-06T07:00:00Z"})
+    assert record.status == status
+    assert record.resolved_at == utc("2024-03-06T07:00:00Z")
+    assert record.resolved_at_estimated is True
+    assert not {"first_resolved_at", "reopens", "agent_replies"} & record.model_fields_set
+
+
+def test_open_without_metric_set_stays_unresolved() -> None:
+    ticket = {key: value for key, value in SOLVED.items() if key != "metric_set"}
+    record = mapper().ticket({**ticket, "status": "open"})
+    assert record.resolved_at is None
+    assert not {"resolved_at", "resolved_at_estimated"} & record.model_fields_set
+
+
+def test_only_the_last_update_fallback_is_an_estimate() -> None:
+    exact = mapper().ticket(SOLVED)
+    assert (exact.resolved_at, exact.resolved_at_estimated) == (
+        utc("2024-03-05T14:40:11Z"),
+        False,
+    )
+    closed = mapper().ticket(
+        with_metrics("closed", solved_at=None, status_updated_at="2024-03-06T08:00:00Z")
+    )
+    assert (closed.resolved_at, closed.resolved_at_estimated) == (
+        utc("2024-03-06T08:00:00Z"),
+        False,  # closed without a solve: the last status change is the close
+    )
+    guessed = mapper().ticket(with_metrics("closed", solved_at=None, status_updated_at=None))
+    assert (guessed.resolved_at, guessed.resolved_at_estimated) == (
+        utc("2024-03-05T14:40:11Z"),
+        True,
+    )
+    unresolved = mapper().ticket(with_metrics("open"))
+    assert (unresolved.resolved_at, unresolved.resolved_at_estimated) == (None, False)
+
+
+def test_an_estimate_before_creation_is_dropped() -> None:
+    ticket = {key: value for key, value in SOLVED.items() if key != "metric_set"}
+    m = mapper()
+    record = m.ticket({**ticket, "updated_at": "2024-03-01T00:00:00Z"})
+    assert record.resolved_at is None and m.dropped_times == 1
 
 
 def test_deleted_ticket_is_a_tombstone_that_keeps_stored_metrics() -> None:

@@ -96,6 +96,7 @@ def test_the_plugin_registers_the_connector() -> None:
         "groups",
         "agents",
         "organizations",
+        "customers",
         "tickets",
         "satisfaction_ratings",
         "sla",

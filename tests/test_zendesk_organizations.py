@@ -182,8 +182,8 @@ def test_the_export_counts_against_the_incremental_budget(fake_time: FakeClock) 
     respx.get(EXPORT).mock(side_effect=pages)
     zendesk = connector(fake_time, subdomain="acme", access_token="t")
     assert len(list(zendesk.read("organizations", {"start_time": 1709600000}))) == 12
-    # Ten export requests a minute: the eleventh waits for the window.
-    assert fake_time.sleeps == [60.0]
+    # Ten export requests a minute: the eleventh waits for the window (and its 1 s margin).
+    assert fake_time.sleeps == [61.0]
 
 
 @respx.mock
@@ -278,3 +278,15 @@ def test_keep_raw_stores_each_served_organization(tmp_path: Path) -> None:
     assert {key: row["raw"] for key, row in rows.items()} == {
         str(o["id"]): o for o in account.organizations
     }
+
+
+@respx.mock
+def test_a_repeated_page_without_end_of_stream_ends_the_export(fake_time: FakeClock) -> None:
+    # The documented metric-event example's shape: next_page and end_time, no end_of_stream;
+    # asked again from its end_time it repeats itself. It ends the export, not the connection.
+    repeated = page([organization(1)], 1709600000, None)
+    route = respx.get(EXPORT).mock(side_effect=[repeated, repeated])
+    zendesk = connector(fake_time, subdomain="acme", access_token="t")
+    batches = list(zendesk.read("organizations", {"start_time": 1709500000}))
+    assert starts(route) == ["1709500000", "1709600000"]
+    assert [b.state for b in batches] == [{"start_time": 1709600000}] * 2

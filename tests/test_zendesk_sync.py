@@ -19,11 +19,17 @@ from deskmetrics.sync.engine import sync_connector
 from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeServer
 from zendesk_fake import FakeAccount, Faults, ZendeskHandler
-from zendesk_fake.account import CHANGED_RATING_TICKET, DELETED_ORGANIZATION, epoch
+from zendesk_fake.account import (
+    CHANGED_RATING_TICKET,
+    CUSTOM_STATUSES,
+    DELETED_ORGANIZATION,
+    epoch,
+)
 from zendesk_fake.handler import ORGANIZATIONS, TICKETS, cursor_for
 from zendesk_fake.testkit import connector, table
 
 SIZE = 2000
+STATUS_LABELS = {status["id"]: status["agent_label"] for status in CUSTOM_STATUSES}
 ORGANIZATION_PAGE = 7
 CHANNELS = {
     "email": "email",
@@ -119,11 +125,21 @@ def expected_ticket(ticket: dict[str, Any], deadlines: dict[str, str | None]) ->
         "first_response_at": None,
         "first_resolved_at": None,
         "resolved_at": None,
+        "resolved_at_estimated": 0,
         "reopens": 0,
         "agent_replies": None,
         "escalated": int("escalated" in ticket["tags"]),
         "handle_seconds": None,
         **deadlines,
+        # Dimensions (#13.3): labels from the custom statuses, brands and forms served.
+        "type": ticket.get("type"),
+        "custom_status": STATUS_LABELS.get(ticket.get("custom_status_id")),
+        "brand": "Acme Support" if "brand_id" in ticket else None,
+        "ticket_form": "Printer problem" if "ticket_form_id" in ticket else None,
+        "via_detail": ticket.get("recipient"),  # via.source.to is empty: the recipient
+        "product": None,
+        "mailbox": None,
+        "language": None,
     }
     if fields.get("Total time spent (sec)") is not None:
         row["handle_seconds"] = float(fields["Total time spent (sec)"])
@@ -171,6 +187,10 @@ def expected_survey(rating: dict[str, Any]) -> dict[str, Any] | None:
         "higher_is_better": 1,
         "created_at": db(when(rating["created_at"])),
         "comment": rating["comment"],
+        "group_id": text_id(rating["group_id"]),  # a survey keeps its group (#13.3)
+        # Offered when created, answered when updated (#13.4).
+        "offered_at": db(when(rating["created_at"])),
+        "answered_at": None if score[rating["score"]] is None else db(when(rating["updated_at"])),
         "custom_fields": extra,
         "raw": None,
     }
@@ -282,6 +302,26 @@ def test_store_matches_what_was_served(
     # Every organization a ticket names has its row, so breakdowns show names.
     named = {row["organization_id"] for row in tickets.values()} - {None}
     assert named and named <= organizations.keys()
+
+    # End users are customers (#13.1): every requester has its row, linked to its organization.
+    customers = table(path, "customers")
+    assert len(customers) == 500
+    assert customers["10007"] == {
+        "id": "10007",
+        "source": "zd",
+        "name": "Customer 7",
+        "created_at": db(when(account.users()[27]["created_at"])),
+        "churned_at": None,  # no churn_field configured: no churn source
+        "email": "c7@example.test",  # lower case: the join key of a customers file
+        "external_id": "crm-7",
+        "organization_id": "507",
+        "language": "en-US",
+        "custom_fields": {},  # null user fields are not stored
+        "raw": None,
+    }
+    requesters = {row["requester_id"] for row in tickets.values()} - {None}
+    assert requesters <= customers.keys()
+    assert {row["organization_id"] for row in customers.values()} <= organizations.keys()
 
     surveys = table(path, "surveys")
     wanted = {s["id"]: s for r in account.ratings if (s := expected_survey(r)) is not None}

@@ -63,6 +63,11 @@ class FreshdeskOptions(deskmetrics.ConnectorOptions):
     conversations: Literal["resolved_changed", "all", "off"] = "resolved_changed"
     conversation_concurrency: int = Field(default=4, ge=1, le=32)
     timeout: float = Field(default=60.0, gt=0, description="Seconds per HTTP request.")
+    churn_field: str | None = Field(
+        default=None,
+        description="API name of the contact field that records churn: a date field (its "
+        "date) or a checkbox (ticked: the contact's last update). Unset: no churn time.",
+    )
 
     @field_validator("domain")
     @classmethod

@@ -59,12 +59,15 @@ def survey_response(rating: dict[str, Any], *, keep_raw: bool) -> deskmetrics.Su
         "ticket_id": _text(rating.get("ticket_id")),
         "customer_id": _text(rating.get("user_id")),
         "agent_id": _text(rating.get("agent_id")),
+        "group_id": _text(rating.get("group_id")),
         "kind": deskmetrics.SurveyKind.CSAT,
         "score": score,
         "scale_min": SCALE_MIN,
         "scale_max": SCALE_MAX,
         "higher_is_better": True,
         "created_at": parse_time(rating.get("created_at")),
+        # A Freshdesk rating exists only once answered; the API has no offer time.
+        "answered_at": parse_time(rating.get("created_at")),
         "comment": rating.get("feedback") or None,
         "custom_fields": {
             "survey_id": rating.get("survey_id"),

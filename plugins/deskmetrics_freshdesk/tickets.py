@@ -58,9 +58,12 @@ class TicketMapper:
         *,
         keep_raw: bool,
         warn: Callable[[str], None],
+        mailboxes: Callable[[], dict[int, str]] = dict,
     ) -> None:
         self.options = options
         self.fields = fields
+        self._load_mailboxes = mailboxes
+        self._mailboxes: dict[int, str] | None = None
         self.keep_raw = keep_raw
         self.warn = warn
         self._warned: set[tuple[str, int]] = set()
@@ -99,6 +102,32 @@ class TicketMapper:
         if (kind, code) not in self._warned:
             self._warned.add((kind, code))
             self.warn(message)
+
+    def dimensions(self, payload: dict[str, Any], status: deskmetrics.Status) -> dict[str, Any]:
+        """type, the status's own label, the source's label, product and mailbox (#13.3)."""
+        code = payload.get("status")
+        source = payload.get("source")
+        return {
+            "type": payload.get("type"),
+            "custom_status": (
+                self.fields.status_labels.get(int(code))
+                if isinstance(code, int) and status not in deskmetrics.TOMBSTONE_STATUSES
+                else None
+            ),
+            "via_detail": self.fields.source_labels.get(source)
+            if isinstance(source, int)
+            else None,
+            "product": _named(self.fields.product_labels, payload.get("product_id"), "product"),
+            "mailbox": self.mailbox(payload.get("email_config_id")),
+        }
+
+    def mailbox(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        if self._mailboxes is None:
+            # Read the first time a ticket names a mailbox: accounts without any pay nothing.
+            self._mailboxes = self._load_mailboxes()
+        return _named(self._mailboxes, value, "mailbox")
 
     def escalated(self, payload: dict[str, Any]) -> bool:
         rule = self.options.escalation
@@ -144,9 +173,13 @@ class TicketMapper:
             "resolution_due_at": parse_time(payload.get("due_by")),
             "tags": list(payload.get("tags") or []),
             "custom_fields": custom,
+            **self.dimensions(payload, status),
         }
-        if isinstance(payload.get("stats"), dict):
-            data.update(stats_fields(payload["stats"], status))
+        stats = payload.get("stats")
+        if isinstance(stats, dict):
+            data.update(stats_fields(stats, status))
+        if status in deskmetrics.RESOLVED_STATUSES and "resolved_at" not in data:
+            data.update(estimated_resolution(stats, data["updated_at"], data["created_at"]))
         if self.keep_raw:
             data["raw"] = payload
         return deskmetrics.Ticket.build(data)
@@ -160,7 +193,8 @@ def stats_fields(stats: dict[str, Any], status: deskmetrics.Status) -> dict[str,
       the conversations stream may derive it instead.
     - ``first_resolved_at`` of a reopened ticket: Freshdesk keeps only the latest resolution,
       so the first one is known only if an earlier sync saw it.
-    - ``resolved_at`` of a resolved ticket whose stats carry no resolution yet.
+    - ``resolved_at`` of a resolved ticket whose stats carry no resolution yet (the mapper
+      then estimates it, see :func:`estimated_resolution`).
     """
     first_response = parse_time(stats.get("first_responded_at"))
     resolved = parse_time(stats.get("resolved_at"))
@@ -173,14 +207,32 @@ def stats_fields(stats: dict[str, Any], status: deskmetrics.Status) -> dict[str,
         latest = latest_resolution(resolved, closed, reopened)
         if latest is not None:
             fields["resolved_at"] = latest
+            fields["resolved_at_estimated"] = False
             if reopened is None:
                 fields["first_resolved_at"] = latest
     else:
         # Unresolved now: no resolution counts (the backlog reads resolved_at null).
         fields["resolved_at"] = None
+        fields["resolved_at_estimated"] = False
         if reopened is None:
             fields["first_resolved_at"] = None
     return fields
+
+
+def estimated_resolution(
+    stats: dict[str, Any] | None, updated: datetime | None, created: datetime | None
+) -> dict[str, Any]:
+    """resolved_at of a resolved ticket whose stats name no resolution: an estimate.
+
+    Left unresolved it would count as backlog, overdue and an SLA breach. The last status
+    change (``stats.status_updated_at``) is the move to Resolved/Closed; without it, the
+    ticket's last update is the latest time it can have been resolved.
+    """
+    changed = parse_time(stats.get("status_updated_at")) if stats else None
+    best = changed or updated
+    if best is None or created is None or best < created:
+        return {}
+    return {"resolved_at": best, "resolved_at_estimated": True}
 
 
 def latest_resolution(
@@ -197,6 +249,15 @@ def latest_resolution(
     if closed is not None and (reopened is None or closed >= reopened):
         return closed
     return resolved or closed
+
+
+def _named(names: dict[int, str], value: Any, kind: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return names.get(int(value), f"{kind} {value}")
+    except (TypeError, ValueError):
+        return f"{kind} {value}"
 
 
 def _text(value: Any) -> str | None:

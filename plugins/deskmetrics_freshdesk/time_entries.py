@@ -1,10 +1,23 @@
-"""Handle time from time entries: ``time_spent`` ("hh:mm") summed per ticket."""
+"""Handle time from time entries summed per ticket: ``time_spent_in_seconds`` when the entry
+carries it (exact), else the documented ``time_spent`` ("hh:mm", whole minutes)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+
+def entry_seconds(entry: dict[str, Any]) -> int:
+    """Seconds of one entry: ``time_spent_in_seconds`` beats ``time_spent``.
+
+    Real accounts send ``time_spent_in_seconds`` (the reference does not document it); the
+    "hh:mm" text drops up to 59 s per entry, so it is only the fallback.
+    """
+    exact = entry.get("time_spent_in_seconds")
+    if isinstance(exact, int | float) and not isinstance(exact, bool) and exact >= 0:
+        return int(exact)
+    return spent_seconds(entry.get("time_spent"))
 
 
 def spent_seconds(value: Any) -> int:
@@ -37,9 +50,7 @@ class HandleTimes:
             if entry.get("timer_running"):
                 self.running.add(ticket)
                 continue
-            self.seconds[ticket] = self.seconds.get(ticket, 0) + spent_seconds(
-                entry.get("time_spent")
-            )
+            self.seconds[ticket] = self.seconds.get(ticket, 0) + entry_seconds(entry)
 
     def handle_seconds(self, ticket: str) -> float | None:
         """None when nothing finished was logged (spec §3: null, not zero)."""

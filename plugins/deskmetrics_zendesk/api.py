@@ -18,6 +18,10 @@ from deskmetrics_zendesk.rate_headers import zendesk_rate_headers
 INCREMENTAL = "incremental"
 """The rate-budget bucket of the incremental exports (10 requests a minute per account)."""
 
+USERS = "users"
+"""The bucket of the incremental user export, which has its own limit (20 requests a minute)."""
+USERS_PER_MINUTE = 20
+
 _NEEDS: tuple[tuple[str, str], ...] = (
     ("/api/v2/incremental/", "an admin user (incremental exports are admin-only)"),
     ("/api/v2/satisfaction_ratings", "an admin user and satisfaction ratings on the plan"),
@@ -47,6 +51,7 @@ class ZendeskApi:
             rate_headers=zendesk_rate_headers,
         )
         self.http.budget.limit(INCREMENTAL, options.incremental_requests_per_minute)
+        self.http.budget.limit(USERS, USERS_PER_MINUTE)
 
     rejected: deskmetrics.HttpError | None = None
     """The 401 that ended this connection's sign-in, if any."""

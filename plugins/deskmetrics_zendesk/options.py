@@ -62,6 +62,11 @@ class ZendeskOptions(deskmetrics.ConnectorOptions):
         description="Custom field (title or id) holding seconds worked, e.g. the Time Tracking "
         "app's 'Total time spent (sec)'.",
     )
+    churn_field: str | None = Field(
+        default=None,
+        description="Key of the user field that records churn: a date field (its date) or a "
+        "checkbox (ticked: the user's last update). Unset: customers have no churn time.",
+    )
     sla_resolution_metrics: list[str] = Field(default_factory=lambda: list(RESOLUTION_METRICS))
 
     @field_validator("subdomain")

@@ -37,12 +37,22 @@ def response_from_rating(rating: Mapping[str, Any]) -> deskmetrics.SurveyRespons
             "ticket_id": str(rating["ticket_id"]),
             "customer_id": _id(rating.get("requester_id")),
             "agent_id": _id(rating.get("assignee_id")),
+            "group_id": _id(rating.get("group_id")),
             "kind": deskmetrics.SurveyKind.CSAT,
             "score": SCORES[score],
             "scale_min": 0.0,
             "scale_max": 1.0,
             "higher_is_better": True,
             "created_at": parse_time(rating.get("created_at")),
+            # The legacy rating is created when the survey goes out (score "offered") and
+            # updated when it is answered: the docs name neither, this is the reading
+            # docs/connectors/zendesk.md records.
+            "offered_at": parse_time(rating.get("created_at")),
+            "answered_at": (
+                parse_time(rating.get("updated_at") or rating.get("created_at"))
+                if SCORES[score] is not None
+                else None
+            ),
             "comment": rating.get("comment") or None,
             "custom_fields": extra,
         }

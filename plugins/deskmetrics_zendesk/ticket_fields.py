@@ -115,8 +115,10 @@ class FieldRegistry:
             field_id = item.get("id")
             known = None if field_id is None else converters.get(field_id)
             if known is None:
-                # A field deleted since the ticket was written: keep its value under its id.
-                result[f"field {field_id}"] = item.get("value")
+                # A field deleted since the ticket was written: keep a value under its id. Its
+                # nulls (Zendesk lists every field on every ticket) would only be noise.
+                if item.get("value") is not None:
+                    result[f"field {field_id}"] = item.get("value")
             else:
                 result[known[0]] = known[1](item.get("value"))
         return result

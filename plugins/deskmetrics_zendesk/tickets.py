@@ -12,6 +12,7 @@ from typing import Any
 
 import deskmetrics
 from deskmetrics_zendesk.escalation import Escalation
+from deskmetrics_zendesk.labels import TicketLabels, via_detail
 from deskmetrics_zendesk.ticket_fields import FieldRegistry
 from deskmetrics_zendesk.timestamps import parse_time
 from deskmetrics_zendesk.vocabulary import channel_of, priority_of, status_of
@@ -41,8 +42,10 @@ class TicketMapper:
         *,
         keep_raw: bool = False,
         handle_time_field: str | None = None,
+        labels: TicketLabels | None = None,
     ) -> None:
         self.fields = fields
+        self.labels = labels or TicketLabels()
         self.escalation = escalation
         self.keep_raw = keep_raw
         self.handle_time_field = handle_time_field
@@ -60,6 +63,8 @@ class TicketMapper:
             data["priority"] = priority_of(ticket["priority"])
         if "via" in ticket:
             data["channel"] = channel_of(ticket["via"])
+            data["via_detail"] = via_detail(ticket["via"], ticket.get("recipient"))
+        self._dimensions(data, ticket)
         if "subject" in ticket:
             data["subject"] = ticket["subject"]
         for name in _ID_FIELDS:
@@ -76,6 +81,8 @@ class TicketMapper:
         metrics = ticket.get("metric_set")
         if type(metrics) is not dict:
             metrics = None
+            if status in _RESOLVED:
+                self._estimated_resolution(data, created)
         else:
             self._metric_facts(data, metrics, created, status)
         escalated = self.escalation.decide(tags if type(tags) is list else (), metrics or None)
@@ -85,6 +92,16 @@ class TicketMapper:
             # ``fields`` repeats ``custom_fields`` word for word.
             data["raw"] = {key: value for key, value in ticket.items() if key != "fields"}
         return data
+
+    def _dimensions(self, data: dict[str, Any], ticket: Mapping[str, Any]) -> None:
+        if "type" in ticket:
+            data["type"] = ticket["type"]
+        if "custom_status_id" in ticket:
+            data["custom_status"] = self.labels.custom_status(ticket["custom_status_id"])
+        if "brand_id" in ticket:
+            data["brand"] = self.labels.brand(ticket["brand_id"])
+        if "ticket_form_id" in ticket:
+            data["ticket_form"] = self.labels.form(ticket["ticket_form_id"])
 
     def _metric_facts(
         self,
@@ -111,11 +128,13 @@ class TicketMapper:
 
         solved_at = parse_time(metrics.get("solved_at"))
         resolved_at = None
+        estimated = False
         if status in _RESOLVED:
-            # Latest resolution; a ticket closed without ever being solved uses its close time.
-            resolved_at = (
-                solved_at or parse_time(metrics.get("status_updated_at")) or data.get("updated_at")
-            )
+            # Latest resolution; a ticket closed without ever being solved uses its close time
+            # (its last status change). Only the ticket's last update is a guess.
+            resolved_at = solved_at or parse_time(metrics.get("status_updated_at"))
+            if resolved_at is None:
+                resolved_at, estimated = data.get("updated_at"), True
         first_minutes = _calendar(metrics, "first_resolution_time_in_minutes")
         first_resolved = None
         if solved_at is not None or status in _RESOLVED or data["reopens"]:
@@ -129,7 +148,17 @@ class TicketMapper:
             else:
                 first_resolved = resolved_at
         data["resolved_at"] = self._after(resolved_at, created)
+        data["resolved_at_estimated"] = estimated and data["resolved_at"] is not None
         data["first_resolved_at"] = self._after(first_resolved, created)
+
+    def _estimated_resolution(self, data: dict[str, Any], created: datetime) -> None:
+        # A solved or closed ticket without its metric set has no solve time at all; left
+        # unresolved it would count as backlog, overdue and an SLA breach. Its last update is
+        # the latest time it can have been solved: an estimate, flagged as one.
+        resolved_at = self._after(data.get("updated_at"), created)
+        if resolved_at is not None:
+            data["resolved_at"] = resolved_at
+            data["resolved_at_estimated"] = True
 
     def _after(self, value: datetime | None, created: datetime) -> datetime | None:
         if value is not None and value < created:

@@ -37,8 +37,11 @@ def time_pages(
         if "end_of_stream" not in page and (not items or not page.get("next_page")):
             return  # an answer without end_of_stream: stop at the first empty or last page
         if following == start:
-            if not items:
-                return  # nothing newer than the boundary second
+            if not items or "end_of_stream" not in page:
+                # Nothing newer than the boundary second. An answer without end_of_stream (the
+                # documented metric-event example) repeats its boundary items: they are
+                # upserted, and the export ends here instead of failing the connection.
+                return
             raise deskmetrics.ConnectorError(
                 f"{host}: the {export} did not advance past start_time {start}; "
                 f"stopping instead of looping"

@@ -133,6 +133,11 @@ class Ticket(Record):
     first_response_at: UTCDateTime | None = None
     first_resolved_at: UTCDateTime | None = None
     resolved_at: UTCDateTime | None = None
+    resolved_at_estimated: bool = Field(
+        default=False,
+        description="resolved_at is an estimate (e.g. the last update of a solved ticket whose "
+        "source gave no solve time), not the recorded resolution.",
+    )
     reopens: int = Field(default=0, ge=0)
     agent_replies: int | None = Field(default=None, ge=0)
     escalated: bool = False
@@ -140,6 +145,19 @@ class Ticket(Record):
     first_response_due_at: UTCDateTime | None = None
     resolution_due_at: UTCDateTime | None = None
     tags: list[str] = Field(default_factory=list)
+    # Dimensions a support lead slices by (issue #13.3), as the helpdesk labels them.
+    type: str | None = Field(default=None, description="Ticket type (incident, question, …).")
+    custom_status: str | None = Field(
+        default=None, description="The helpdesk's own status label (Waiting on Customer, …)."
+    )
+    brand: str | None = None
+    ticket_form: str | None = None
+    via_detail: str | None = Field(
+        default=None, description="Which address, number or source the ticket came in through."
+    )
+    product: str | None = None
+    mailbox: str | None = None
+    language: str | None = None
 
     @model_validator(mode="after")
     def _timestamps_follow_creation(self) -> Ticket:
@@ -168,6 +186,7 @@ class TicketUpdate(Record):
     first_response_at: UTCDateTime | None = None
     first_resolved_at: UTCDateTime | None = None
     resolved_at: UTCDateTime | None = None
+    resolved_at_estimated: bool | None = None
     reopens: int | None = Field(default=None, ge=0)
     agent_replies: int | None = Field(default=None, ge=0)
     escalated: bool | None = None
@@ -199,6 +218,15 @@ class SurveyResponse(Record):
     higher_is_better: bool = True
     created_at: UTCDateTime
     comment: str | None = None
+    group_id: str | None = Field(
+        default=None, description="The group the survey was answered for (a survey keeps it)."
+    )
+    offered_at: UTCDateTime | None = Field(
+        default=None, description="When the survey was sent (null: the source does not say)."
+    )
+    answered_at: UTCDateTime | None = Field(
+        default=None, description="When the customer answered (null: not answered, or unknown)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -244,6 +272,16 @@ class Customer(Record):
     name: str | None = None
     created_at: UTCDateTime
     churned_at: UTCDateTime | None = None
+    email: str | None = Field(
+        default=None, description="Join key to a billing/CRM customers file (lower case)."
+    )
+    external_id: str | None = Field(
+        default=None, description="The id another system (billing, CRM) knows the customer by."
+    )
+    organization_id: str | None = Field(
+        default=None, description="The organization (company) the customer belongs to."
+    )
+    language: str | None = Field(default=None, description="The customer's language or locale.")
 
     @model_validator(mode="after")
     def _churn_after_creation(self) -> Customer:

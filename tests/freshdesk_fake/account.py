@@ -30,6 +30,9 @@ class FakeFreshdesk:
     ratings: list[dict[str, Any]]
     time_entries: list[dict[str, Any]]
     companies: list[dict[str, Any]] = field(default_factory=data.companies)
+    contacts: list[dict[str, Any]] = field(default_factory=data.contacts)
+    contacts_cap: int | None = None
+    """Refuse contact pages beyond this one with a 400, like Freshdesk's deep-listing cap."""
     base_url: str = "http://127.0.0.1"
     api_key: str = API_KEY
     revisions: Counter[int] = field(default_factory=Counter)
@@ -142,6 +145,7 @@ class FakeFreshdesk:
             "/api/v2/agents": lambda r: self._page(r, data.agents()),
             "/api/v2/groups": lambda r: self._page(r, data.groups()),
             "/api/v2/companies": self._companies,
+            "/api/v2/contacts": self._contacts,
             "/api/v2/company_fields": lambda r: FakeResponse(200, data.COMPANY_FIELDS),
             "/api/v2/business_hours": lambda r: self._page(r, data.BUSINESS_HOURS),
             "/api/v2/tickets": self._tickets,
@@ -268,6 +272,16 @@ class FakeFreshdesk:
         rows = sorted(self.companies, key=lambda c: c["id"])
         if since is not None:
             rows = [c for c in rows if data.parse(c["updated_at"]) >= data.parse(since)]
+        return self._page(request, rows)
+
+    def _contacts(self, request: FakeRequest) -> FakeResponse:
+        since = request.param("updated_since")
+        rows = sorted(self.contacts, key=lambda c: c["id"])
+        if since is not None:
+            rows = [c for c in rows if data.parse(c["updated_at"]) >= data.parse(since)]
+        page = int(request.param("page", "1") or 1)
+        if self.contacts_cap is not None and page > self.contacts_cap:
+            return _error(400, "Validation failed", errors=[{"field": "page"}])
         return self._page(request, rows)
 
     def _ratings(self, request: FakeRequest) -> FakeResponse:

@@ -251,6 +251,35 @@ def companies() -> list[dict[str, Any]]:
     return rows
 
 
+CONTACTS = 1000
+"""Contacts 7000-7999: every requester a ticket names."""
+
+
+def contacts() -> list[dict[str, Any]]:
+    """Each in a company; every tenth has a churn date, every seventh a ticked checkbox."""
+    rows = []
+    for n in range(CONTACTS):
+        created = BASE - timedelta(days=300, hours=n)
+        rows.append(
+            {
+                "id": 7000 + n,
+                "name": f"Contact {n}",
+                "email": f"Contact{n}@Example.test" if n % 50 else None,
+                "unique_external_id": f"crm-{n}" if n % 2 else None,
+                "company_id": 300 + n % COMPANIES,
+                "language": "de" if n % 3 == 0 else "en",
+                "active": True,
+                "created_at": iso(created),
+                "updated_at": iso(created + timedelta(days=100, minutes=n)),
+                "custom_fields": {
+                    "cf_churned_on": iso(BASE + timedelta(days=n % 60)) if n % 10 == 0 else None,
+                    "cf_cancelled": n % 7 == 0,
+                },
+            }
+        )
+    return rows
+
+
 def _offset(value: datetime) -> str:
     # The docs' samples carry offsets ("2014-01-08T09:08:53+05:30"): the same instant in IST.
     return (value + timedelta(hours=5, minutes=30)).strftime("%Y-%m-%dT%H:%M:%S+05:30")

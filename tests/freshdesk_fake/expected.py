@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
+from freshdesk_fake import data
 from freshdesk_fake.account import FakeFreshdesk
 
 STATUS = {2: "open", 3: "pending", 4: "solved", 5: "closed", 6: "pending", 7: "open"}
@@ -37,6 +38,10 @@ def _agent_replies(conversations: list[dict[str, Any]]) -> list[str]:
         for c in conversations
         if c["source"] == 0 and not c["incoming"] and not c["private"]
     )
+
+
+STATUS_LABELS = {int(code): labels[0] for code, labels in data.TICKET_FIELDS[0]["choices"].items()}
+SOURCE_LABELS = {code: label for label, code in data.TICKET_FIELDS[1]["choices"].items()}
 
 
 def handle_seconds(account: FakeFreshdesk) -> dict[int, float | None]:
@@ -71,6 +76,7 @@ def tickets(account: FakeFreshdesk) -> dict[str, dict[str, Any]]:
             "first_response_at": None,
             "first_resolved_at": None,
             "resolved_at": None,
+            "resolved_at_estimated": 0,
             "reopens": 0,
             "agent_replies": None,
             "escalated": int(t["is_escalated"] or t["fr_escalated"]),
@@ -84,6 +90,15 @@ def tickets(account: FakeFreshdesk) -> dict[str, dict[str, Any]]:
                 "Type": t["type"],
             },
             "raw": None,
+            # Dimensions (#13.3): the account's labels from ticket_fields.
+            "type": t["type"],
+            "custom_status": None if tombstone else STATUS_LABELS[t["status"]],
+            "brand": None,
+            "ticket_form": None,
+            "via_detail": SOURCE_LABELS.get(t["source"]),
+            "product": None,
+            "mailbox": None,
+            "language": None,
         }
         if tombstone is None:
             reopened = stats["reopened_at"]
@@ -98,7 +113,8 @@ def tickets(account: FakeFreshdesk) -> dict[str, dict[str, Any]]:
                 row["first_resolved_at"] = None if reopened else db_time(resolved)
                 replies = _agent_replies(account.conversations(t["id"]))
                 row["agent_replies"] = len(replies)
-                if row["first_response_at"] is None and replies:
+                # An outbound ticket (source 10) follows its stats only (#13.4).
+                if row["first_response_at"] is None and replies and t["source"] != 10:
                     row["first_response_at"] = db_time(replies[0])
         rows[str(t["id"])] = row
     return rows
@@ -135,6 +151,9 @@ def surveys(account: FakeFreshdesk) -> dict[str, dict[str, Any]]:
             "higher_is_better": 1,
             "created_at": db_time(r["created_at"]),
             "comment": r["feedback"] or None,
+            "group_id": _text(r["group_id"]),
+            "offered_at": None,  # a Freshdesk rating is an answer; the API has no offer time
+            "answered_at": db_time(r["created_at"]),
             "custom_fields": {
                 "survey_id": r["survey_id"],
                 "group_id": _text(r["group_id"]),

@@ -22,6 +22,12 @@ ZENDESK_FIXTURES = {
     "/api/v2/incremental/ticket_metric_events.json": "ticket_metric_events",
     "/api/v2/satisfaction_ratings.json": "satisfaction_ratings",
     "/api/v2/ticket_fields.json": "ticket_fields",
+    "/api/v2/incremental/users/cursor.json": "users_cursor",
+    "/api/v2/custom_statuses.json": "custom_statuses",
+    "/api/v2/brands.json": "brands",
+    "/api/v2/ticket_forms.json": "ticket_forms",
+    "/api/v2/search/count.json": "search_count",
+    "/api/v2/tickets/count.json": "tickets_count",
 }
 ZENDESK_EMPTY = {"/api/v2/groups.json": "groups"}
 """No documented fixture: an empty last page of the cursor-paginated list."""
@@ -34,6 +40,9 @@ FRESHDESK_FIXTURES = {
     "/api/v2/companies": "companies",
     "/api/v2/surveys/satisfaction_ratings": "satisfaction_ratings",
     "/api/v2/time_entries": "time_entries",
+    "/api/v2/contacts": "contacts",
+    "/api/v2/email/mailboxes": "mailboxes",
+    "/api/v2/search/tickets": "search_tickets",
 }
 FRESHDESK_EMPTY = frozenset({"/api/v2/groups", "/api/v2/agents", "/api/v2/company_fields"})
 _PER_TICKET = re.compile(r"^/api/v2/tickets/(\d+)/(conversations|time_entries)$")

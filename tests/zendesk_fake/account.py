@@ -20,6 +20,11 @@ PRODUCTS = (("hw_printer", "Printer"), ("hw_scanner", "Scanner"), ("sw_driver", 
 REGIONS = (("eu", "Europe"), ("us", "United States"), ("apac", "Asia Pacific"))
 AGENTS = 20
 END_USERS = 500
+CUSTOM_STATUSES: list[dict[str, Any]] = [
+    {"id": 9001, "agent_label": "Open", "status_category": "open"},
+    {"id": 9002, "agent_label": "Waiting on vendor", "status_category": "hold"},
+    {"id": 9003, "agent_label": "Needs refund", "status_category": "open"},
+]
 GROUPS = ("Tier 1", "Tier 2", "Billing", "Escalations")
 DELETED_EVERY = 97
 ORGANIZATIONS = 32
@@ -90,9 +95,15 @@ class FakeAccount:
             {
                 "id": 10_000 + number,
                 "name": f"Customer {number}",
-                "email": f"c{number}@example.test",
+                "email": f"C{number}@Example.test",
                 "role": "end-user",
                 "default_group_id": None,
+                "organization_id": 500 + number % ORGANIZATIONS,
+                "external_id": f"crm-{number}",
+                "locale": "de" if number % 3 == 0 else "en-US",
+                "user_fields": {"churned_on": "2024-02-01T00:00:00Z" if number % 10 == 0 else None},
+                "created_at": iso(T0 - timedelta(days=200 + number)),
+                "updated_at": iso(T0 - timedelta(days=2)),
             }
             for number in range(END_USERS)
         ]
@@ -163,6 +174,15 @@ class FakeAccount:
                 ],
             },
         ]
+
+    def custom_statuses(self) -> list[dict[str, Any]]:
+        return CUSTOM_STATUSES
+
+    def brands(self) -> list[dict[str, Any]]:
+        return [{"id": 360000001, "name": "Acme Support", "subdomain": "acme"}]
+
+    def ticket_forms(self) -> list[dict[str, Any]]:
+        return [{"id": 360000002, "name": "Printer problem", "display_name": "Printers"}]
 
     # -- tickets ---------------------------------------------------------------------------
 
@@ -235,6 +255,7 @@ class FakeAccount:
             "sharing_agreement_ids": [],
             "brand_id": 360000001,
             "ticket_form_id": 360000002,
+            "custom_status_id": CUSTOM_STATUSES[number % len(CUSTOM_STATUSES)]["id"],
             "allow_channelback": False,
             "allow_attachments": True,
             "from_messaging_channel": False,

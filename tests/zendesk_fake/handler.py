@@ -15,6 +15,7 @@ from zendesk_fake.account import FakeAccount, epoch
 TICKETS = "/api/v2/incremental/tickets/cursor.json"
 EVENTS = "/api/v2/incremental/ticket_metric_events.json"
 ORGANIZATIONS = "/api/v2/incremental/organizations.json"
+USERS = "/api/v2/incremental/users/cursor.json"
 RATE_HEADERS = {"X-Rate-Limit": "700", "X-Rate-Limit-Remaining": "650"}
 EVENTS_PER_PAGE = 1000
 EXPORT_HEADERS = {
@@ -103,6 +104,14 @@ class ZendeskHandler:
             "/api/v2/satisfaction_ratings.json": self._ratings,
             EVENTS: self._events,
             ORGANIZATIONS: self._organizations,
+            USERS: self._user_export,
+            "/api/v2/custom_statuses.json": lambda r: FakeResponse(
+                200, {"custom_statuses": self.account.custom_statuses()}
+            ),
+            "/api/v2/brands.json": lambda r: self._list(r, "brands", self.account.brands()),
+            "/api/v2/ticket_forms.json": lambda r: FakeResponse(
+                200, {"ticket_forms": self.account.ticket_forms()}
+            ),
             "/api/v2/business_hours/schedules.json": lambda r: FakeResponse(
                 200, {"schedules": self.account.schedules()}
             ),
@@ -153,6 +162,22 @@ class ZendeskHandler:
             },
             dict(RATE_HEADERS),
         )
+
+    def _user_export(self, request: FakeRequest) -> FakeResponse:
+        """The cursor-based user export: every user (agents too), ``after_cursor`` paging."""
+        users = self.account.users()
+        size = min(int(request.param("per_page", "1000") or 1000), 1000)
+        cursor = request.param("cursor")
+        start = int(base64.b64decode(cursor).decode()) if cursor else 0
+        page = users[start : start + size]
+        after = base64.b64encode(str(start + len(page)).encode()).decode()
+        body = {
+            "users": page,
+            "after_cursor": after,
+            "before_cursor": None,
+            "end_of_stream": start + len(page) >= len(users),
+        }
+        return FakeResponse(200, body, dict(RATE_HEADERS))
 
     def _agents(self, request: FakeRequest) -> FakeResponse:
         roles = set(request.query.get("role[]", []))

@@ -22,6 +22,7 @@ from deskmetrics.cli import (
     status_commands,
     sync_commands,
     tickets_commands,
+    verify_commands,
 )
 from deskmetrics.cli.app import App, DeskmetricsGroup
 from deskmetrics.errors import DeskmetricsError
@@ -54,6 +55,7 @@ for family in (
     plugin_commands,
     config_commands,
     demo_commands,
+    verify_commands,
 ):
     family.register(cli)
 

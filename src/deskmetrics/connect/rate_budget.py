@@ -15,6 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 WINDOW = 60.0
+MARGIN = 1.0
+"""Seconds past the window before a slot counts as free again. A server counting in a sliding
+window that includes both ends (or seeing the requests a little later or earlier than they
+were sent) would otherwise count the request sent exactly 60 s ago, and refuse a burst at the
+window's edge (issue #13.6)."""
 
 
 @dataclass
@@ -56,11 +61,11 @@ class RateBudget:
         with self._lock:
             state = self._buckets.setdefault(bucket, _Bucket())
             now = self.clock()
-            while state.sent and state.sent[0] <= now - WINDOW:
+            while state.sent and state.sent[0] <= now - WINDOW - MARGIN:
                 state.sent.popleft()
             wait = max(state.resume_at - now, 0.0)
             if state.per_minute is not None and len(state.sent) >= state.per_minute:
-                wait = max(wait, state.sent[-state.per_minute] + WINDOW - now)
+                wait = max(wait, state.sent[-state.per_minute] + WINDOW + MARGIN - now)
             # The slot is reserved at the planned time under the lock, so concurrent callers
             # queue behind each other instead of all waking at once.
             state.sent.append(now + wait)

@@ -47,9 +47,7 @@ CSV_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     ),
 }  # fmt: skip
 """Columns of each demo file: the canonical field names of the metrics specification (§10), in
-its order, plus the tickets' ``product``, which the CSV connector turns into a custom field."""
-
-CUSTOM_TICKET_COLUMNS: Final = ("product",)
+its order, plus the tickets' ``product`` (a ticket dimension: ``--by product``)."""
 
 _FILE_OF: Final[dict[type[Record], str]] = {
     Group: "groups.csv",
@@ -86,13 +84,7 @@ def cell(value: Any) -> str:
 
 def _row_maker(name: str) -> Callable[[Record], list[str]]:
     columns = CSV_COLUMNS[name]
-    if name != "tickets.csv":
-        return lambda record: [cell(getattr(record, c)) for c in columns]
-    fields = [c for c in columns if c not in CUSTOM_TICKET_COLUMNS]
-    return lambda record: [
-        *(cell(getattr(record, c)) for c in fields),
-        *(cell(record.custom_fields.get(c)) for c in CUSTOM_TICKET_COLUMNS),
-    ]
+    return lambda record: [cell(getattr(record, c)) for c in columns]
 
 
 def write_demo_csv(directory: Path, spec: DemoSpec = DEFAULT_SPEC) -> dict[str, int]:

@@ -177,7 +177,7 @@ class TicketMaker:
             "group_id": GROUPS[topic.group][0],
             "organization_id": ORGANIZATIONS[org].id if org >= 0 else None,
             "tags": tags,
-            "custom_fields": {"product": topic.products[int(r() * len(topic.products))]},
+            "product": topic.products[int(r() * len(topic.products))],
         }
         if r() < TOMBSTONE_RATE:
             return self._tombstone(rng, fields, created)

@@ -23,7 +23,7 @@ class Dimension:
     keys: dict[str, str]
     """SQL key expression per subject that supports this dimension."""
     names_table: str | None = None
-    """Table holding display names (``agents``/``groups``), keyed by (source, id)."""
+    """Table holding display names (``agents``/``groups``/``customers``), keyed by (source, id)."""
     per_source: bool = False
     """Ids are only unique within a source: prefix them with it when several sources exist."""
     tag_join: bool = False
@@ -47,6 +47,40 @@ class Dimension:
         return subject in self.keys
 
 
+TICKET_COLUMNS: dict[str, str] = {
+    # Whether a resolved ticket's resolution time was recorded by the helpdesk or estimated
+    # (docs/metrics.md, "Estimated resolutions"); null for unresolved tickets.
+    "resolution": (
+        "CASE WHEN t.resolved_at IS NULL THEN NULL"
+        " WHEN t.resolved_at_estimated THEN 'estimated' ELSE 'recorded' END"
+    ),
+    # Real helpdesk dimensions (issue #13.3), stored as the helpdesk labels them.
+    "type": "t.type",
+    "custom_status": "t.custom_status",
+    "brand": "t.brand",
+    "ticket_form": "t.ticket_form",
+    "via_detail": "t.via_detail",
+    "product": "t.product",
+    "mailbox": "t.mailbox",
+    # The ticket's own language, else its requester's (Zendesk and Freshdesk keep it there).
+    "language": (
+        "COALESCE(t.language, (SELECT lc.language FROM customers lc"
+        " WHERE lc.source = t.source AND lc.id = t.requester_id))"
+    ),
+}
+"""Ticket dimensions read straight from the ticket row: usable in ``--by`` and ``--where``,
+for ticket metrics and (through the survey's ticket) survey metrics."""
+
+
+_COLUMN_ITEMS = TICKET_COLUMNS.items()
+
+
+def _survey_column(name: str) -> str:
+    # Survey metrics read a per-report table of the latest responses that holds only the
+    # columns they compute with; other survey columns come from the row by its key.
+    return f"(SELECT sx.{name} FROM surveys sx WHERE sx.source = s.source AND sx.id = s.id)"
+
+
 DIMENSIONS: dict[str, Dimension] = {
     d.name: d
     for d in (
@@ -58,7 +92,11 @@ DIMENSIONS: dict[str, Dimension] = {
         ),
         Dimension(
             "group",
-            {"tickets": "t.group_id", "surveys": "t.group_id"},
+            # A survey keeps the group it was answered for; else its ticket's.
+            {
+                "tickets": "t.group_id",
+                "surveys": f"COALESCE({_survey_column('group_id')}, t.group_id)",
+            },
             names_table="groups",
             per_source=True,
         ),
@@ -72,6 +110,16 @@ DIMENSIONS: dict[str, Dimension] = {
             per_source=True,
         ),
         Dimension("source", dict(SOURCE_COLUMN)),
+        Dimension(
+            "requester",
+            {
+                "tickets": "t.requester_id",
+                "surveys": f"COALESCE({_survey_column('customer_id')}, t.requester_id)",
+            },
+            names_table="customers",
+            per_source=True,
+        ),
+        *(Dimension(name, {"tickets": sql, "surveys": sql}) for name, sql in _COLUMN_ITEMS),
     )
 }
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from deskmetrics.metrics.dimensions import SOURCE_COLUMN, TICKET_ID
+from deskmetrics.metrics.dimensions import SOURCE_COLUMN, TICKET_COLUMNS, TICKET_ID
 
 _AGENT = {"tickets": "t.assignee_id", "surveys": "COALESCE(s.agent_id, t.assignee_id)"}
 
@@ -34,6 +34,13 @@ FILTER_FIELDS: dict[str, str] = {
         "EXISTS (SELECT 1 FROM ticket_tags ft WHERE ft.source = {src} "
         "AND ft.ticket_id = {tid} AND ft.tag = {v})"
     ),
+    # A requester by id, name or e-mail.
+    "requester": (
+        "({t}.requester_id = {v} OR {t}.requester_id IN (SELECT fc.id FROM customers fc"
+        " WHERE fc.source = {src} AND (fc.name = {v} OR fc.email = lower({v}))))"
+    ),
+    # Every plain ticket column dimension filters on its own value (``resolution=estimated``).
+    **{name: f"({sql}) = {{v}}" for name, sql in TICKET_COLUMNS.items()},
 }
 
 

@@ -24,6 +24,7 @@ from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.scope import Key, Scope
 from deskmetrics.metrics.statistics import nps_z, significant, two_proportion_z
 from deskmetrics.metrics.value import MetricValue
+from deskmetrics.report.churn_source import churn_source_note
 from deskmetrics.report.model import BreakdownEntry, Bucket, Report, Series
 from deskmetrics.report.period import buckets, resolve_period
 from deskmetrics.report.section import ReportSection
@@ -115,7 +116,7 @@ def build_report(
                 series = Series(grain, bucket_list)
 
             overall_only = replace(base, periods=base.periods[:1], first_is_union=False)
-            notes: list[str] = []
+            notes: list[str] = _customer_notes(store.conn, chosen, filters)
             breakdowns = _all_breakdowns(overall_only, metrics, by, separate, min_sample,
                                          notes)  # fmt: skip
             report = Report(
@@ -150,6 +151,15 @@ def _sections(store: Store, report: Report) -> list[ReportSection]:
         if section is not None:
             found.append(section)
     return found
+
+
+def _customer_notes(
+    conn: sqlite3.Connection, chosen: Mapping[str, Metric], filters: Sequence[Filter]
+) -> list[str]:
+    if not any(metric.subject == "customers" for metric in chosen.values()):
+        return []
+    note = churn_source_note(conn, {f.value for f in filters if f.field == "source"})
+    return [] if note is None else [note]
 
 
 def _multi_source(conn: sqlite3.Connection, filters: Sequence[Filter]) -> bool:

@@ -245,7 +245,30 @@ FROM (
 GROUP BY source, day;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+# Real helpdesk data (issue #13): estimated resolutions, the dimensions a support lead slices
+# by, customers joined to organizations and billing/CRM files, surveys' offer and answer times.
+# Self-contained (columns only), so it can be renumbered freely against other migrations.
+REAL_DATA = """
+ALTER TABLE tickets ADD COLUMN resolved_at_estimated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE customers ADD COLUMN email TEXT;
+ALTER TABLE customers ADD COLUMN external_id TEXT;
+ALTER TABLE customers ADD COLUMN organization_id TEXT;
+ALTER TABLE customers ADD COLUMN language TEXT;
+CREATE INDEX customers_email ON customers(email);
+ALTER TABLE tickets ADD COLUMN type TEXT;
+ALTER TABLE tickets ADD COLUMN custom_status TEXT;
+ALTER TABLE tickets ADD COLUMN brand TEXT;
+ALTER TABLE tickets ADD COLUMN ticket_form TEXT;
+ALTER TABLE tickets ADD COLUMN via_detail TEXT;
+ALTER TABLE tickets ADD COLUMN product TEXT;
+ALTER TABLE tickets ADD COLUMN mailbox TEXT;
+ALTER TABLE tickets ADD COLUMN language TEXT;
+ALTER TABLE surveys ADD COLUMN group_id TEXT;
+ALTER TABLE surveys ADD COLUMN offered_at TEXT;
+ALTER TABLE surveys ADD COLUMN answered_at TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, REAL_DATA)
 """Migration N (1-based) takes a database from user_version N-1 to N. Only ever append."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,1 @@
+"""``deskmetrics verify``: what the store holds, checked against itself and the helpdesk."""

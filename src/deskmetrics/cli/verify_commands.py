@@ -1,0 +1,91 @@
+"""``deskmetrics verify [NAME]``: a data audit of the store, against itself and the helpdesk."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from deskmetrics.audit import helpdesk_counts
+from deskmetrics.audit.finding import Finding
+from deskmetrics.audit.store_checks import run_checks
+from deskmetrics.cli.app import App, pass_app
+from deskmetrics.config.loading import Config, build_connector, secret_values
+from deskmetrics.errors import DeskmetricsError
+from deskmetrics.plugin.registry import get_registry
+from deskmetrics.report.safe_text import escape_rich
+from deskmetrics.store import Store
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(verify)
+
+
+@click.command()
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--offline", is_flag=True, help="Only check the store; do not ask the helpdesk for counts."
+)
+@pass_app
+def verify(app: App, name: str | None, as_json: bool, offline: bool) -> None:
+    """Audit the store: consistency checks, and ticket counts against the helpdesk.
+
+    Exits with 1 when a check fails; each finding names a few records and the fix.
+    """
+    config = app.config
+    if name is not None and name not in config.connections:
+        known = ", ".join(sorted(config.connections)) or "none"
+        raise click.UsageError(f"no connection {name!r} in the config (known: {known})")
+    with app.open_store(create=False) as store:
+        findings = run_checks(store.conn, name)
+        if not offline:
+            names = [name] if name else sorted(config.connections)
+            findings += [_count_check(config, store, each) for each in names]
+    if as_json:
+        click.echo(json.dumps({"findings": [asdict(f) for f in findings],
+                               "failed": sum(f.failed for f in findings)}, indent=2))  # fmt: skip
+    else:
+        _print_table(findings)
+    if any(f.failed for f in findings):
+        sys.exit(1)
+
+
+def _count_check(config: Config, store: Store, name: str) -> Finding:
+    try:
+        connector = build_connector(config, config.connections[name], get_registry().connectors)
+    except DeskmetricsError as exc:
+        return Finding(helpdesk_counts.CHECK, "fail", 0, str(exc), connection=name,
+                       fix="fix the connection (deskmetrics check)")  # fmt: skip
+    try:
+        return helpdesk_counts.compare(store.conn, name, connector)
+    except Exception as exc:
+        # A count the helpdesk will not give is a failed check, never a traceback; its text is
+        # scrubbed of the connection's secrets.
+        text = str(exc) if isinstance(exc, DeskmetricsError) else f"{type(exc).__name__}: {exc}"
+        for secret in secret_values(connector):
+            text = text.replace(secret, "***")
+        return Finding(helpdesk_counts.CHECK, "fail", 0, text, connection=name,
+                       fix="deskmetrics check NAME, or run verify --offline")  # fmt: skip
+    finally:
+        connector.close()
+
+
+def _print_table(findings: list[Finding]) -> None:
+    table = Table("check", "connection", "status", "count", "records", "detail / fix")
+    style = {"ok": "green", "fail": "bold red", "info": "yellow"}
+    for f in findings:
+        text = f.detail + (f"\nfix: {f.fix}" if f.status != "ok" and f.fix else "")
+        row: list[Any] = [
+            f.check, f.connection or "all", f"[{style[f.status]}]{f.status}[/]", str(f.count),
+            escape_rich(", ".join(f.ids)), escape_rich(text),
+        ]  # fmt: skip
+        table.add_row(*row)
+    Console(soft_wrap=False).print(table)
+    failed = sum(f.failed for f in findings)
+    click.echo(f"{failed} check(s) failed" if failed else "all checks passed")
