@@ -264,8 +264,8 @@ _TICKET_COLUMNS = (
 
 # Speed at millions of tickets (issue #14): the durations every report needs are stored
 # generated columns (computed by SQLite in the same row write as the upsert, so they can never
-# disagree with the timestamps), and the two cohort indexes carry what the reports' value scans
-# read, so those scans never touch the wide table rows. Generated columns cannot be added to
+# disagree with the timestamps), and the two cohort indexes carry every column the built-in KPIs of
+# their cohort read, so a report's scans never touch the wide table rows. Generated columns cannot be added to
 # an existing table as STORED: the table is rebuilt in place (rowids kept) and the V2 views,
 # which name it, are dropped and created again around the rebuild.
 V3 = f"""
@@ -309,9 +309,13 @@ INSERT INTO tickets_v3 (rowid, {_TICKET_COLUMNS})
     SELECT rowid, {_TICKET_COLUMNS} FROM tickets ORDER BY rowid;
 DROP TABLE tickets;
 ALTER TABLE tickets_v3 RENAME TO tickets;
-CREATE INDEX tickets_created_at ON tickets(created_at, status, first_response_us);
+CREATE INDEX tickets_created_at ON tickets(
+    created_at, status, first_response_us, escalated, first_response_at, resolved_at,
+    first_response_due_at, resolution_due_at
+);
 CREATE INDEX tickets_resolved_at ON tickets(
-    resolved_at, status, resolution_us, first_resolution_us, handle_seconds, agent_replies
+    resolved_at, status, resolution_us, first_resolution_us, handle_seconds, agent_replies,
+    reopens
 );
 {V2}"""
 
