@@ -221,9 +221,9 @@ def report(cases: list[Case]) -> None:
             f"{case.name:<28} {case.wall:>9.2f} {case.cpu:>6.2f} {peak:>8.0f}"
             f" {case.wall / floor.wall:>8.2f} {case.cpu / floor.cpu:>12.2f}  {shown}"
         )
-    by_name = {case.name[:1]: case for case in cases}
+    by_name = {case.name.split()[0]: case for case in cases}
     for ours, theirs in (("a", "a'"), ("b", "b'")):
-        old = next((c for c in cases if c.name.startswith(theirs)), None)
+        old = by_name.get(theirs)
         if old is None:
             continue
         new = by_name[ours]

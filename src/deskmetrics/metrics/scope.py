@@ -247,16 +247,31 @@ class Scope:
         conditions = [
             "s.latest_answered" if answered_only else "s.latest",
             "s.created_at >= p.lo AND s.created_at < p.hi",
-            f"t.status IS NULL OR {NOT_TOMBSTONE}",
         ]
+        source = f"p CROSS JOIN {responses} s"
+        if self.dimensions or self.filters or "t." in f"{select} {where}":
+            conditions.append(f"t.status IS NULL OR {NOT_TOMBSTONE}")
+            source += " LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id"
+        else:
+            # Nothing reads the ticket but the tombstone test: one probe of the small partial
+            # index of tombstones instead of a read of every answered ticket.
+            conditions.append(
+                "NOT EXISTS (SELECT 1 FROM tickets tb WHERE tb.source = s.source "
+                "AND tb.id = s.ticket_id AND tb.status IN ('deleted', 'spam'))"
+            )
         if where:
             conditions.append(where)
-        source = (
-            f"p CROSS JOIN {responses} s "
-            "LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id"
-        )
         body = self._finish("surveys", select, source, conditions, params, group, None)
         return f"{head} {body}", params
+
+    def _superseded(self, kind: str) -> bool:
+        """Whether some ticket has several responses of ``kind`` (an index scan, no sort)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM surveys INDEXED BY surveys_kind_ticket WHERE kind = ? "
+            "AND ticket_id IS NOT NULL GROUP BY source, ticket_id HAVING count(*) > 1 LIMIT 1",
+            (kind,),
+        ).fetchone()
+        return row is not None
 
     def _latest_responses(self, kind: str) -> str:
         """A temp table: responses of ``kind`` since the first period start that are their
@@ -265,9 +280,25 @@ class Scope:
         Built once per report (the scopes of a report share ``shared``) for all survey metrics.
         """
         cache_key = ("surveys", kind, self.start)
-        name = self.shared.get(cache_key)
-        if name is None:
-            name = f"temp.dm_latest_{kind}_{next(_TEMP_NAMES)}"
+        name: str | None = self.shared.get(cache_key)
+        if name is not None:
+            return name
+        name = f"temp.dm_latest_{kind}_{next(_TEMP_NAMES)}"
+        columns = (
+            "source, id, ticket_id, agent_id, score, scale_min, scale_max, higher_is_better, "
+            "created_at"
+        )
+        if not self._superseded(kind):
+            # Every response is its ticket's latest: a copy, without the window. Its rows keep
+            # the window's order, in which the survey KPIs' sums (CES's avg) add them up.
+            self.conn.execute(
+                f"CREATE TABLE {name} AS SELECT {columns}, 1 AS latest, "
+                "score IS NOT NULL AS latest_answered FROM surveys "
+                "WHERE kind = ? AND created_at >= ? ORDER BY source, ticket_id IS NULL, "
+                "COALESCE(ticket_id, id), created_at DESC, id DESC",
+                (kind, self.start),
+            )
+        else:
             # One window (one sort): newest first per ticket; the latest answered response is
             # the answered one before which no other answered response came.
             window = (
@@ -275,15 +306,14 @@ class Scope:
                 "ORDER BY created_at DESC, id DESC ROWS UNBOUNDED PRECEDING)"
             )
             self.conn.execute(
-                f"CREATE TABLE {name} AS SELECT * FROM (SELECT source, id, ticket_id, agent_id, "
-                "score, scale_min, scale_max, higher_is_better, created_at, "
+                f"CREATE TABLE {name} AS SELECT * FROM (SELECT {columns}, "
                 f"ROW_NUMBER() {window} = 1 AS latest, "
                 f"score IS NOT NULL AND sum(score IS NOT NULL) {window} = 1 AS latest_answered "
                 "FROM surveys WHERE kind = ? AND created_at >= ?) "
                 "WHERE latest OR latest_answered",
                 (kind, self.start),
             )
-            self.shared[cache_key] = name
+        self.shared[cache_key] = name
         return name
 
     def release(self) -> None:
