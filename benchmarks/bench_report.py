@@ -158,7 +158,7 @@ def report_case(
     config.write_text(f"[database]\npath = {str(db)!r}\n", encoding="utf-8")
     output = folder / f"{name.split()[0]}.json"
     command = [sys.executable, "-c", RUN_CLI, "--config", str(config), "report", *args]
-    return Case(name, [*command, "--output", str(output)], env, output)
+    return Case(name, [*command, "--output", str(output), "--force"], env, output)
 
 
 def main() -> None:

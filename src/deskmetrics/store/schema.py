@@ -265,9 +265,10 @@ _TICKET_COLUMNS = (
 # Speed at millions of tickets (issue #14): the durations every report needs are stored
 # generated columns (computed by SQLite in the same row write as the upsert, so they can never
 # disagree with the timestamps), and the two cohort indexes carry every column the built-in
-# KPIs of their cohort read, so a report's scans never touch the wide table rows. Generated
-# columns cannot be added to an existing table as STORED: the table is rebuilt in place (rowids
-# kept) and the V2 views, which name it, are dropped and created again around the rebuild.
+# KPIs of their cohort and the agent, group, channel and priority breakdowns read, so a
+# report's scans never touch the wide table rows. Generated columns cannot be added to an
+# existing table as STORED: the table is rebuilt in place (rowids kept) and the V2 views, which
+# name it, are dropped and created again around the rebuild.
 V3 = f"""
 DROP VIEW ticket_facts;
 DROP VIEW survey_facts;
@@ -311,11 +312,11 @@ DROP TABLE tickets;
 ALTER TABLE tickets_v3 RENAME TO tickets;
 CREATE INDEX tickets_created_at ON tickets(
     created_at, status, first_response_us, escalated, first_response_at, resolved_at,
-    first_response_due_at, resolution_due_at
+    first_response_due_at, resolution_due_at, assignee_id, group_id, channel, priority
 );
 CREATE INDEX tickets_resolved_at ON tickets(
     resolved_at, status, resolution_us, first_resolution_us, handle_seconds, agent_replies,
-    reopens
+    reopens, created_at, resolution_due_at, assignee_id, group_id, channel, priority
 );
 -- Lets a report see in one index scan that no ticket has two responses of a kind.
 CREATE INDEX surveys_kind_ticket ON surveys(kind, source, ticket_id);
