@@ -7,7 +7,7 @@ import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from deskmetrics import Status, Store, Ticket, build_report
+from deskmetrics import Status, Store, Ticket, TicketUpdate, build_report
 from deskmetrics.demo.data import DemoSpec, demo_records
 from deskmetrics.store.database import _split_sql
 from deskmetrics.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -111,4 +111,22 @@ def test_stored_durations_follow_updates(tmp_path: Path) -> None:
         row = store.conn.execute(
             "SELECT first_response_us, resolution_us, first_resolution_us FROM tickets"
         ).fetchone()
-    assert row == (1_000_250, 86_400_000_000, None)
+        assert row == (1_000_250, 86_400_000_000, None)
+        # A partial update (and one waiting for its ticket) recomputes from the stored times.
+        store.write(
+            [TicketUpdate(id="1", first_resolved_at=datetime(2026, 1, 5, 12, tzinfo=UTC))],
+            source="d",
+        )
+        store.write(
+            [TicketUpdate(id="2", first_response_at=datetime(2026, 1, 5, 11, tzinfo=UTC))],
+            source="d",
+        )
+        store.write([Ticket(id="2", created_at=created, status="open")], source="d")
+        rows = store.conn.execute(
+            "SELECT id, first_response_us, resolution_us, first_resolution_us FROM tickets "
+            "ORDER BY id"
+        ).fetchall()
+    assert rows == [
+        ("1", 1_000_250, 86_400_000_000, 7_200_000_000),
+        ("2", 3_600_000_000, None, None),
+    ]

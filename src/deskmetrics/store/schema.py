@@ -246,14 +246,25 @@ GROUP BY source, day;
 """
 
 
-def _micros(start: str, end: str) -> str:
-    # Frozen integer numerator of seconds_between: the engine reads these stored microseconds
-    # (divided by 1e6, the same float) instead of parsing two timestamps per ticket per report.
+def micros(start: str, end: str) -> str:
+    """SQL for the integer numerator of seconds_between, as the store keeps it (schema 3).
+
+    The engine reads these stored microseconds (divided by 1e6: the same float) instead of
+    parsing two timestamps per ticket per report.
+    """
     return (
         f"CAST(round((julianday(substr({end}, 1, 19)) - julianday(substr({start}, 1, 19)))"
         f" * 86400) AS INTEGER) * 1000000 + substr({end}, 21, 6) - substr({start}, 21, 6)"
     )
 
+
+DURATION_COLUMNS: dict[str, tuple[str, str]] = {
+    "first_response_us": ("created_at", "first_response_at"),
+    "resolution_us": ("created_at", "resolved_at"),
+    "first_resolution_us": ("created_at", "first_resolved_at"),
+}
+"""Stored ticket durations and the (start, end) columns they are computed from; the store
+writes them in the same statement as the columns they derive from."""
 
 _TICKET_COLUMNS = (
     "created_at, updated_at, status, priority, channel, subject, requester_id, assignee_id, "
@@ -262,13 +273,13 @@ _TICKET_COLUMNS = (
     "source, id, custom_fields, raw, synced_at"
 )
 
-# Speed at millions of tickets (issue #14): the durations every report needs are stored
-# generated columns (computed by SQLite in the same row write as the upsert, so they can never
-# disagree with the timestamps), and the two cohort indexes carry every column the built-in
-# KPIs of their cohort and the agent, group, channel and priority breakdowns read, so a
-# report's scans never touch the wide table rows. Generated columns cannot be added to an
-# existing table as STORED: the table is rebuilt in place (rowids kept) and the V2 views, which
-# name it, are dropped and created again around the rebuild.
+# Speed at millions of tickets (issue #14): the durations every report needs are stored columns
+# (written by the store in the same statement as the timestamps they come from), and the two
+# cohort indexes carry every column the built-in KPIs of their cohort and the agent, group,
+# channel and priority breakdowns read, so a report's scans never touch the wide table rows.
+# (Generated columns would be simpler, but SQLite does not read them from a covering index.)
+# New columns go at the end of the widest rows otherwise: the table is rebuilt in place (rowids
+# kept) and the V2 views, which name it, are dropped and created again around the rebuild.
 V3 = f"""
 DROP VIEW ticket_facts;
 DROP VIEW survey_facts;
@@ -294,20 +305,19 @@ CREATE TABLE tickets_v3 (
     first_response_due_at TEXT,
     resolution_due_at TEXT,
     tags TEXT NOT NULL DEFAULT '[]',{_RECORD_COLUMNS},
-    first_response_us INTEGER GENERATED ALWAYS AS
-        ({_micros("created_at", "first_response_at")}) STORED,
-    resolution_us INTEGER GENERATED ALWAYS AS
-        ({_micros("created_at", "resolved_at")}) STORED,
-    first_resolution_us INTEGER GENERATED ALWAYS AS
-        ({_micros("created_at", "first_resolved_at")}) STORED,
+    first_response_us INTEGER,
+    resolution_us INTEGER,
+    first_resolution_us INTEGER,
     PRIMARY KEY (source, id),
     FOREIGN KEY (source, assignee_id) REFERENCES agents(source, id),
     FOREIGN KEY (source, group_id) REFERENCES "groups"(source, id),
     FOREIGN KEY (source, requester_id) REFERENCES customers(source, id),
     FOREIGN KEY (source, organization_id) REFERENCES organizations(source, id)
 );
-INSERT INTO tickets_v3 (rowid, {_TICKET_COLUMNS})
-    SELECT rowid, {_TICKET_COLUMNS} FROM tickets ORDER BY rowid;
+INSERT INTO tickets_v3 (rowid, {_TICKET_COLUMNS}, {", ".join(DURATION_COLUMNS)})
+    SELECT rowid, {_TICKET_COLUMNS},
+        {", ".join(micros(start, end) for start, end in DURATION_COLUMNS.values())}
+    FROM tickets ORDER BY rowid;
 DROP TABLE tickets;
 ALTER TABLE tickets_v3 RENAME TO tickets;
 CREATE INDEX tickets_created_at ON tickets(
