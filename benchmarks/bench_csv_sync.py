@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -30,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_report import CACHE, Case, run  # noqa: E402
+from bench_report import CACHE, Case, run
 
 END = datetime(2026, 11, 23, tzinfo=UTC)
 
@@ -116,7 +115,8 @@ def main() -> None:
                 case.runs.append(run(case.command, case.env))
                 sizes[case.name] = sum(p.stat().st_size for p in work.glob("*.db*")) / 1e6
         floor = cases[0]
-        print(f"{'case':<32} {'median s':>9} {'CPU s':>6} {'peak MB':>8} {'DB MB':>6} {'× floor':>8}")
+        header = f"{'case':<32} {'median s':>9} {'CPU s':>6} {'peak MB':>8} {'DB MB':>6}"
+        print(f"{header} {'× floor':>8}")
         for case in cases:
             peak = max(rss for _, _, rss in case.runs)
             print(

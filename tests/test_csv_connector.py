@@ -20,6 +20,7 @@ from deskmetrics.demo.data import DemoSpec, demo_records
 from deskmetrics.demo.files import CSV_COLUMNS, write_demo_csv
 from deskmetrics.store.encoding import row_to_record
 from deskmetrics_csv import CsvConnector
+from deskmetrics_csv.streams import STREAMS
 
 CANONICAL = {
     "groups.csv": """\
@@ -161,6 +162,10 @@ def test_registered_under_its_name() -> None:
         "tickets",
         "surveys",
     )
+    # Every declared stream has its file spec, with the record type the declaration names.
+    for name, declared in CsvConnector.stream_specs.items():
+        assert declared.records == (STREAMS[name].model,)
+    assert set(STREAMS) == set(CsvConnector.streams)
 
 
 def test_canonical_files_are_stored_with_exact_values(desk: Helpdesk) -> None:

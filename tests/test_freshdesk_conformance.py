@@ -17,7 +17,6 @@ from freshdesk_fake import API_KEY, FakeFreshdesk, serve
 class TestFreshdeskConformance(ConnectorConformance):
     connector = "freshdesk"
     http = True
-    secret_option = "api_key"
     invalid_options = [
         ({"per_page": 101}, "per_page"),
         ({"conversations": "sometimes"}, "conversations"),

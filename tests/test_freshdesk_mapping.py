@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 import deskmetrics
 from deskmetrics_freshdesk.business_hours import clock_minutes, weekly_hours
-from deskmetrics_freshdesk.client import freshdesk_rate_headers, next_link
+from deskmetrics_freshdesk.client import freshdesk_rate_headers
 from deskmetrics_freshdesk.companies import CompanyFields, organization
 from deskmetrics_freshdesk.conversations import interaction, ticket_update
 from deskmetrics_freshdesk.options import FreshdeskOptions
@@ -451,16 +451,24 @@ def test_rate_headers_count_the_extra_credits_of_the_last_call() -> None:
     assert freshdesk_rate_headers(response()) == (None, None)
 
 
-def test_link_header_is_parsed_leniently_and_keeps_only_path_and_query() -> None:
+def test_link_header_is_parsed_leniently_and_stays_on_the_account_host() -> None:
+    listed = httpx.Request("GET", "https://domain.freshdesk.com/api/v2/tickets")
+
+    def answer(link: str | None) -> httpx.Response:
+        return httpx.Response(200, headers={"Link": link} if link else {}, request=listed)
+
     doc_sample = (
         '< https://domain.freshdesk.com/api/v2/tickets?filter=all_tickets&page=2>;rel="next"'
     )
-    assert next_link(httpx.Response(200, headers={"Link": doc_sample})) == (
-        "/api/v2/tickets?filter=all_tickets&page=2"
+    assert deskmetrics.next_link(answer(doc_sample)) == (
+        "https://domain.freshdesk.com/api/v2/tickets?filter=all_tickets&page=2"
     )
-    assert next_link(httpx.Response(200)) is None
-    prev = '<https://x.freshdesk.com/api/v2/tickets?page=1>; rel="prev"'
-    assert next_link(httpx.Response(200, headers={"Link": prev})) is None
+    assert deskmetrics.next_link(answer(None)) is None
+    prev = '<https://domain.freshdesk.com/api/v2/tickets?page=1>; rel="prev"'
+    assert deskmetrics.next_link(answer(prev)) is None
+    elsewhere = '<https://evil.example.com/api/v2/tickets?page=2>; rel="next"'
+    with pytest.raises(deskmetrics.ConnectorError, match=r"another host \(evil.example.com\)"):
+        deskmetrics.next_link(answer(elsewhere))
 
 
 def test_options() -> None:

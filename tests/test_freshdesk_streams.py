@@ -11,29 +11,27 @@ import pytest
 import respx
 
 import deskmetrics
+from deskmetrics.testing import FakeClock
 from deskmetrics_freshdesk import FreshdeskConnector, FreshdeskOptions
 from deskmetrics_freshdesk.ticket_pages import ticket_pages
-from freshdesk_fake.clock import FakeTime
 
 BASE = "https://acme.freshdesk.com"
 KEY = "fd-secret-key-42"
 
 
 @pytest.fixture
-def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
-    fake = FakeTime()
-    budget = deskmetrics.RateBudget(clock=fake.clock, sleep=fake.sleep)
-    monkeypatch.setattr(deskmetrics, "budget_for", lambda account: budget)
+def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
     return fake
 
 
 @pytest.fixture
-def connector(fake_time: FakeTime) -> Iterator[FreshdeskConnector]:
+def connector(fake_time: FakeClock) -> Iterator[FreshdeskConnector]:
     made: list[FreshdeskConnector] = []
 
     def make(**extra: Any) -> FreshdeskConnector:
         options = FreshdeskOptions(domain="acme", api_key=KEY, start_date="2024-03-01", **extra)
-        made.append(FreshdeskConnector(options, connection="fd"))
+        made.append(FreshdeskConnector(options, connection="fd", runtime=fake_time.runtime()))
         return made[-1]
 
     yield make  # type: ignore[misc]
@@ -108,7 +106,7 @@ def test_auth_errors_are_clear_and_never_echo_the_key(
 
 
 @respx.mock
-def test_429_waits_exactly_retry_after(connector: Any, fake_time: FakeTime) -> None:
+def test_429_waits_exactly_retry_after(connector: Any, fake_time: FakeClock) -> None:
     respx.get(f"{BASE}/api/v2/agents/me").mock(
         side_effect=[
             httpx.Response(429, headers={"Retry-After": "34", "X-RateLimit-Remaining": "0"}),

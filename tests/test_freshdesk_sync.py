@@ -21,24 +21,21 @@ from typing import Any
 
 import pytest
 
-import deskmetrics
 from deskmetrics.config.loading import build_connector, parse_config
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.store import Store
 from deskmetrics.sync.engine import ConnectionResult, sync_connector
+from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeResponse
 from freshdesk_fake import API_KEY, FakeFreshdesk, expected, serve
 from freshdesk_fake import connection_options as fake_connection_options
-from freshdesk_fake.clock import FakeTime
 from store_tables import RECORD_TABLES, store_rows
 from subprocess_env import DESKMETRICS_BIN, clean_env
 
 
 @pytest.fixture
-def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
-    fake = FakeTime()
-    budget = deskmetrics.RateBudget(clock=fake.clock, sleep=fake.sleep)
-    monkeypatch.setattr(deskmetrics, "budget_for", lambda account: budget)
+def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
     return fake
 
 
@@ -48,9 +45,10 @@ def connection_options(url: str, **extra: Any) -> dict[str, Any]:
     )
 
 
-def run_sync(db: Path, url: str, **extra: Any) -> ConnectionResult:
+def run_sync(db: Path, url: str, clock: FakeClock, **extra: Any) -> ConnectionResult:
     config = parse_config({"connections": {"fd": connection_options(url, **extra)}}, None)
     connector = build_connector(config, config.connections["fd"], get_registry().connectors)
+    connector.runtime = clock.runtime()
     with Store(db) as store:
         return sync_connector(store, connector)
 
@@ -79,7 +77,7 @@ def assert_same(stored: dict[str, dict[str, Any]], wanted: dict[str, dict[str, A
 
 @pytest.mark.slow
 def test_full_sync_stores_exactly_what_was_served(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_time: FakeTime
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_time: FakeClock
 ) -> None:
     monkeypatch.setenv("FRESHDESK_API_KEY", API_KEY)
     account = FakeFreshdesk.generate(1600)
@@ -92,7 +90,7 @@ def test_full_sync_stores_exactly_what_was_served(
     account.surveys_status = 403
     db = tmp_path / "fd.db"
     with serve(account) as server:
-        result = run_sync(db, server.url)
+        result = run_sync(db, server.url, fake_time)
 
     assert result.status == "succeeded", result.error
     assert [s.status for s in result.streams] == ["succeeded"] * 9
@@ -162,13 +160,13 @@ def test_full_sync_stores_exactly_what_was_served(
 
 
 def test_incremental_sync_reads_only_what_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_time: FakeTime
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_time: FakeClock
 ) -> None:
     monkeypatch.setenv("FRESHDESK_API_KEY", API_KEY)
     account = FakeFreshdesk.generate(600)
     db = tmp_path / "fd.db"
     with serve(account) as server:
-        first = run_sync(db, server.url, per_page=100)
+        first = run_sync(db, server.url, fake_time, per_page=100)
         assert first.status == "succeeded", first.error
         assert_same(table(db, "surveys"), expected.surveys(account))
         cursor = max(t["updated_at"] for t in account.active())
@@ -181,7 +179,7 @@ def test_incremental_sync_reads_only_what_changed(
         renamed = account.companies[10]
         renamed["name"], renamed["updated_at"] = "Company Ten Ltd", "2024-06-01T09:00:00Z"
         account.calls.clear()
-        second = run_sync(db, server.url, per_page=100)
+        second = run_sync(db, server.url, fake_time, per_page=100)
         assert second.status == "succeeded", second.error
 
     assert len(touched) == 6

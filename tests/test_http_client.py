@@ -8,33 +8,19 @@ import respx
 
 import deskmetrics
 from deskmetrics import HttpClient, HttpError, RateBudget, RequestTimeout
+from deskmetrics.testing import FakeClock
 
 BASE = "https://acme.example.com"
 TOKEN = "s3cr3t-token-value"
 
 
-class FakeTime:
-    """A clock that only moves when the code under test sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+@pytest.fixture
+def fake_time() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
-
-
-@pytest.fixture
-def client(fake_time: FakeTime) -> HttpClient:
+def client(fake_time: FakeClock) -> HttpClient:
     budget = RateBudget(clock=fake_time.clock, sleep=fake_time.sleep)
     http = HttpClient(
         BASE,
@@ -49,7 +35,7 @@ def client(fake_time: FakeTime) -> HttpClient:
 
 @respx.mock
 def test_429_waits_exactly_retry_after_then_succeeds(
-    client: HttpClient, fake_time: FakeTime
+    client: HttpClient, fake_time: FakeClock
 ) -> None:
     route = respx.get(f"{BASE}/api/items").mock(
         side_effect=[
@@ -66,7 +52,7 @@ def test_429_waits_exactly_retry_after_then_succeeds(
 
 @respx.mock
 def test_429_retry_after_wins_over_a_zero_remainder(
-    client: HttpClient, fake_time: FakeTime
+    client: HttpClient, fake_time: FakeClock
 ) -> None:
     respx.get(f"{BASE}/x").mock(
         side_effect=[
@@ -79,7 +65,7 @@ def test_429_retry_after_wins_over_a_zero_remainder(
 
 
 @respx.mock
-def test_429s_do_not_use_up_the_error_retries(client: HttpClient, fake_time: FakeTime) -> None:
+def test_429s_do_not_use_up_the_error_retries(client: HttpClient, fake_time: FakeClock) -> None:
     limited = httpx.Response(429, headers={"Retry-After": "2"})
     route = respx.get(f"{BASE}/x").mock(
         side_effect=[limited, httpx.Response(500), limited, limited, httpx.Response(503)]
@@ -92,7 +78,7 @@ def test_429s_do_not_use_up_the_error_retries(client: HttpClient, fake_time: Fak
 
 
 @respx.mock
-def test_endless_429s_give_up_eventually(fake_time: FakeTime) -> None:
+def test_endless_429s_give_up_eventually(fake_time: FakeClock) -> None:
     budget = RateBudget(clock=fake_time.clock, sleep=fake_time.sleep)
     http = HttpClient(BASE, budget=budget, rate_limited_retries=4)
     route = respx.get(f"{BASE}/x").mock(
@@ -105,7 +91,7 @@ def test_endless_429s_give_up_eventually(fake_time: FakeTime) -> None:
 
 @respx.mock
 def test_429_without_retry_after_waits_sixty_seconds(
-    client: HttpClient, fake_time: FakeTime
+    client: HttpClient, fake_time: FakeClock
 ) -> None:
     respx.get(f"{BASE}/x").mock(side_effect=[httpx.Response(429), httpx.Response(200, json={})])
     client.get("/x")
@@ -122,7 +108,7 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
 
 
 @respx.mock
-def test_5xx_backs_off_exponentially_and_recovers(client: HttpClient, fake_time: FakeTime) -> None:
+def test_5xx_backs_off_exponentially_and_recovers(client: HttpClient, fake_time: FakeClock) -> None:
     respx.get(f"{BASE}/x").mock(
         side_effect=[httpx.Response(500), httpx.Response(503), httpx.Response(200, json={"a": 1})]
     )
@@ -136,7 +122,8 @@ def test_persistent_5xx_gives_up_with_status(client: HttpClient) -> None:
     with pytest.raises(HttpError) as caught:
         client.get("/x")
     assert route.call_count == 4  # retries=3 → 4 attempts
-    assert caught.value.status == 502
+    error = caught.value
+    assert (error.status, error.timed_out, error.attempts, error.endpoint) == (502, False, 4, "/x")
     assert str(caught.value) == "GET /x: gave up after 4 attempts (502 Bad Gateway)"
 
 
@@ -146,8 +133,23 @@ def test_timeouts_raise_request_timeout_after_retries(client: HttpClient) -> Non
     with pytest.raises(RequestTimeout) as caught:
         client.get("/slow")
     assert route.call_count == 4
-    assert caught.value.status is None
+    error = caught.value
+    assert (error.status, error.timed_out, error.attempts, error.endpoint) == (
+        None,
+        True,
+        4,
+        "/slow",
+    )
     assert "timed out" in str(caught.value)
+
+
+@respx.mock
+def test_network_errors_give_up_without_status_and_not_as_timeouts(client: HttpClient) -> None:
+    respx.get(f"{BASE}/down").mock(side_effect=httpx.ConnectError("refused"))
+    with pytest.raises(HttpError) as caught:
+        client.get("/down")
+    assert not isinstance(caught.value, RequestTimeout)
+    assert (caught.value.status, caught.value.timed_out, caught.value.attempts) == (None, False, 4)
 
 
 @pytest.mark.parametrize(
@@ -168,6 +170,7 @@ def test_auth_errors_name_the_endpoint_and_never_the_token(
     with pytest.raises(HttpError) as caught:
         client.get("/api/v2/users/me.json", params={"x": "1"})
     assert route.call_count == 1  # never retried
+    assert caught.value.attempts == 1
     message = str(caught.value)
     assert message.startswith(f"GET /api/v2/users/me.json: {explanation}")
     assert TOKEN not in message
@@ -187,7 +190,7 @@ def test_other_4xx_shows_the_body_scrubbed(client: HttpClient) -> None:
 
 
 @respx.mock
-def test_low_remaining_header_pauses_until_reset(client: HttpClient, fake_time: FakeTime) -> None:
+def test_low_remaining_header_pauses_until_reset(client: HttpClient, fake_time: FakeClock) -> None:
     respx.get(f"{BASE}/x").mock(
         return_value=httpx.Response(
             200, json={}, headers={"X-RateLimit-Remaining": "1", "ratelimit-reset": "25"}
@@ -208,13 +211,13 @@ def test_non_json_response_is_a_clear_error(client: HttpClient) -> None:
         client.get_json("/x")
 
 
-def test_per_minute_cap_is_a_sliding_window(fake_time: FakeTime) -> None:
+def test_per_minute_cap_is_a_sliding_window(fake_time: FakeClock) -> None:
     budget = RateBudget(clock=fake_time.clock, sleep=fake_time.sleep)
     budget.limit("incremental", 10)
     for _ in range(25):
         budget.acquire("incremental")
     # 10 at t0, 10 a minute later, 5 two minutes later; other buckets are not held up.
-    assert fake_time.now - 1000.0 == pytest.approx(120.0)
+    assert fake_time.now - FakeClock.START == pytest.approx(120.0)
     before = fake_time.now
     budget.acquire("default")
     assert fake_time.now == before

@@ -22,9 +22,9 @@ from deskmetrics.config.loading import build_connector, parse_config
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.store import Store
 from deskmetrics.sync.engine import sync_connector
+from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeRequest, FakeResponse
 from freshdesk_fake import API_KEY, FakeFreshdesk, connection_options, serve
-from freshdesk_fake.clock import FakeTime
 from store_tables import RECORD_TABLES, store_rows
 from subprocess_env import clean_env
 
@@ -103,29 +103,30 @@ class Flaky:
         return self.account.handle(request)
 
 
-def sync_once(database: Path, url: str, **extra: Any) -> deskmetrics.sync.engine.ConnectionResult:
+def sync_once(
+    database: Path, url: str, clock: FakeClock, **extra: Any
+) -> deskmetrics.sync.engine.ConnectionResult:
     config = parse_config({"connections": {"fd": connection_options(url, **extra)}}, None)
     connector = build_connector(config, config.connections["fd"], get_registry().connectors)
+    connector.runtime = clock.runtime()
     with Store(database) as store:
         return sync_connector(store, connector)
 
 
 @pytest.fixture
-def no_waiting(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
-    fake = FakeTime()
-    budget = deskmetrics.RateBudget(clock=fake.clock, sleep=fake.sleep)
-    monkeypatch.setattr(deskmetrics, "budget_for", lambda account: budget)
+def no_waiting(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
     monkeypatch.setenv("FRESHDESK_API_KEY", API_KEY)
     return fake
 
 
 @pytest.mark.slow
 def test_thirty_percent_faulty_answers_still_give_exact_data(
-    tmp_path: Path, no_waiting: FakeTime
+    tmp_path: Path, no_waiting: FakeClock
 ) -> None:
     account = FakeFreshdesk.generate(150)
     with serve(account) as server:
-        clean = sync_once(tmp_path / "clean.db", server.url)
+        clean = sync_once(tmp_path / "clean.db", server.url, no_waiting)
         assert clean.status == "succeeded", clean.error
         flaky = Flaky(account, seed=30)
         server.handler = flaky
@@ -134,7 +135,11 @@ def test_thirty_percent_faulty_answers_still_give_exact_data(
         runs = []
         for _ in range(3):
             result = sync_once(
-                tmp_path / "flaky.db", server.url, timeout=0.1, conversation_concurrency=1
+                tmp_path / "flaky.db",
+                server.url,
+                no_waiting,
+                timeout=0.1,
+                conversation_concurrency=1,
             )
             runs.append(result.status)
             if result.status == "succeeded":

@@ -157,7 +157,7 @@ def generated(tmp_path: Path) -> Iterator[dict[str, Path]]:
 def test_generated_plugins_install_list_and_pass_their_own_tests(
     generated: dict[str, Path], tmp_path: Path
 ) -> None:
-    expected = {"connector": {"passed": 8, "skipped": 4}, "reporter": {"passed": 2}}
+    expected = {"connector": {"passed": 9, "skipped": 4}, "reporter": {"passed": 2}}
     expected["metric"] = {"passed": 3}
     # The three suites are independent: run them side by side.
     runs = {kind: start_tests(project) for kind, project in generated.items()}

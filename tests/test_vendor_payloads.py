@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-import deskmetrics
 import vendor_payloads
 from deskmetrics.store import Store, to_db_time
 from deskmetrics.sync.engine import sync_connector, sync_stream
+from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeServer
 from deskmetrics_freshdesk import FreshdeskConnector, FreshdeskOptions
 from vendor_payloads import ROOT, VENDORS, load, names, path_of, servers
-from zendesk_fake.testkit import FakeTime, connector, table
+from zendesk_fake.testkit import connector, table
 
 FIXTURES = [(vendor, name) for vendor in VENDORS for name in names(vendor)]
 SOURCE_ROW = re.compile(r"^\| `(?P<file>[a-z]+/[a-z_]+\.json)` \| (?P<url>\S+) \|", re.MULTILINE)
@@ -187,7 +187,7 @@ def test_freshdesk_fixtures_point_at_each_other() -> None:
 def test_zendesk_connector_stores_the_documented_payloads(tmp_path: Path) -> None:
     path = tmp_path / "zendesk.db"
     with FakeServer(servers.zendesk) as server, Store(path) as store:
-        zendesk = connector(FakeTime(), base_url=server.url, access_token="documented-token")
+        zendesk = connector(FakeClock(), base_url=server.url, access_token="documented-token")
         results = [sync_stream(store, zendesk, stream) for stream in ZENDESK_STREAMS]
     assert [(r.stream, r.status, r.rejected) for r in results] == [
         (stream, "succeeded", 0) for stream in ZENDESK_STREAMS
@@ -218,7 +218,7 @@ def test_zendesk_metric_event_page_without_end_of_stream_ends_the_stream(tmp_pat
     # The documented page has next_page and end_time but no end_of_stream, and a server answering
     # it again for start_time=end_time repeats the same events: the stream must stop, not loop.
     with FakeServer(servers.zendesk) as server, Store(tmp_path / "zendesk.db") as store:
-        zendesk = connector(FakeTime(), base_url=server.url, access_token="documented-token")
+        zendesk = connector(FakeClock(), base_url=server.url, access_token="documented-token")
         sync_stream(store, zendesk, "tickets")
         sync_stream(store, zendesk, "sla")
         asked = [r.param("start_time") for r in server.requests if "metric_events" in r.path]
@@ -233,14 +233,16 @@ def test_zendesk_metric_event_page_without_end_of_stream_ends_the_stream(tmp_pat
 def test_freshdesk_connector_stores_the_documented_payloads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake_time = FakeTime()
-    budget = deskmetrics.RateBudget(clock=fake_time.clock, sleep=fake_time.budget_sleep)
-    monkeypatch.setattr(deskmetrics, "budget_for", lambda account: budget)
+    fake_time = FakeClock()
     path = tmp_path / "freshdesk.db"
     options = {"base_url": "", "api_key": "documented-key", "conversations": "all"}
     with FakeServer(servers.freshdesk) as server, Store(path) as store:
         options["base_url"] = server.url
-        freshdesk = FreshdeskConnector(FreshdeskOptions.model_validate(options), connection="fd")
+        freshdesk = FreshdeskConnector(
+            FreshdeskOptions.model_validate(options),
+            connection="fd",
+            runtime=fake_time.runtime(),
+        )
         result = sync_connector(store, freshdesk)
     assert (result.status, result.error) == ("succeeded", None)
 

@@ -16,7 +16,6 @@ from zendesk_fake import FakeAccount, ZendeskHandler
 class TestZendeskConformance(ConnectorConformance):
     connector = "zendesk"
     http = True
-    secret_option = "access_token"
     invalid_options = [
         ({"per_page": 2000}, "per_page"),
         ({"escalation": ["vibes"]}, "escalation"),

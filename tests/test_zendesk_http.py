@@ -11,9 +11,10 @@ import pytest
 import respx
 
 import deskmetrics
+from deskmetrics.testing import FakeClock
 from deskmetrics_zendesk.auth import OAuthBearer
 from deskmetrics_zendesk.rate_headers import zendesk_rate_headers
-from zendesk_fake.testkit import FakeTime, connector
+from zendesk_fake.testkit import connector
 
 BASE = "https://acme.zendesk.com"
 TICKETS = f"{BASE}/api/v2/incremental/tickets/cursor.json"
@@ -24,11 +25,11 @@ ME = {"user": {"id": 235323, "name": "Ann Lee", "role": "admin"}}
 
 
 @pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
+def fake_time() -> FakeClock:
+    return FakeClock()
 
 
-def oauth(fake_time: FakeTime, **extra: Any) -> Any:
+def oauth(fake_time: FakeClock, **extra: Any) -> Any:
     return connector(fake_time, subdomain="acme", access_token=TOKEN, **extra)
 
 
@@ -52,7 +53,7 @@ def ticket(number: int) -> dict[str, Any]:
 
 
 @respx.mock
-def test_check_is_one_call_naming_the_user(fake_time: FakeTime) -> None:
+def test_check_is_one_call_naming_the_user(fake_time: FakeClock) -> None:
     route = respx.get(f"{BASE}/api/v2/users/me.json").respond(json=ME)
     zendesk = oauth(fake_time)
     assert zendesk.check() == "acme.zendesk.com: authenticated as Ann Lee (admin)"
@@ -61,7 +62,7 @@ def test_check_is_one_call_naming_the_user(fake_time: FakeTime) -> None:
 
 
 @respx.mock
-def test_check_rejects_an_anonymous_answer(fake_time: FakeTime) -> None:
+def test_check_rejects_an_anonymous_answer(fake_time: FakeClock) -> None:
     respx.get(f"{BASE}/api/v2/users/me.json").respond(
         json={"user": {"id": None, "name": "Anonymous user", "role": "end-user"}}
     )
@@ -70,7 +71,7 @@ def test_check_rejects_an_anonymous_answer(fake_time: FakeTime) -> None:
 
 
 @respx.mock
-def test_legacy_api_token_is_basic_auth_with_email_slash_token(fake_time: FakeTime) -> None:
+def test_legacy_api_token_is_basic_auth_with_email_slash_token(fake_time: FakeClock) -> None:
     route = respx.get(f"{BASE}/api/v2/users/me.json").respond(json=ME)
     zendesk = connector(fake_time, subdomain="acme", email="ann@acme.test", api_token="tok-123")
     zendesk.check()
@@ -82,7 +83,7 @@ def test_legacy_api_token_is_basic_auth_with_email_slash_token(fake_time: FakeTi
 
 
 @respx.mock
-def test_expired_token_is_refreshed_once_and_the_request_retried(fake_time: FakeTime) -> None:
+def test_expired_token_is_refreshed_once_and_the_request_retried(fake_time: FakeClock) -> None:
     def me(request: httpx.Request) -> httpx.Response:
         if request.headers["Authorization"] == "Bearer new-access":
             return httpx.Response(200, json=ME)
@@ -138,7 +139,7 @@ def test_a_token_near_its_announced_expiry_is_refreshed_before_use() -> None:
 
 
 @respx.mock
-def test_a_failed_refresh_explains_rotation_and_hides_tokens(fake_time: FakeTime) -> None:
+def test_a_failed_refresh_explains_rotation_and_hides_tokens(fake_time: FakeClock) -> None:
     respx.get(f"{BASE}/api/v2/users/me.json").respond(401, json={"error": "invalid_token"})
     respx.post(f"{BASE}/oauth/tokens").respond(400, json={"error": "invalid_grant"})
     zendesk = oauth(fake_time, refresh_token=REFRESH, client_id="deskmetrics", client_secret=SECRET)
@@ -153,7 +154,7 @@ def test_a_failed_refresh_explains_rotation_and_hides_tokens(fake_time: FakeTime
 
 
 @respx.mock
-def test_401_on_tickets_fails_the_stream_with_a_clear_message(fake_time: FakeTime) -> None:
+def test_401_on_tickets_fails_the_stream_with_a_clear_message(fake_time: FakeClock) -> None:
     empty_fields()
     respx.get(TICKETS).respond(401, json={"error": "Couldn't authenticate you"})
     zendesk = oauth(fake_time)
@@ -167,7 +168,7 @@ def test_401_on_tickets_fails_the_stream_with_a_clear_message(fake_time: FakeTim
 
 
 @respx.mock
-def test_after_a_401_later_streams_fail_without_asking_again(fake_time: FakeTime) -> None:
+def test_after_a_401_later_streams_fail_without_asking_again(fake_time: FakeClock) -> None:
     groups = respx.get(f"{BASE}/api/v2/groups.json").respond(401, json={"error": "no"})
     users = respx.get(f"{BASE}/api/v2/users.json").respond(200, json={"users": []})
     zendesk = oauth(fake_time)
@@ -179,7 +180,7 @@ def test_after_a_401_later_streams_fail_without_asking_again(fake_time: FakeTime
 
 
 @respx.mock
-def test_403_on_tickets_names_the_permission(fake_time: FakeTime) -> None:
+def test_403_on_tickets_names_the_permission(fake_time: FakeClock) -> None:
     empty_fields()
     respx.get(TICKETS).respond(403, json={"error": "Forbidden"})
     with pytest.raises(deskmetrics.HttpError, match="needs an admin user") as caught:
@@ -188,7 +189,7 @@ def test_403_on_tickets_names_the_permission(fake_time: FakeTime) -> None:
 
 
 @respx.mock
-def test_404_says_to_check_the_account(fake_time: FakeTime) -> None:
+def test_404_says_to_check_the_account(fake_time: FakeClock) -> None:
     respx.get(f"{BASE}/api/v2/groups.json").respond(404, json={"error": "InvalidEndpoint"})
     with pytest.raises(deskmetrics.HttpError, match=r"check subdomain / base_url"):
         list(oauth(fake_time).read("groups", None))
@@ -204,7 +205,7 @@ def test_404_says_to_check_the_account(fake_time: FakeTime) -> None:
 )
 @respx.mock
 def test_403_on_an_optional_stream_is_a_warning_and_keeps_the_cursor(
-    fake_time: FakeTime, stream: str, url: str
+    fake_time: FakeClock, stream: str, url: str
 ) -> None:
     respx.get(f"{BASE}/api/v2/business_hours/schedules.json").respond(403)
     respx.get(url).respond(403, json={"error": "Forbidden"})
@@ -219,7 +220,7 @@ def test_403_on_an_optional_stream_is_a_warning_and_keeps_the_cursor(
 
 
 @respx.mock
-def test_timeouts_halve_per_page_and_retry_the_same_cursor(fake_time: FakeTime) -> None:
+def test_timeouts_halve_per_page_and_retry_the_same_cursor(fake_time: FakeClock) -> None:
     empty_fields()
 
     def export(request: httpx.Request) -> httpx.Response:
@@ -241,7 +242,7 @@ def test_timeouts_halve_per_page_and_retry_the_same_cursor(fake_time: FakeTime) 
 
 
 @respx.mock
-def test_incremental_exports_keep_to_ten_requests_a_minute(fake_time: FakeTime) -> None:
+def test_incremental_exports_keep_to_ten_requests_a_minute(fake_time: FakeClock) -> None:
     empty_fields()
     pages = [page([ticket(n)], f"c{n}", n == 12) for n in range(1, 13)]
     respx.get(TICKETS).mock(side_effect=pages)
@@ -249,20 +250,20 @@ def test_incremental_exports_keep_to_ten_requests_a_minute(fake_time: FakeTime) 
     batches = list(zendesk.read("tickets", {"cursor": "c0"}))
     assert len(batches) == 12
     # Ten requests at once, then the eleventh waits for the window: one 60-second wait.
-    assert fake_time.budget_sleeps == [60.0]
+    assert fake_time.sleeps == [60.0]
 
 
 @respx.mock
-def test_high_volume_accounts_can_raise_the_export_budget(fake_time: FakeTime) -> None:
+def test_high_volume_accounts_can_raise_the_export_budget(fake_time: FakeClock) -> None:
     empty_fields()
     pages = [page([ticket(n)], f"c{n}", n == 12) for n in range(1, 13)]
     respx.get(TICKETS).mock(side_effect=pages)
     list(oauth(fake_time, incremental_requests_per_minute=30).read("tickets", {"cursor": "c0"}))
-    assert fake_time.budget_sleeps == []
+    assert fake_time.sleeps == []
 
 
 @respx.mock
-def test_429_on_ratings_waits_exactly_retry_after(fake_time: FakeTime) -> None:
+def test_429_on_ratings_waits_exactly_retry_after(fake_time: FakeClock) -> None:
     respx.get(f"{BASE}/api/v2/satisfaction_ratings.json").mock(
         side_effect=[
             httpx.Response(
@@ -273,7 +274,7 @@ def test_429_on_ratings_waits_exactly_retry_after(fake_time: FakeTime) -> None:
     )
     zendesk = oauth(fake_time)
     batches = list(zendesk.read("satisfaction_ratings", {"start_time": 1709251200}))
-    assert fake_time.budget_sleeps == [13.0]
+    assert fake_time.sleeps == [13.0]
     assert [b.state for b in batches] == [{"start_time": 1709251200}]
 
 
@@ -299,7 +300,7 @@ def test_rate_headers_take_the_tightest_limit() -> None:
 
 @respx.mock
 def test_first_run_starts_at_start_date_and_every_page_saves_its_cursor(
-    fake_time: FakeTime,
+    fake_time: FakeClock,
 ) -> None:
     empty_fields()
     route = respx.get(TICKETS).mock(
@@ -324,7 +325,7 @@ def test_first_run_starts_at_start_date_and_every_page_saves_its_cursor(
 
 
 @respx.mock
-def test_a_cursor_that_does_not_move_stops_instead_of_looping(fake_time: FakeTime) -> None:
+def test_a_cursor_that_does_not_move_stops_instead_of_looping(fake_time: FakeClock) -> None:
     empty_fields()
     respx.get(TICKETS).mock(side_effect=[page([], "c1", False)] * 3)
     zendesk = oauth(fake_time)
@@ -333,7 +334,7 @@ def test_a_cursor_that_does_not_move_stops_instead_of_looping(fake_time: FakeTim
 
 
 @respx.mock
-def test_sideloaded_agents_and_groups_come_in_the_ticket_batch(fake_time: FakeTime) -> None:
+def test_sideloaded_agents_and_groups_come_in_the_ticket_batch(fake_time: FakeClock) -> None:
     empty_fields()
     route = respx.get(TICKETS).respond(
         json={
@@ -355,7 +356,7 @@ def test_sideloaded_agents_and_groups_come_in_the_ticket_batch(fake_time: FakeTi
 
 
 @respx.mock
-def test_an_invalid_ticket_is_rejected_not_fatal(fake_time: FakeTime) -> None:
+def test_an_invalid_ticket_is_rejected_not_fatal(fake_time: FakeClock) -> None:
     empty_fields()
     bad_tags = {**ticket(2), "tags": "not-a-list"}
     bad_time = {**ticket(3), "created_at": "yesterday"}
@@ -376,7 +377,7 @@ def test_an_invalid_ticket_is_rejected_not_fatal(fake_time: FakeTime) -> None:
 
 @respx.mock
 def test_ratings_resume_mid_listing_and_advance_from_the_newest_rating(
-    fake_time: FakeTime,
+    fake_time: FakeClock,
 ) -> None:
     def rating(number: int, score: str, updated: str) -> dict[str, Any]:
         return {
@@ -423,7 +424,7 @@ def test_ratings_resume_mid_listing_and_advance_from_the_newest_rating(
 
 
 @respx.mock
-def test_sla_pages_advance_by_end_time_until_end_of_stream(fake_time: FakeTime) -> None:
+def test_sla_pages_advance_by_end_time_until_end_of_stream(fake_time: FakeClock) -> None:
     respx.get(f"{BASE}/api/v2/business_hours/schedules.json").respond(json={"schedules": []})
     apply = {
         "id": 1,
@@ -467,7 +468,7 @@ def test_sla_pages_advance_by_end_time_until_end_of_stream(fake_time: FakeTime) 
 
 
 @respx.mock
-def test_a_malformed_rating_is_rejected_and_the_rest_stored(fake_time: FakeTime) -> None:
+def test_a_malformed_rating_is_rejected_and_the_rest_stored(fake_time: FakeClock) -> None:
     good = {"id": 1, "ticket_id": 10, "score": "good", "created_at": "2024-03-05T15:00:00Z"}
     broken = {"id": 2, "ticket_id": 11, "score": "bad", "created_at": None}
     respx.get(f"{BASE}/api/v2/satisfaction_ratings.json").respond(

@@ -11,8 +11,9 @@ from pydantic import ValidationError
 
 import deskmetrics
 from deskmetrics.config.loading import build_connector, parse_config
+from deskmetrics.testing import FakeClock
 from deskmetrics_zendesk import ZendeskConnector, ZendeskOptions
-from zendesk_fake.testkit import FakeTime, connector
+from zendesk_fake.testkit import connector
 
 
 def test_defaults_and_the_account_url() -> None:
@@ -131,7 +132,7 @@ def test_schedules_import_each_schedule_with_its_holidays() -> None:
             ]
         }
     )
-    zendesk = connector(FakeTime(), subdomain="acme", access_token="t")
+    zendesk = connector(FakeClock(), subdomain="acme", access_token="t")
     (schedule,) = zendesk.schedules()
     assert isinstance(schedule, deskmetrics.Schedule)
     assert (schedule.name, schedule.timezone) == ("Support hours", "Europe/London")

@@ -13,11 +13,12 @@ import respx
 import deskmetrics
 from deskmetrics import Store
 from deskmetrics.sync.engine import sync_connector
+from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeServer
 from deskmetrics_zendesk.organizations import organization_from
 from zendesk_fake import FakeAccount, ZendeskHandler
 from zendesk_fake.handler import ORGANIZATIONS
-from zendesk_fake.testkit import FakeTime, connector, table
+from zendesk_fake.testkit import connector, table
 
 BASE = "https://acme.zendesk.com"
 EXPORT = f"{BASE}{ORGANIZATIONS}"
@@ -43,8 +44,8 @@ ACME: dict[str, Any] = {
 
 
 @pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
+def fake_time() -> FakeClock:
+    return FakeClock()
 
 
 def organization(number: int, updated: str = "2024-03-04T09:12:00Z", **extra: Any) -> dict:
@@ -135,7 +136,7 @@ def test_an_organization_with_a_bad_time_is_a_record_error() -> None:
 
 
 @respx.mock
-def test_first_run_reads_from_zero_and_pages_advance_by_end_time(fake_time: FakeTime) -> None:
+def test_first_run_reads_from_zero_and_pages_advance_by_end_time(fake_time: FakeClock) -> None:
     route = respx.get(EXPORT).mock(
         side_effect=[
             page([organization(1), organization(2)], 1709543520, False),
@@ -159,7 +160,7 @@ def test_first_run_reads_from_zero_and_pages_advance_by_end_time(fake_time: Fake
 
 
 @respx.mock
-def test_a_saved_start_time_resumes_exactly_there(fake_time: FakeTime) -> None:
+def test_a_saved_start_time_resumes_exactly_there(fake_time: FakeClock) -> None:
     route = respx.get(EXPORT).mock(side_effect=[page([organization(9)], 1709700000, True)])
     zendesk = connector(fake_time, subdomain="acme", access_token="t")
     (batch,) = list(zendesk.read("organizations", {"start_time": 1709600000}))
@@ -168,7 +169,7 @@ def test_a_saved_start_time_resumes_exactly_there(fake_time: FakeTime) -> None:
 
 
 @respx.mock
-def test_an_empty_end_of_stream_keeps_the_start_time(fake_time: FakeTime) -> None:
+def test_an_empty_end_of_stream_keeps_the_start_time(fake_time: FakeClock) -> None:
     respx.get(EXPORT).mock(side_effect=[page([], None, True)])
     zendesk = connector(fake_time, subdomain="acme", access_token="t")
     (batch,) = list(zendesk.read("organizations", {"start_time": 1709600000}))
@@ -176,18 +177,18 @@ def test_an_empty_end_of_stream_keeps_the_start_time(fake_time: FakeTime) -> Non
 
 
 @respx.mock
-def test_the_export_counts_against_the_incremental_budget(fake_time: FakeTime) -> None:
+def test_the_export_counts_against_the_incremental_budget(fake_time: FakeClock) -> None:
     pages = [page([organization(n)], 1709600000 + n, n == 12) for n in range(1, 13)]
     respx.get(EXPORT).mock(side_effect=pages)
     zendesk = connector(fake_time, subdomain="acme", access_token="t")
     assert len(list(zendesk.read("organizations", {"start_time": 1709600000}))) == 12
     # Ten export requests a minute: the eleventh waits for the window.
-    assert fake_time.budget_sleeps == [60.0]
+    assert fake_time.sleeps == [60.0]
 
 
 @respx.mock
 def test_a_malformed_organization_is_rejected_and_the_page_still_advances(
-    fake_time: FakeTime,
+    fake_time: FakeClock,
 ) -> None:
     broken = organization(2, created_at="last spring")
     respx.get(EXPORT).mock(
@@ -203,7 +204,7 @@ def test_a_malformed_organization_is_rejected_and_the_page_still_advances(
 
 
 @respx.mock
-def test_an_answer_without_end_of_stream_stops_at_its_last_page(fake_time: FakeTime) -> None:
+def test_an_answer_without_end_of_stream_stops_at_its_last_page(fake_time: FakeClock) -> None:
     route = respx.get(EXPORT).mock(
         side_effect=[
             page([organization(1)], 1709600000, None),
@@ -225,7 +226,7 @@ def test_an_answer_without_end_of_stream_stops_at_its_last_page(fake_time: FakeT
 )
 @respx.mock
 def test_an_export_that_does_not_move_forward_stops_with_an_error(
-    fake_time: FakeTime, end_time: int, items: list[dict], message: str
+    fake_time: FakeClock, end_time: int, items: list[dict], message: str
 ) -> None:
     respx.get(EXPORT).mock(side_effect=[page(items, end_time, False)] * 2)
     zendesk = connector(fake_time, subdomain="acme", access_token="t")
@@ -242,7 +243,7 @@ def test_a_403_skips_organizations_with_a_warning_and_the_sync_succeeds(tmp_path
     handler.forbidden.add(ORGANIZATIONS)
     with FakeServer(handler) as server:
         zendesk = connector(
-            FakeTime(),
+            FakeClock(),
             base_url=server.url,
             access_token="good-token",
             incremental_requests_per_minute=1000,
@@ -265,7 +266,7 @@ def test_keep_raw_stores_each_served_organization(tmp_path: Path) -> None:
     handler.organizations_per_page = 5
     with FakeServer(handler) as server:
         zendesk = connector(
-            FakeTime(),
+            FakeClock(),
             base_url=server.url,
             access_token="good-token",
             keep_raw=True,

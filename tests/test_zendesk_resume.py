@@ -14,11 +14,12 @@ import pytest
 
 from deskmetrics import Store
 from deskmetrics.sync.engine import sync_connector
+from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeServer
 from store_tables import RECORD_TABLES
 from zendesk_fake import FakeAccount, Faults, ZendeskHandler
 from zendesk_fake.handler import TICKETS
-from zendesk_fake.testkit import FakeTime, connector
+from zendesk_fake.testkit import connector
 
 SIZE = 1500
 PER_PAGE = 100
@@ -118,7 +119,7 @@ def test_killed_sync_resumes_from_the_cursor(tmp_path: Path) -> None:
 
         reference = tmp_path / "reference.db"
         zendesk = connector(
-            FakeTime(),
+            FakeClock(),
             base_url=server.url,
             access_token="good-token",
             per_page=PER_PAGE,

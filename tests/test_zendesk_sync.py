@@ -16,11 +16,12 @@ import pytest
 from deskmetrics import Store
 from deskmetrics.store import to_db_time
 from deskmetrics.sync.engine import sync_connector
+from deskmetrics.testing import FakeClock
 from deskmetrics.testing.fake_server import FakeServer
 from zendesk_fake import FakeAccount, Faults, ZendeskHandler
 from zendesk_fake.account import CHANGED_RATING_TICKET, DELETED_ORGANIZATION, epoch
 from zendesk_fake.handler import ORGANIZATIONS, TICKETS, cursor_for
-from zendesk_fake.testkit import FakeTime, connector, table
+from zendesk_fake.testkit import connector, table
 
 SIZE = 2000
 ORGANIZATION_PAGE = 7
@@ -210,7 +211,7 @@ def server(handler: ZendeskHandler) -> Iterator[FakeServer]:
         yield running
 
 
-def sync_once(server: FakeServer, fake_time: FakeTime, path: Path) -> Any:
+def sync_once(server: FakeServer, fake_time: FakeClock, path: Path) -> Any:
     zendesk = connector(
         fake_time,
         base_url=server.url,
@@ -229,13 +230,12 @@ def sync_once(server: FakeServer, fake_time: FakeTime, path: Path) -> Any:
 def test_store_matches_what_was_served(
     tmp_path: Path, account: FakeAccount, server: FakeServer
 ) -> None:
-    fake_time = FakeTime()
+    fake_time = FakeClock()
     result = sync_once(server, fake_time, tmp_path / "zd.db")
     path = tmp_path / "zd.db"
 
     # 429 → waited exactly its Retry-After (through the account budget); 500 → one back-off.
-    assert fake_time.budget_sleeps == [7.0]
-    assert fake_time.backoff_sleeps == [1.0]
+    assert fake_time.sleeps == [7.0, 1.0]
     assert result.warnings == []
 
     tickets = table(path, "tickets")
@@ -322,7 +322,7 @@ def test_second_sync_follows_the_cursor_and_a_changed_rating_replaces_the_old(
     tmp_path: Path, account: FakeAccount, server: FakeServer
 ) -> None:
     path = tmp_path / "zd.db"
-    sync_once(server, FakeTime(), path)
+    sync_once(server, FakeClock(), path)
     before = table(path, "surveys")
     assert before[str(CHANGED_RATING_TICKET)]["score"] == 0.0
     assert before[str(CHANGED_RATING_TICKET)]["comment"] == "Took too long"
@@ -331,7 +331,7 @@ def test_second_sync_follows_the_cursor_and_a_changed_rating_replaces_the_old(
     account.touch(42, minutes_later=60 * 24 * 400)
     account.rename_organization(503, "Org Three Renamed")
     first_new_request = len(server.requests)
-    sync_once(server, FakeTime(), path)
+    sync_once(server, FakeClock(), path)
 
     after = table(path, "surveys")
     assert len(after) == len(before)

@@ -7,7 +7,7 @@ The format is described in docs/csv-format.md. The plugin is registered through 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import deskmetrics
 
@@ -19,18 +19,10 @@ __all__ = ["CsvConnector", "CsvOptions", "register_connectors"]
 
 # Every deskmetrics command loads this plugin, ``report`` too, which never uses a connector: the
 # connector and its dependencies are imported only when asked for, to keep start-up fast.
-
-
-def __getattr__(name: str) -> Any:
-    if name == "CsvConnector":
-        from deskmetrics_csv.connector import CsvConnector
-
-        return CsvConnector
-    if name == "CsvOptions":
-        from deskmetrics_csv.options import CsvOptions
-
-        return CsvOptions
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = deskmetrics.lazy_exports(
+    __name__,
+    {"CsvConnector": "deskmetrics_csv.connector", "CsvOptions": "deskmetrics_csv.options"},
+)
 
 
 @deskmetrics.hookimpl

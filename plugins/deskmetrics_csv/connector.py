@@ -33,7 +33,6 @@ class CsvConnector(deskmetrics.Connector):
 
     name: ClassVar[str] = "csv"
     description: ClassVar[str] = "CSV files in a directory, one per stream (docs/csv-format.md)"
-    streams: ClassVar[tuple[str, ...]] = tuple(STREAMS)
     Options: ClassVar[type[CsvOptions]] = CsvOptions
 
     options: CsvOptions
@@ -75,7 +74,40 @@ class CsvConnector(deskmetrics.Connector):
             )
         return f"{directory}: {', '.join(found)}"
 
-    def read(self, stream: str, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+    # One stream per file, in sync order: parents first, interactions before the tickets they
+    # feed. Each file's columns are in STREAMS (streams.py), read off the record models.
+
+    @deskmetrics.stream("groups", records=(deskmetrics.Group,))
+    def read_groups(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        return self._read_stream("groups", state)
+
+    @deskmetrics.stream("agents", records=(deskmetrics.Agent,))
+    def read_agents(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        return self._read_stream("agents", state)
+
+    @deskmetrics.stream("organizations", records=(deskmetrics.Organization,))
+    def read_organizations(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        return self._read_stream("organizations", state)
+
+    @deskmetrics.stream("customers", records=(deskmetrics.Customer,))
+    def read_customers(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        return self._read_stream("customers", state)
+
+    @deskmetrics.stream("interactions", records=(deskmetrics.Interaction,))
+    def read_interactions(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        return self._read_stream("interactions", state)
+
+    @deskmetrics.stream("tickets", records=(deskmetrics.Ticket,))
+    def read_tickets(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        return self._read_stream("tickets", state)
+
+    @deskmetrics.stream("surveys", records=(deskmetrics.SurveyResponse,))
+    def read_surveys(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        return self._read_stream("surveys", state)
+
+    def _read_stream(
+        self, stream: str, state: deskmetrics.State | None
+    ) -> Iterator[deskmetrics.Batch]:
         spec = STREAMS[stream]
         directory = self.directory()
         if stream == self.streams[0] and not any((directory / f).is_file() for f in FILE_ORDER):

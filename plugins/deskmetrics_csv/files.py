@@ -64,9 +64,8 @@ def same_content(current: Fingerprint, previous: Any) -> bool:
 
 def _files_of(state: Any) -> dict[str, Any]:
     # A state written by another version of this plugin is simply "never seen".
-    if isinstance(state, dict) and isinstance(state.get("files"), dict):
-        return state["files"]
-    return {}
+    files = state.get("files") if isinstance(state, dict) else None
+    return files if isinstance(files, dict) else {}
 
 
 def _sha256(path: Path) -> str:

@@ -8,7 +8,7 @@ the public API (``import deskmetrics``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import deskmetrics
 
@@ -20,18 +20,13 @@ __all__ = ["FreshdeskConnector", "FreshdeskOptions", "register_connectors"]
 
 # Every deskmetrics command loads this plugin, ``report`` too, which never uses a connector: the
 # connector and its dependencies are imported only when asked for, to keep start-up fast.
-
-
-def __getattr__(name: str) -> Any:
-    if name == "FreshdeskConnector":
-        from deskmetrics_freshdesk.connector import FreshdeskConnector
-
-        return FreshdeskConnector
-    if name == "FreshdeskOptions":
-        from deskmetrics_freshdesk.options import FreshdeskOptions
-
-        return FreshdeskOptions
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = deskmetrics.lazy_exports(
+    __name__,
+    {
+        "FreshdeskConnector": "deskmetrics_freshdesk.connector",
+        "FreshdeskOptions": "deskmetrics_freshdesk.options",
+    },
+)
 
 
 @deskmetrics.hookimpl

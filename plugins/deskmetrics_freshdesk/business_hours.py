@@ -29,7 +29,7 @@ def clock_minutes(value: str, *, end: bool = False) -> int:
 def weekly_hours(days: dict[str, Any] | None) -> tuple[tuple[tuple[int, int], ...], ...]:
     if days is None:
         return tuple(((0, 1440),) for _ in DAYS)
-    week = []
+    week: list[tuple[tuple[int, int], ...]] = []
     for day in DAYS:
         hours = days.get(day)
         if not hours:

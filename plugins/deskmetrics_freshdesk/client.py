@@ -1,8 +1,7 @@
-"""Talking to Freshdesk: the connection's HTTP client, its rate headers and Link pagination."""
+"""Talking to Freshdesk: the connection's HTTP client, its rate headers and list pages."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,8 +10,6 @@ import httpx
 
 import deskmetrics
 from deskmetrics_freshdesk.options import FreshdeskOptions
-
-_NEXT = re.compile(r"<\s*([^>]+?)\s*>\s*;\s*rel\s*=\s*\"?next\"?", re.IGNORECASE)
 
 
 def freshdesk_rate_headers(response: httpx.Response) -> tuple[int | None, float | None]:
@@ -42,46 +39,30 @@ def freshdesk_rate_headers(response: httpx.Response) -> tuple[int | None, float 
     return remaining - max(used - 1, 0), None
 
 
-def make_client(options: FreshdeskOptions) -> deskmetrics.HttpClient:
-    key = options.api_key.get_secret_value()
-    return deskmetrics.HttpClient(
+def make_client(
+    connector: deskmetrics.Connector, options: FreshdeskOptions
+) -> deskmetrics.HttpClient:
+    """The connection's client, on ``connector``'s runtime and the account's rate budget."""
+    return connector.http_client(
         options.url,
-        auth=(key, "X"),  # Freshdesk: the key is the user name, the password is ignored
+        account=options.account,
+        auth=(options.api_key.get_secret_value(), "X"),  # the key is the user name
         headers={"Accept": "application/json"},
         timeout=options.timeout,
-        # Looked up at call time so tests can hand in a budget that never really sleeps.
-        budget=deskmetrics.budget_for(options.account),
         rate_headers=freshdesk_rate_headers,
-        secrets=[key],
     )
-
-
-def next_link(response: httpx.Response) -> str | None:
-    """The path and query of the ``rel="next"`` Link, or None on the last page.
-
-    Parsed leniently (the docs' sample has stray spaces). Only the path and query are kept: the
-    request goes to the configured base URL, so a Link naming another host never receives the
-    API key.
-    """
-    header = response.headers.get("link")
-    if not header:
-        return None
-    match = _NEXT.search(header)
-    if match is None:
-        return None
-    parts = urlsplit(match.group(1).strip())
-    return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
 def pages(
     client: deskmetrics.HttpClient, path: str, params: dict[str, Any] | None
 ) -> Iterator[list[dict[str, Any]]]:
-    """Every page of a list endpoint, following Link headers to the end."""
-    url: str | None = path
-    while url is not None:
-        response = client.get(url, params=params)
-        yield list_body(response, url)
-        url, params = next_link(response), None
+    """Every page of a list endpoint, following Link headers to the end.
+
+    A Link naming another host than the account's is refused (``deskmetrics.next_link``): the
+    API key never goes anywhere else.
+    """
+    for response in deskmetrics.link_pages(client, path, params):
+        yield list_body(response, str(response.url))
 
 
 def list_body(response: httpx.Response, url: str) -> list[dict[str, Any]]:
@@ -91,8 +72,9 @@ def list_body(response: httpx.Response, url: str) -> list[dict[str, Any]]:
     except ValueError:
         body = None
     if not isinstance(body, list):
+        path = urlsplit(url).path or url.split("?")[0]
         raise deskmetrics.ConnectorError(
-            f"GET {url.split('?')[0]}: expected a JSON list, got "
+            f"GET {path}: expected a JSON list, got "
             f"{type(body).__name__ if body is not None else 'no JSON'}"
         )
     return body

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, ClassVar, TypeVar
@@ -36,18 +35,8 @@ UPDATES_PER_BATCH = 500
 
 class FreshdeskConnector(deskmetrics.Connector):
     name: ClassVar[str] = "freshdesk"
+    ticket_url_template: ClassVar[str | None] = "https://{domain}.freshdesk.com/a/tickets/{id}"
     description: ClassVar[str] = "Freshdesk REST API v2 (docs/connectors/freshdesk.md)"
-    streams: ClassVar[tuple[str, ...]] = (
-        "groups",
-        "agents",
-        "companies",
-        "tickets",
-        "deleted",
-        "spam",
-        "conversations",
-        "satisfaction_ratings",
-        "time_entries",
-    )
     Options: ClassVar[type[FreshdeskOptions]] = FreshdeskOptions
 
     options: FreshdeskOptions
@@ -64,7 +53,7 @@ class FreshdeskConnector(deskmetrics.Connector):
     def client(self) -> deskmetrics.HttpClient:
         with self._lock:
             if self._client is None:
-                self._client = make_client(self.options)
+                self._client = make_client(self, self.options)
             return self._client
 
     @property
@@ -83,22 +72,6 @@ class FreshdeskConnector(deskmetrics.Connector):
         contact = me.get("contact") or {}
         who = contact.get("name") or contact.get("email") or f"agent {me.get('id')}"
         return f"{urlsplit(self.options.url).netloc}: authenticated as {who}"
-
-    def read(self, stream: str, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
-        readers: dict[str, Callable[[deskmetrics.State | None], Iterator[deskmetrics.Batch]]] = {
-            "groups": lambda _: self._read_list("/api/v2/groups", directory.group),
-            "agents": lambda _: self._read_list("/api/v2/agents", directory.agent),
-            "companies": self._read_companies,
-            "tickets": lambda s: self._read_tickets(s, None),
-            "deleted": lambda s: self._read_tickets(s, deskmetrics.Status.DELETED),
-            "spam": lambda s: self._read_tickets(s, deskmetrics.Status.SPAM),
-            "conversations": self._read_conversations,
-            "satisfaction_ratings": self._read_ratings,
-            "time_entries": self._read_time_entries,
-        }
-        if stream not in readers:
-            raise deskmetrics.ConnectorError(f"freshdesk has no stream {stream!r}")
-        return readers[stream](state)
 
     def schedules(self) -> list[deskmetrics.Schedule]:
         """Freshdesk business-hours calendars as deskmetrics schedules (admin key needed)."""
@@ -158,6 +131,14 @@ class FreshdeskConnector(deskmetrics.Connector):
 
     # -- agents and groups -----------------------------------------------------------------
 
+    @deskmetrics.stream("groups", records=(deskmetrics.Group,))
+    def _read_groups(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        return self._read_list("/api/v2/groups", directory.group)
+
+    @deskmetrics.stream("agents", records=(deskmetrics.Agent,))
+    def _read_agents(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        return self._read_list("/api/v2/agents", directory.agent)
+
     def _read_list(
         self, path: str, build: Callable[..., deskmetrics.Record]
     ) -> Iterator[deskmetrics.Batch]:
@@ -176,6 +157,7 @@ class FreshdeskConnector(deskmetrics.Connector):
 
     # -- companies -------------------------------------------------------------------------
 
+    @deskmetrics.stream("companies", records=(deskmetrics.Organization,))
     def _read_companies(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
         """All companies on the first sync, then those updated since the cursor minus the lookback.
 
@@ -183,12 +165,13 @@ class FreshdeskConnector(deskmetrics.Connector):
         listing's order is not documented, so the cursor is saved once the whole listing is
         stored; a cut-off sync reads it again. Deleted companies are not noticed (no tombstones).
         """
-        saved = parse_time((state or {}).get("updated_since"))
+        cursor = deskmetrics.UpdatedSince.resume(
+            state, lookback=timedelta(minutes=self.options.lookback_minutes)
+        )
         params: dict[str, Any] = {"per_page": self.options.per_page}
-        if saved is not None:
-            since = saved - timedelta(minutes=self.options.lookback_minutes)
+        since = cursor.since()
+        if since is not None:
             params["updated_since"] = format_time(since)
-        latest = saved
         labels: CompanyFields | None = None
         try:
             for rows in pages(self.client, "/api/v2/companies", params):
@@ -202,9 +185,7 @@ class FreshdeskConnector(deskmetrics.Connector):
                 )
                 records, rejected = self._build(build, rows, "company")
                 for row in rows:
-                    updated = _time_or_none(row.get("updated_at"))
-                    if updated is not None:
-                        latest = updated if latest is None else max(latest, updated)
+                    cursor.see(_time_or_none(row.get("updated_at")))
                 yield deskmetrics.Batch(records, rejected=rejected)
         except deskmetrics.HttpError as exc:
             if exc.status not in (403, 404):
@@ -214,8 +195,9 @@ class FreshdeskConnector(deskmetrics.Connector):
                 "companies); not synced, tickets keep the company id as organization_id"
             )
             return
-        if latest is not None:
-            yield deskmetrics.Batch([], state={"updated_since": format_time(latest)})
+        final = cursor.state()
+        if final is not None:
+            yield deskmetrics.Batch([], state=final)
 
     def _company_fields(self) -> CompanyFields:
         try:
@@ -234,15 +216,26 @@ class FreshdeskConnector(deskmetrics.Connector):
 
     def _ticket_start(self, state: deskmetrics.State | None) -> datetime:
         start = self.options.start_date
-        if not state or "updated_since" not in state:
+        lookback = timedelta(minutes=self.options.lookback_minutes)
+        since = deskmetrics.UpdatedSince.resume(state, lookback=lookback).since()
+        if since is None:
             return start
-        since = parse_time(state["updated_since"]) - timedelta(
-            minutes=self.options.lookback_minutes
-        )
-        recheck = parse_time(state.get("recheck_from"))
+        recheck = parse_time((state or {}).get("recheck_from"))
         if recheck is not None:
             since = min(since, recheck)
         return max(since, start)
+
+    @deskmetrics.stream("tickets", records=(deskmetrics.Ticket,))
+    def _read_live_tickets(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        return self._read_tickets(state, None)
+
+    @deskmetrics.stream("deleted", records=(deskmetrics.Ticket,))
+    def _read_deleted(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        return self._read_tickets(state, deskmetrics.Status.DELETED)
+
+    @deskmetrics.stream("spam", records=(deskmetrics.Ticket,))
+    def _read_spam(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        return self._read_tickets(state, deskmetrics.Status.SPAM)
 
     def _read_tickets(
         self, state: deskmetrics.State | None, tombstone: deskmetrics.Status | None
@@ -281,6 +274,9 @@ class FreshdeskConnector(deskmetrics.Connector):
 
     # -- conversations ---------------------------------------------------------------------
 
+    @deskmetrics.stream(
+        "conversations", records=(deskmetrics.Interaction, deskmetrics.TicketUpdate)
+    )
     def _read_conversations(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
         """Conversations of tickets changed since they were last fetched (and resolved).
 
@@ -298,9 +294,11 @@ class FreshdeskConnector(deskmetrics.Connector):
         since = min(cursor, parse_time(state.get("recheck_from")) or cursor)
         done: set[str] = set(state.get("fetched", []))
         moved = MovedTickets()
-        with ThreadPoolExecutor(
-            self.options.conversation_concurrency, thread_name_prefix="freshdesk-conversations"
-        ) as pool:
+        with deskmetrics.ChildFetches(
+            self._conversations_of,
+            concurrency=self.options.conversation_concurrency,
+            name="freshdesk-conversations",
+        ) as children:
             for rows in ticket_pages(
                 self.client, since=since, per_page=self.options.per_page, include_stats=True
             ):
@@ -312,10 +310,10 @@ class FreshdeskConnector(deskmetrics.Connector):
                     if not (str(row["id"]) in done and parse_time(row["updated_at"]) == cursor)
                     and (mode == "all" or mapper.status(int(row["status"])).value in _RESOLVED)
                 ]
-                fetched = list(pool.map(self._conversations_of, [str(r["id"]) for r in wanted]))
+                fetched = children.fetch([str(r["id"]) for r in wanted])
                 records: list[deskmetrics.Record] = []
                 rejected: list[deskmetrics.RejectedRow] = []
-                for row, items in zip(wanted, fetched, strict=True):
+                for row, (_, items) in zip(wanted, fetched, strict=True):
                     if items is None:
                         continue  # deleted or archived since it was listed
                     made, bad = self._build(
@@ -333,8 +331,9 @@ class FreshdeskConnector(deskmetrics.Connector):
                             stats_first_response=bool(stats.get("first_responded_at")),
                         )
                     )
-                latest = max((parse_time(r["updated_at"]) for r in rows), default=cursor)
-                if latest is not None and latest > cursor:
+                listed = [parse_time(r["updated_at"]) for r in rows]
+                latest = max((t for t in listed if t is not None), default=cursor)
+                if latest > cursor:
                     cursor, done = latest, set()
                 done |= {str(r["id"]) for r in wanted if parse_time(r["updated_at"]) == cursor}
                 new_state: deskmetrics.State = {
@@ -356,17 +355,21 @@ class FreshdeskConnector(deskmetrics.Connector):
 
     # -- satisfaction ratings --------------------------------------------------------------
 
+    @deskmetrics.stream("satisfaction_ratings", records=(deskmetrics.SurveyResponse,))
     def _read_ratings(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
         """CSAT responses created since the cursor minus the lookback.
 
         The endpoint filters on ``created_since`` only and its order is not documented, so the
         cursor is saved once the whole listing is stored; a cut-off sync reads it again.
         """
-        saved = parse_time((state or {}).get("created_since"))
-        since = self.options.start_date
-        if saved is not None:
-            since = max(since, saved - timedelta(minutes=self.options.lookback_minutes))
-        latest = saved
+        cursor = deskmetrics.UpdatedSince.resume(
+            state,
+            lookback=timedelta(minutes=self.options.lookback_minutes),
+            floor=self.options.start_date,
+            key="created_since",
+        )
+        since = cursor.since()
+        assert since is not None  # the floor
         params = {"created_since": format_time(since), "per_page": self.options.per_page}
         try:
             for rows in pages(self.client, "/api/v2/surveys/satisfaction_ratings", params):
@@ -376,8 +379,7 @@ class FreshdeskConnector(deskmetrics.Connector):
                     "satisfaction rating",
                 )
                 for record in records:
-                    created = record.created_at  # type: ignore[attr-defined]
-                    latest = created if latest is None else max(latest, created)
+                    cursor.see(record.created_at)
                 yield deskmetrics.Batch(records, rejected=rejected)
         except deskmetrics.HttpError as exc:
             if exc.status != 403:
@@ -387,11 +389,13 @@ class FreshdeskConnector(deskmetrics.Connector):
                 "has no Surveys feature, or the key may not read them): no CSAT for this account"
             )
             return
-        if latest is not None:
-            yield deskmetrics.Batch([], state={"created_since": format_time(latest)})
+        final = cursor.state()
+        if final is not None:
+            yield deskmetrics.Batch([], state=final)
 
     # -- time entries ----------------------------------------------------------------------
 
+    @deskmetrics.stream("time_entries", records=(deskmetrics.TicketUpdate,))
     def _read_time_entries(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
         """handle_seconds = all finished time entries of a ticket, summed.
 
@@ -463,8 +467,10 @@ class FreshdeskConnector(deskmetrics.Connector):
                     return None  # deleted since: its stored sum stays as it was
                 raise
 
-        with ThreadPoolExecutor(self.options.conversation_concurrency) as pool:
-            for ticket_id, entries in zip(tickets, pool.map(fetch, tickets), strict=True):
+        with deskmetrics.ChildFetches(
+            fetch, concurrency=self.options.conversation_concurrency, name="freshdesk-time"
+        ) as children:
+            for ticket_id, entries in children.fetch(tickets):
                 if entries is None:
                     continue
                 sums.add(entries)

@@ -18,11 +18,15 @@ ESCALATION_FLAGS = ("is_escalated", "fr_escalated", "nr_escalated")
 _DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+EscalationFlag = Literal["is_escalated", "fr_escalated", "nr_escalated"]
+"""Freshdesk's own escalation booleans."""
+
+
 class EscalationRule(deskmetrics.ConnectorOptions):
     """A ticket counts as escalated when ANY of these holds."""
 
-    flags: list[Literal["is_escalated", "fr_escalated", "nr_escalated"]] = Field(
-        default_factory=lambda: ["is_escalated", "fr_escalated"],
+    flags: list[EscalationFlag] = Field(
+        default_factory=lambda: list[EscalationFlag](["is_escalated", "fr_escalated"]),
         description="Freshdesk's own escalation booleans that count.",
     )
     tags: list[str] = Field(default_factory=list, description="Any of these tags counts.")

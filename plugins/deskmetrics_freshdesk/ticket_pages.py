@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import deskmetrics
-from deskmetrics_freshdesk.client import list_body, next_link
+from deskmetrics_freshdesk.client import list_body
 from deskmetrics_freshdesk.timestamps import format_time, parse_time
 
 PAGE_CAP = 300
@@ -81,7 +81,7 @@ def ticket_pages(
             if rows:
                 last_seen = max(_updated_at(row) for row in rows)
             yield rows
-            link = next_link(response)
+            link = deskmetrics.next_link(response)
             if link is None:
                 return
             if page < page_cap:

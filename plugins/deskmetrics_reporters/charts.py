@@ -26,6 +26,8 @@ class Point:
     high: float | None = None
     n: int = 0
     low_sample: bool = False
+    href: str | None = None
+    """Where clicking the point leads (``deskmetrics serve``: its ticket list); None: nowhere."""
 
 
 def line_chart(
@@ -84,8 +86,11 @@ def line_chart(
             continue
         kind = "pt low" if p.low_sample else "pt"
         tip = f"{p.label}: {humanize.number(p.value, unit)} (n {p.n:,})"
-        parts.append(f'<circle class="{kind}" cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="2.8">'
-                     f"<title>{escape(tip)}</title></circle>")  # fmt: skip
+        circle = (f'<circle class="{kind}" cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="2.8">'
+                  f"<title>{escape(tip)}</title></circle>")  # fmt: skip
+        if p.href is not None:
+            circle = f'<a class="pt-link" href="{escape(p.href)}">{circle}</a>'
+        parts.append(circle)
     first, last = points[0].label, points[-1].label
     parts.append(f'<text class="xlab" x="{LEFT}" y="{HEIGHT - 6}">{escape(first)}</text>')
     if len(points) > 1:

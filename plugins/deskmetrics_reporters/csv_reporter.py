@@ -12,6 +12,7 @@ from typing import Any
 
 import deskmetrics
 from deskmetrics_reporters.breakdown_table import walk_paths
+from deskmetrics_reporters.report_sections import csv_section_rows
 
 COLUMNS = (
     "scope", "dimension", "key", "label", "bucket_start", "bucket_end", "metric", "unit",
@@ -32,6 +33,7 @@ class CsvReporter(deskmetrics.Reporter):
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
         writer.writerows(_rows(report))
+        writer.writerows(csv_section_rows(report, len(COLUMNS)))
         return buffer.getvalue()
 
 

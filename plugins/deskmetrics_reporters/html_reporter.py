@@ -8,8 +8,10 @@ page cannot reach the network even by accident.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from importlib.resources import files
+from typing import Protocol
 
 import deskmetrics
 from deskmetrics import TargetResult
@@ -24,6 +26,7 @@ from deskmetrics_reporters.layout import (
     sections,
     target_text,
 )
+from deskmetrics_reporters.report_sections import html_sections
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 BADGES = {True: ("met", "✔ met"), False: ("missed", "✘ missed"), None: ("nodata", "no data")}
@@ -31,6 +34,40 @@ BADGES = {True: ("met", "✔ met"), False: ("missed", "✘ missed"), None: ("nod
 
 def _asset(name: str) -> str:
     return (files("deskmetrics_reporters") / name).read_text(encoding="utf-8")
+
+
+def stylesheet() -> str:
+    """The dashboard's CSS, for a page that embeds :meth:`HtmlReporter.dashboard`."""
+    return _asset("dashboard.css")
+
+
+def script() -> str:
+    """The dashboard's script (table sorting and the page's self-check)."""
+    return _asset("dashboard.js")
+
+
+class Links(Protocol):
+    """Where a dashboard's numbers lead; ``deskmetrics serve`` links each to its ticket list.
+
+    ``path`` is a breakdown cell's (dimension, key) pairs, outermost first.
+    """
+
+    def kpi(self, metric_id: str) -> str | None: ...
+
+    def point(self, metric_id: str, bucket: deskmetrics.Bucket) -> str | None: ...
+
+    def cell(self, metric_id: str, path: Sequence[tuple[str, str | None]]) -> str | None: ...
+
+
+class _NoLinks:
+    def kpi(self, metric_id: str) -> str | None:
+        return None
+
+    def point(self, metric_id: str, bucket: deskmetrics.Bucket) -> str | None:
+        return None
+
+    def cell(self, metric_id: str, path: Sequence[tuple[str, str | None]]) -> str | None:
+        return None
 
 
 class HtmlReporter(deskmetrics.Reporter):
@@ -41,30 +78,39 @@ class HtmlReporter(deskmetrics.Reporter):
 
     def render(self, report: deskmetrics.Report) -> str:
         title = "deskmetrics report " + _period(report)
+        return (
+            "<!DOCTYPE html>\n"
+            '<html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title><style>{stylesheet()}</style></head>\n"
+            f"<body>{self.dashboard(report)}\n<script>{script()}</script></body></html>\n"
+        )
+
+    def dashboard(self, report: deskmetrics.Report, links: Links | None = None) -> str:
+        """The page body: header, KPI cards with trend charts, breakdown tables, legend.
+
+        ``links``: where each KPI value, chart point and breakdown cell leads (default: nowhere).
+        """
+        links = links or _NoLinks()
         body = [_header(report)]
         if report.series is None:
             body.append('<p class="note">No series in this report: run with '
                         "<code>--grain week</code> for trend charts.</p>")  # fmt: skip
         targets = report.targets
         for section_title, ids in sections(report):
-            cards = "".join(_card(report, mid, targets.get(mid)) for mid in ids)
+            cards = "".join(_card(report, mid, targets.get(mid), links) for mid in ids)
             body.append(f'<h2>{escape(section_title)}</h2><div class="grid">{cards}</div>')
         columns = compact_columns(report)
         for dimension, entries in report.breakdowns.items():
-            body.append(_breakdown(report, dimension, entries, columns))
+            body.append(_breakdown(report, dimension, entries, columns, links))
+        body += html_sections(report)
         body.append(
             f'<p class="legend">{LOW} n below {report.min_sample} (low sample; hollow points in '
             "charts) · shaded: 95 % interval · dashed red: target · ! significant change from "
             "the previous bucket (5 %) · click a column heading to sort</p>"
         )
-        return (
-            "<!DOCTYPE html>\n"
-            '<html lang="en"><head><meta charset="utf-8">'
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{_asset('dashboard.css')}</style></head>\n"
-            f"<body>{''.join(body)}\n<script>{_asset('dashboard.js')}</script></body></html>\n"
-        )
+        return "".join(body)
 
 
 def _period(report: deskmetrics.Report) -> str:
@@ -102,7 +148,13 @@ def _header(report: deskmetrics.Report) -> str:
     return "".join(parts)
 
 
-def _card(report: deskmetrics.Report, metric_id: str, target: TargetResult | None) -> str:
+def _linked(html: str, href: str | None, kind: str) -> str:
+    return html if href is None else f'<a class="{kind}" href="{escape(href)}">{html}</a>'
+
+
+def _card(
+    report: deskmetrics.Report, metric_id: str, target: TargetResult | None, links: Links
+) -> str:
     value = report.metrics[metric_id]
     definition = report.definitions[metric_id]
     unit = value.unit
@@ -112,7 +164,8 @@ def _card(report: deskmetrics.Report, metric_id: str, target: TargetResult | Non
     low = ""
     if is_low(value):
         low = f'<span class="low" title="n below {report.min_sample}">{LOW} low sample</span>'
-    html.append(f'<div class="value">{escape(humanize.number(value.value, unit))}{low}</div>')
+    shown = _linked(escape(humanize.number(value.value, unit)), links.kpi(metric_id), "kpi-link")
+    html.append(f'<div class="value">{shown}{low}</div>')
     meta = [f"n {value.n:,}"]
     interval = humanize.interval(value.extra.get("ci_low"), value.extra.get("ci_high"), unit)
     if interval:
@@ -127,7 +180,7 @@ def _card(report: deskmetrics.Report, metric_id: str, target: TargetResult | Non
                     f"{escape(target_text(target.target, unit))}</span>")  # fmt: skip
     if report.series is not None:
         html.append(_change(report, metric_id))
-        html.append(_chart(report, metric_id, target))
+        html.append(_chart(report, metric_id, target, links))
     html.append("</article>")
     return "".join(html)
 
@@ -149,7 +202,9 @@ def _change(report: deskmetrics.Report, metric_id: str) -> str:
     )
 
 
-def _chart(report: deskmetrics.Report, metric_id: str, target: TargetResult | None) -> str:
+def _chart(
+    report: deskmetrics.Report, metric_id: str, target: TargetResult | None, links: Links
+) -> str:
     series = report.series
     assert series is not None
     # A duration target on the median or p90 is drawn over that statistic, so line and target
@@ -166,6 +221,7 @@ def _chart(report: deskmetrics.Report, metric_id: str, target: TargetResult | No
             high=value.extra.get("ci_high") if interval else None,
             n=value.n,
             low_sample=is_low(value),
+            href=links.point(metric_id, bucket),
         ))  # fmt: skip
     unit = report.metrics[metric_id].unit
     what = "" if stat == "value" else f"{stat} "
@@ -179,6 +235,7 @@ def _breakdown(
     dimension: str,
     entries: list[deskmetrics.BreakdownEntry],
     columns: list[str],
+    links: Links,
 ) -> str:
     layout = breakdown_table(report, dimension, entries, columns)
     heads = [f"<th>{escape(layout.heading)}</th>"]
@@ -187,14 +244,16 @@ def _breakdown(
     for row in layout.rows:
         label = " › ".join(e.label for e in row.path)
         cells = [f"<td>{escape(label)}</td>"]
-        for value in row.values:
+        path = [(d, e.key) for d, e in zip(layout.dimensions, row.path, strict=False)]
+        for metric_id, value in zip(layout.columns, row.values, strict=True):
             if value is None:
                 cells.append('<td data-v=""></td>')
                 continue
             low = LOW if is_low(value) else ""
             raw = "" if value.value is None else repr(float(value.value))
             text = humanize.number(value.value, value.unit) + low
-            cells.append(f'<td data-v="{raw}">{escape(text)}</td>')
+            shown = _linked(escape(text), links.cell(metric_id, path), "cell-link")
+            cells.append(f'<td data-v="{raw}">{shown}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
     table_id = "by-" + "-".join(layout.dimensions)
     return (

@@ -18,6 +18,7 @@ from deskmetrics_reporters.layout import (
     sections,
     target_text,
 )
+from deskmetrics_reporters.report_sections import markdown_sections
 
 
 class MarkdownReporter(deskmetrics.Reporter):
@@ -36,6 +37,7 @@ class MarkdownReporter(deskmetrics.Reporter):
             parts.append(_breakdown(report, dimension, entries, columns))
         if report.series is not None:
             parts.append(_series(report, columns))
+        parts += markdown_sections(report)
         legend = f"{LOW} n below {report.min_sample} (low sample)"
         if report.series is not None:
             legend += f"; {SIGNIFICANT} significant change from the previous bucket (5 %)"

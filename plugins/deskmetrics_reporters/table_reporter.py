@@ -22,6 +22,7 @@ from deskmetrics_reporters.layout import (
     sections,
     target_text,
 )
+from deskmetrics_reporters.report_sections import print_sections
 
 
 class TableOptions(deskmetrics.ReporterOptions):
@@ -48,6 +49,7 @@ class TableReporter(deskmetrics.Reporter):
             console.print(self._breakdown_table(report, dimension, entries, columns))
         if report.series is not None:
             console.print(self._series_table(report, columns))
+        print_sections(console, report)
         console.print(
             "Value: the mean where a Median is shown beside it, else the rate or the count; "
             f"{LOW} n below {report.min_sample} (low sample)"

@@ -7,7 +7,7 @@ only the public ``deskmetrics`` API.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import deskmetrics
 
@@ -19,18 +19,13 @@ __all__ = ["ZendeskConnector", "ZendeskOptions", "register_connectors"]
 
 # Every deskmetrics command loads this plugin, ``report`` too, which never uses a connector: the
 # connector and its dependencies are imported only when asked for, to keep start-up fast.
-
-
-def __getattr__(name: str) -> Any:
-    if name == "ZendeskConnector":
-        from deskmetrics_zendesk.connector import ZendeskConnector
-
-        return ZendeskConnector
-    if name == "ZendeskOptions":
-        from deskmetrics_zendesk.options import ZendeskOptions
-
-        return ZendeskOptions
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = deskmetrics.lazy_exports(
+    __name__,
+    {
+        "ZendeskConnector": "deskmetrics_zendesk.connector",
+        "ZendeskOptions": "deskmetrics_zendesk.options",
+    },
+)
 
 
 @deskmetrics.hookimpl

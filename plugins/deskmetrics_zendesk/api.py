@@ -6,11 +6,9 @@ scrubs every configured and every refreshed token from its messages).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
-
-import httpx
 
 import deskmetrics
 from deskmetrics_zendesk.auth import OAuthBearer, build_auth
@@ -33,39 +31,22 @@ def _needs(path: str) -> str:
 
 
 class ZendeskApi:
-    def __init__(
-        self,
-        options: ZendeskOptions,
-        *,
-        budget: deskmetrics.RateBudget,
-        sleep: Callable[[float], None] | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
+    """``connector`` builds the HTTP client: its runtime decides clock, sleeps and transport."""
+
+    def __init__(self, options: ZendeskOptions, connector: deskmetrics.Connector) -> None:
         self.options = options
         self.host = urlsplit(options.url).netloc
-        secrets = [
-            secret.get_secret_value()
-            for secret in (
-                options.access_token,
-                options.refresh_token,
-                options.client_secret,
-                options.api_token,
-            )
-            if secret is not None
-        ]
         self.auth = build_auth(options, on_new_token=self._hide)
-        budget.limit(INCREMENTAL, options.incremental_requests_per_minute)
-        self.http = deskmetrics.HttpClient(
+        # Secret options are scrubbed by the connector's client; refreshed tokens by _hide.
+        self.http = connector.http_client(
             options.url,
+            account=options.account,
             auth=self.auth,
             headers={"Accept": "application/json"},
             timeout=options.timeout,
-            budget=budget,
             rate_headers=zendesk_rate_headers,
-            secrets=secrets,
-            transport=transport,
-            sleep=sleep,
         )
+        self.http.budget.limit(INCREMENTAL, options.incremental_requests_per_minute)
 
     rejected: deskmetrics.HttpError | None = None
     """The 401 that ended this connection's sign-in, if any."""

@@ -7,12 +7,8 @@ last stored page ended. Tickets follow the cursor-based incremental export
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
-
-import httpx
 
 import deskmetrics
 from deskmetrics_zendesk.api import INCREMENTAL, ZendeskApi
@@ -38,54 +34,38 @@ _BAD_PAYLOAD = (deskmetrics.RecordError, ValueError, KeyError, TypeError, Attrib
 """What mapping a malformed item raises: it is rejected, the sync goes on."""
 EXPORT_DELAY = 60
 """Zendesk refuses a ``start_time`` less than a minute in the past."""
+_EXPORT_CURSOR = deskmetrics.TokenCursor("cursor")
+"""The ticket export's ``after_cursor``, saved as ``{"cursor": ...}``."""
 
 
 class ZendeskConnector(deskmetrics.Connector):
     """Zendesk Support through its incremental exports and cursor-paginated lists.
 
-    ``budget``, ``sleep`` and ``transport`` may be replaced before the first request (tests and
-    benchmarks use a rate budget whose clock does not wait, and local transports).
+    Its clock, sleeps and transport come from ``runtime`` (tests and benchmarks pass a
+    :class:`deskmetrics.testing.FakeClock` runtime, so rate-limit waits do not wait).
     """
 
     name: ClassVar[str] = "zendesk"
+    ticket_url_template: ClassVar[str | None] = "https://{subdomain}.zendesk.com/agent/tickets/{id}"
     description: ClassVar[str] = (
         "Zendesk Support: tickets with metrics, CSAT, SLA deadlines, agents, groups and "
         "organizations"
     )
-    streams: ClassVar[tuple[str, ...]] = (
-        "groups",
-        "agents",
-        "organizations",
-        "tickets",
-        "satisfaction_ratings",
-        "sla",
-    )
     Options: ClassVar[type[ZendeskOptions]] = ZendeskOptions
 
     options: ZendeskOptions
-
-    def __init__(
-        self,
-        options: ZendeskOptions,
-        *,
-        connection: str,
-        keep_raw: bool = False,
-        base_dir: Path | None = None,
-    ) -> None:
-        super().__init__(options, connection=connection, keep_raw=keep_raw, base_dir=base_dir)
-        self.budget: deskmetrics.RateBudget = deskmetrics.budget_for(options.account)
-        self.sleep: Callable[[float], None] | None = None
-        self.transport: httpx.BaseTransport | None = None
-        self.clock: Callable[[], float] = time.time
-        self._api: ZendeskApi | None = None
+    _api: ZendeskApi | None = None
 
     @property
     def api(self) -> ZendeskApi:
         if self._api is None:
-            self._api = ZendeskApi(
-                self.options, budget=self.budget, sleep=self.sleep, transport=self.transport
-            )
+            self._api = ZendeskApi(self.options, self)
         return self._api
+
+    @property
+    def budget(self) -> deskmetrics.RateBudget:
+        """The account's rate budget (shared by every connection to it in this runtime)."""
+        return self.runtime.budget(self.options.account)
 
     def close(self) -> None:
         if self._api is not None:
@@ -107,39 +87,33 @@ class ZendeskConnector(deskmetrics.Connector):
 
     # -- streams -------------------------------------------------------------------------
 
-    def read(self, stream: str, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
-        readers = {
-            "groups": self._read_groups,
-            "agents": self._read_agents,
-            "organizations": self._read_organizations,
-            "tickets": self._read_tickets,
-            "satisfaction_ratings": self._read_ratings,
-            "sla": self._read_sla,
-        }
-        if stream not in readers:
-            raise deskmetrics.ConnectorError(f"zendesk has no stream {stream!r}")
-        return readers[stream](state)
+    def _cursor(
+        self, state: deskmetrics.State | None, *, use_start_date: bool = True
+    ) -> deskmetrics.TimeCursor:
+        """The saved ``start_time`` (else start_date, else 0), never within the export delay."""
+        default = 0
+        if use_start_date and self.options.start_date is not None:
+            default = to_epoch(self.options.start_date)
+        latest = int(self.runtime.now()) - EXPORT_DELAY
+        return deskmetrics.TimeCursor.resume(state, default=default, latest=latest)
 
     def _start_time(self, state: deskmetrics.State | None, *, use_start_date: bool = True) -> int:
-        if state and isinstance(state.get("start_time"), int):
-            start = state["start_time"]
-        elif use_start_date and self.options.start_date is not None:
-            start = to_epoch(self.options.start_date)
-        else:
-            start = 0
-        return max(0, min(start, int(self.clock()) - EXPORT_DELAY))
+        return self._cursor(state, use_start_date=use_start_date).start
 
+    @deskmetrics.stream("groups", records=(deskmetrics.Group,))
     def _read_groups(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
         # A handful of requests on the ordinary budget: read whole each run, so renames show.
         for page in self.api.pages("/api/v2/groups.json", "groups"):
             yield deskmetrics.Batch([group_from(group) for group in page])
 
+    @deskmetrics.stream("agents", records=(deskmetrics.Agent,))
     def _read_agents(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
         params = {"role[]": ["agent", "admin"]}
         for page in self.api.pages("/api/v2/users.json", "users", params):
             agents = [agent_from_user(user) for user in page]
             yield deskmetrics.Batch([agent for agent in agents if agent is not None])
 
+    @deskmetrics.stream("organizations", records=(deskmetrics.Organization,))
     def _read_organizations(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
         # From the beginning whatever start_date says: a ticket inside the synced period may
         # name an organization last changed long before it, and its name labels breakdowns.
@@ -193,15 +167,19 @@ class ZendeskConnector(deskmetrics.Connector):
             handle_time_field=handle,
         )
 
+    @deskmetrics.stream(
+        "tickets", records=(deskmetrics.Ticket, deskmetrics.Agent, deskmetrics.Group)
+    )
     def _read_tickets(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
         mapper = self._ticket_mapper()
         params: dict[str, Any] = {
             "include": ",".join(["metric_sets", *self.options.ticket_sideloads]),
             "support_type_scope": self.options.support_type_scope,
         }
-        if state and state.get("cursor"):
-            position: dict[str, Any] = {"cursor": state["cursor"]}
-            resume: deskmetrics.State = dict(state)
+        token = _EXPORT_CURSOR.token(state)
+        if token is not None:
+            position: dict[str, Any] = {"cursor": token}
+            resume: deskmetrics.State = dict(state or {})
         else:
             start = self._start_time(state)
             position = {"start_time": start}
@@ -216,20 +194,14 @@ class ZendeskConnector(deskmetrics.Connector):
             # Freed before the next request, so memory holds one decoded page, not two.
             del page
             if after:
-                resume = {"cursor": after}
+                resume = _EXPORT_CURSOR.state(after)
             yield deskmetrics.Batch(records, state=resume, rejected=rejected)
             if end_of_stream:
                 break
-            if not after:
-                raise deskmetrics.ConnectorError(
-                    f"{self.api.host}: the ticket export gave neither end_of_stream nor an "
-                    f"after_cursor; the saved cursor is kept, so the next sync resumes here"
-                )
-            if after == position.get("cursor") and empty:
-                raise deskmetrics.ConnectorError(
-                    f"{self.api.host}: the ticket export returned the cursor it was given with "
-                    f"no tickets and no end_of_stream; stopping instead of looping"
-                )
+            where = f"{self.api.host}: the ticket export"
+            after = _EXPORT_CURSOR.check_advanced(
+                position.get("cursor"), after, empty=empty, where=where
+            )
             position = {"cursor": after}
         if mapper.dropped_times:
             self.warn(
@@ -274,9 +246,10 @@ class ZendeskConnector(deskmetrics.Connector):
                 rejected.append(_rejection(f"ticket {ticket.get('id')}", exc, ticket))
         return records, rejected
 
+    @deskmetrics.stream("satisfaction_ratings", records=(deskmetrics.SurveyResponse,))
     def _read_ratings(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
-        start = self._start_time(state)
-        high_water = state.get("high_water", start) if state else start
+        cursor = self._cursor(state)
+        start = cursor.start
         query: dict[str, Any] = {"start_time": start, "page[size]": 100}
         if state and state.get("after"):
             query["page[after]"] = state["after"]
@@ -290,9 +263,7 @@ class ZendeskConnector(deskmetrics.Connector):
                 return
             ratings = page.get("satisfaction_ratings") or []
             for rating in ratings:
-                seen = epoch_of(rating.get("updated_at") or rating.get("created_at"))
-                if seen is not None:
-                    high_water = max(high_water, seen)
+                cursor.see(epoch_of(rating.get("updated_at") or rating.get("created_at")))
             stored: list[deskmetrics.Record] = []
             rejected: list[deskmetrics.RejectedRow] = []
             for rating in latest_per_ticket(ratings):
@@ -307,14 +278,15 @@ class ZendeskConnector(deskmetrics.Connector):
             after = meta.get("after_cursor")
             if meta.get("has_more") and after:
                 query["page[after]"] = after
-                state_now = {"start_time": start, "after": after, "high_water": high_water}
+                state_now = {"start_time": start, "after": after, "high_water": cursor.high_water}
                 yield deskmetrics.Batch(stored, state=state_now, rejected=rejected)
                 continue
             # The next run asks from the newest rating seen: ``start_time`` is inclusive, so
             # ratings of that same second come again and are upserted, never skipped.
-            yield deskmetrics.Batch(stored, state={"start_time": high_water}, rejected=rejected)
+            yield deskmetrics.Batch(stored, state=cursor.state(), rejected=rejected)
             return
 
+    @deskmetrics.stream("sla", records=(deskmetrics.TicketUpdate,))
     def _read_sla(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
         deadlines = SlaDeadlines(self.options.sla_resolution_metrics, self._deadline_in_hours())
 
@@ -374,7 +346,7 @@ class ZendeskConnector(deskmetrics.Connector):
         return week_deadline(schedule)
 
 
-def _rejection(location: str, exc: Exception, item: dict[str, Any]) -> deskmetrics.RejectedRow:
+def _rejection(location: str, exc: Exception, item: Mapping[str, Any]) -> deskmetrics.RejectedRow:
     reason = str(exc) if isinstance(exc, deskmetrics.RecordError) else repr(exc)
     data = {key: value for key, value in item.items() if key != "fields"}
     return deskmetrics.RejectedRow(location=location, reason=reason, data=data)

@@ -53,7 +53,7 @@ class ZendeskOptions(deskmetrics.ConnectorOptions):
         description="Extra sideloads on the ticket export; their agents and groups are stored.",
     )
     escalation: list[EscalationRule] = Field(
-        default_factory=lambda: ["group_stations", "tag"],
+        default_factory=lambda: list[EscalationRule](["group_stations", "tag"]),
         description="A ticket is escalated when any of these rules holds.",
     )
     escalation_tags: list[str] = Field(default_factory=lambda: ["escalated"])

@@ -73,6 +73,7 @@ def week_deadline(schedule: Any) -> Callable[[datetime, float], datetime | None]
     """(start, target minutes) → the instant that many business minutes after ``start``."""
 
     def deadline(start: datetime, minutes: float) -> datetime | None:
-        return schedule.add_business_seconds(start, minutes * 60)
+        found: datetime | None = schedule.add_business_seconds(start, minutes * 60)
+        return found
 
     return deadline

@@ -113,7 +113,7 @@ class FieldRegistry:
         converters = self._converters
         for item in custom_fields or ():
             field_id = item.get("id")
-            known = converters.get(field_id)
+            known = None if field_id is None else converters.get(field_id)
             if known is None:
                 # A field deleted since the ticket was written: keep its value under its id.
                 result[f"field {field_id}"] = item.get("value")

@@ -32,6 +32,11 @@ from deskmetrics.config.loading import Config, load_config
 from deskmetrics.config.report_settings import ReportSettings
 from deskmetrics.config.timezone import TimeZone
 from deskmetrics.connect.connector import Batch, Connector, ConnectorOptions, Secret, State
+from deskmetrics.connect.cursors import TimeCursor, TokenCursor, UpdatedSince
+from deskmetrics.connect.lazy_exports import lazy_exports
+from deskmetrics.connect.runtime import Runtime
+from deskmetrics.connect.secrets import secret_fields
+from deskmetrics.connect.streams import Stream, stream
 from deskmetrics.errors import (
     ConfigError,
     ConnectorError,
@@ -49,6 +54,9 @@ from deskmetrics.metrics import (
     ValuesRequest,
     seconds_between,
 )
+from deskmetrics.metrics.member_links import ticket_links
+from deskmetrics.metrics.members import Members
+from deskmetrics.metrics.members_listing import Member, MemberList, TicketLink, list_members
 from deskmetrics.models import (
     RESOLVED_STATUSES,
     TOMBSTONE_STATUSES,
@@ -68,7 +76,12 @@ from deskmetrics.models import (
     TicketUpdate,
     UTCDateTime,
 )
-from deskmetrics.plugin.register import RegisterConnector, RegisterMetric, RegisterReporter
+from deskmetrics.plugin.register import (
+    RegisterConnector,
+    RegisterMetric,
+    RegisterReporter,
+    RegisterReportSection,
+)
 from deskmetrics.report import (
     BreakdownEntry,
     Bucket,
@@ -88,9 +101,11 @@ from deskmetrics.report.safe_text import (
     escape_spreadsheet,
     escape_terminal,
 )
+from deskmetrics.report.section import ReportSection, SectionTable
 from deskmetrics.store import RejectedRow, Store, from_db_time, to_db_time
 
 if TYPE_CHECKING:
+    from deskmetrics.connect.children import ChildFetches
     from deskmetrics.connect.http_client import (
         HttpClient,
         HttpError,
@@ -98,6 +113,7 @@ if TYPE_CHECKING:
         retry_after_seconds,
         standard_rate_headers,
     )
+    from deskmetrics.connect.paging import link_pages, next_link
     from deskmetrics.connect.rate_budget import RateBudget, budget_for
 
 # Only HTTP connectors need these, and httpx and tenacity cost a good share of the CLI's
@@ -110,6 +126,9 @@ _LAZY: dict[str, str] = {
     "standard_rate_headers": "deskmetrics.connect.http_client",
     "RateBudget": "deskmetrics.connect.rate_budget",
     "budget_for": "deskmetrics.connect.rate_budget",
+    "ChildFetches": "deskmetrics.connect.children",
+    "link_pages": "deskmetrics.connect.paging",
+    "next_link": "deskmetrics.connect.paging",
 }
 
 
@@ -161,9 +180,11 @@ __all__ = [
     "RecordError",
     "RegisterConnector",
     "RegisterMetric",
+    "RegisterReportSection",
     "RegisterReporter",
     "RejectedRow",
     "Report",
+    "ReportSection",
     "Reporter",
     "ReporterOptions",
     "RequestTimeout",
@@ -171,6 +192,7 @@ __all__ = [
     "Scope",
     "ScopeKey",
     "Secret",
+    "SectionTable",
     "Series",
     "State",
     "Status",
@@ -197,7 +219,23 @@ __all__ = [
     "to_iana",
     "to_iso",
 ]
+# connector SDK
+__all__ += [
+    "ChildFetches",
+    "Runtime",
+    "Stream",
+    "TimeCursor",
+    "TokenCursor",
+    "UpdatedSince",
+    "lazy_exports",
+    "link_pages",
+    "next_link",
+    "secret_fields",
+    "stream",
+]
 # configuration
 __all__ += ["Config", "ReportSettings", "TimeZone", "load_config"]
 # safe text: escaping helpers for reporters
 __all__ += ["escape_markdown", "escape_rich", "escape_spreadsheet", "escape_terminal"]
+# the records behind a number (docs/serve.md)
+__all__ += ["Member", "MemberList", "Members", "TicketLink", "list_members", "ticket_links"]

@@ -1,4 +1,4 @@
-"""Helpers shared by the Zendesk tests: a clock that never waits, connectors wired to it."""
+"""Helpers shared by the Zendesk tests: connectors wired to a FakeClock, stored rows."""
 
 from __future__ import annotations
 
@@ -7,40 +7,20 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import deskmetrics
+from deskmetrics.testing import FakeClock
 from deskmetrics_zendesk import ZendeskConnector, ZendeskOptions
 
 
-class FakeTime:
-    """A clock that only moves when the code under test sleeps; records every wait."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.budget_sleeps: list[float] = []
-        self.backoff_sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def budget_sleep(self, seconds: float) -> None:
-        self.budget_sleeps.append(seconds)
-        self.now += seconds
-
-    def backoff_sleep(self, seconds: float) -> None:
-        self.backoff_sleeps.append(seconds)
-        self.now += seconds
-
-
 def connector(
-    fake_time: FakeTime, *, connection: str = "zd", keep_raw: bool = False, **options: Any
+    fake_time: FakeClock, *, connection: str = "zd", keep_raw: bool = False, **options: Any
 ) -> ZendeskConnector:
     """A connector whose rate budget and retry back-off use ``fake_time`` instead of sleeping."""
-    built = ZendeskConnector(
-        ZendeskOptions.model_validate(options), connection=connection, keep_raw=keep_raw
+    return ZendeskConnector(
+        ZendeskOptions.model_validate(options),
+        connection=connection,
+        keep_raw=keep_raw,
+        runtime=fake_time.runtime(),
     )
-    built.budget = deskmetrics.RateBudget(clock=fake_time.clock, sleep=fake_time.budget_sleep)
-    built.sleep = fake_time.backoff_sleep
-    return built
 
 
 JSON_COLUMNS = {"tags", "custom_fields", "raw", "fields"}

@@ -17,9 +17,11 @@ from deskmetrics.cli import (
     plugin_commands,
     report_commands,
     scheduler_commands,
+    serve_commands,
     state_commands,
     status_commands,
     sync_commands,
+    tickets_commands,
 )
 from deskmetrics.cli.app import App, DeskmetricsGroup
 from deskmetrics.errors import DeskmetricsError
@@ -43,6 +45,8 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 for family in (
     sync_commands,
     report_commands,
+    tickets_commands,
+    serve_commands,
     state_commands,
     status_commands,
     scheduler_commands,

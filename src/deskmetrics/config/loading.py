@@ -13,9 +13,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, quote_plus
 
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 
 from deskmetrics.calendar.business_hours import Schedule
 from deskmetrics.calendar.schedule_choice import ScheduleChoice
@@ -28,6 +27,8 @@ from deskmetrics.config.sections import (
     ReportSection,
     SlaSection,
 )
+from deskmetrics.connect.secrets import secret_fields as options_secret_fields
+from deskmetrics.connect.secrets import secret_values as options_secret_values
 from deskmetrics.errors import ConfigError, describe_validation_error
 
 if TYPE_CHECKING:
@@ -236,25 +237,10 @@ def build_connector(
 
 
 def secret_fields(cls: type[Connector]) -> frozenset[str]:
-    return frozenset(
-        name
-        for name, info in cls.Options.model_fields.items()
-        if "SecretStr" in repr(info.annotation)
-    )
+    """The connector's option names typed ``Secret`` (deskmetrics.connect.secrets decides)."""
+    return frozenset(options_secret_fields(cls.Options))
 
 
 def secret_values(connector: Connector) -> list[str]:
-    """The connector's secret option values, so error messages can be scrubbed of them.
-
-    Each also in its URL-encoded forms: an HTTP library's error quotes the request URL, where a
-    token with ``+``, ``/`` or ``=`` (base64) appears percent-encoded.
-    """
-    values: list[str] = []
-    for name in secret_fields(type(connector)):
-        value = getattr(connector.options, name, None)
-        if isinstance(value, SecretStr) and value.get_secret_value():
-            secret = value.get_secret_value()
-            for form in (secret, quote(secret, safe=""), quote_plus(secret)):
-                if form not in values:
-                    values.append(form)
-    return values
+    """The connector's secret option values, URL-encoded forms too, for scrubbing messages."""
+    return options_secret_values(connector.options)

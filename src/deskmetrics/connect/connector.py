@@ -10,12 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from deskmetrics.connect.runtime import Runtime
+from deskmetrics.connect.secrets import secret_values
+from deskmetrics.connect.streams import Stream, declared_streams
+from deskmetrics.errors import ConnectorError
 from deskmetrics.models import Record
 from deskmetrics.store import RejectedRow
+
+if TYPE_CHECKING:
+    from deskmetrics.connect.http_client import HttpClient
 
 State = dict[str, Any]
 """A stream's cursor: any JSON-serializable dict. ``None`` means "never synced"."""
@@ -48,14 +55,37 @@ In the config file, write either the value or a reference ``"${ENV_VAR}"``.
 
 
 class Connector:
-    """Base class for connectors. Subclass it, set the class attributes, implement ``read``."""
+    """Base class for connectors: set ``name`` and ``Options``, declare streams with
+    :func:`deskmetrics.stream` on read methods (see docs/plugins.md, "Writing a connector").
+
+    A connector may instead set ``streams`` by hand and override ``read``; it cannot do both.
+    """
 
     name: ClassVar[str]
     """What users write as ``connector = "..."``."""
     description: ClassVar[str] = ""
     streams: ClassVar[tuple[str, ...]]
     """Stream names, in the order they are synced (parents before children)."""
+    stream_specs: ClassVar[dict[str, Stream]] = {}
+    """The declared streams by name (empty for a connector that overrides ``read``)."""
     Options: ClassVar[type[BaseModel]] = ConnectorOptions
+    ticket_url_template: ClassVar[str | None] = None
+    """A ticket's page in the helpdesk, e.g. ``https://{subdomain}.zendesk.com/agent/tickets/{id}``:
+    ``{id}`` is the ticket id, other fields are (non-secret) options; ``deskmetrics tickets`` and
+    ``serve`` link each listed ticket with it. None: tickets have no page to link to."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declared = declared_streams(cls)
+        if not declared:
+            return
+        if "streams" in vars(cls):
+            raise TypeError(
+                f"{cls.__name__}: streams are declared with @deskmetrics.stream; "
+                f"remove the hand-written streams tuple"
+            )
+        cls.stream_specs = declared
+        cls.streams = tuple(declared)
 
     def __init__(
         self,
@@ -64,12 +94,35 @@ class Connector:
         connection: str,
         keep_raw: bool = False,
         base_dir: Path | None = None,
+        runtime: Runtime | None = None,
     ) -> None:
         self.options = options
         self.connection = connection
         self.keep_raw = keep_raw
         self.base_dir = base_dir or Path.cwd()
+        self.runtime = runtime or Runtime()
         self.warnings: list[str] = []
+
+    def http_client(
+        self, base_url: str, *, account: str, secrets: Sequence[str] = (), **settings: Any
+    ) -> HttpClient:
+        """An :class:`~deskmetrics.HttpClient` wired to this connector's runtime.
+
+        Its requests go through the runtime's transport, sleeps and the rate budget of
+        ``account`` (shared by every connection to that account); every secret option value,
+        plus ``secrets``, is scrubbed from its messages. ``settings`` are passed on (``auth``,
+        ``headers``, ``timeout``, ``rate_headers``, ``retries``).
+        """
+        from deskmetrics.connect.http_client import HttpClient
+
+        return HttpClient(
+            base_url,
+            budget=self.runtime.budget(account),
+            secrets=[*secret_values(self.options), *secrets],
+            transport=self.runtime.transport,
+            sleep=self.runtime.sleep,
+            **settings,
+        )
 
     def resolve_path(self, path: str | Path) -> Path:
         """A path from the options, relative to the config file's directory."""
@@ -87,8 +140,17 @@ class Connector:
         return "ok"
 
     def read(self, stream: str, state: State | None) -> Iterator[Batch]:
-        """Yield batches of ``stream`` records changed since ``state`` (None: from the start)."""
-        raise NotImplementedError(f"{type(self).__name__}.read")
+        """Yield batches of ``stream`` records changed since ``state`` (None: from the start).
+
+        Calls the method declared for ``stream`` with :func:`deskmetrics.stream`.
+        """
+        spec = self.stream_specs.get(stream)
+        if spec is None:
+            if not self.stream_specs:
+                raise NotImplementedError(f"{type(self).__name__}.read")
+            raise ConnectorError(f"{self.name} has no stream {stream!r}")
+        reader: Iterator[Batch] = getattr(self, spec.method)(state)
+        return reader
 
     def schedules(self) -> list[Any]:
         """Business-hours schedules defined in the source, as ``deskmetrics.Schedule`` objects.

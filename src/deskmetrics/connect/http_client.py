@@ -33,12 +33,27 @@ _EXPLAIN = {
 
 
 class HttpError(ConnectorError):
-    """An HTTP request failed for good; ``status`` is None for timeouts and network errors."""
+    """An HTTP request failed for good.
 
-    def __init__(self, message: str, *, status: int | None, endpoint: str) -> None:
+    ``status`` is the last HTTP status (None when no answer came: timeouts, network errors),
+    ``timed_out`` whether the last attempt timed out, ``attempts`` how many requests were sent
+    and ``endpoint`` the URL path, scrubbed of secrets.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None,
+        endpoint: str,
+        timed_out: bool = False,
+        attempts: int = 1,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.endpoint = endpoint
+        self.timed_out = timed_out
+        self.attempts = attempts
 
 
 class RequestTimeout(HttpError):
@@ -46,11 +61,21 @@ class RequestTimeout(HttpError):
 
 
 class _Retry(Exception):
+    """One attempt failed in a way worth trying again; carries what the final error reports."""
+
     def __init__(
-        self, reason: str, retry_after: float | None = None, *, rate_limited: bool = False
+        self,
+        reason: str,
+        retry_after: float | None = None,
+        *,
+        status: int | None = None,
+        timed_out: bool = False,
+        rate_limited: bool = False,
     ) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+        self.status = status
+        self.timed_out = timed_out
         self.rate_limited = rate_limited
 
 
@@ -117,7 +142,7 @@ class HttpClient:
         )
         self.retries = retries
         self.rate_limited_retries = rate_limited_retries
-        self.budget = budget or RateBudget(**({"sleep": sleep} if sleep else {}))
+        self.budget = budget or RateBudget(sleep=sleep)
         self.rate_headers = rate_headers
         self.secrets = [s for s in secrets if s]
         self.sleep = sleep or self.budget.sleep
@@ -172,13 +197,14 @@ class HttpClient:
         try:
             return retrying(self._attempt, method, url, params, bucket, endpoint)
         except _Retry as exc:
-            cls = RequestTimeout if "timed out" in str(exc) else HttpError
-            status = None if cls is RequestTimeout else _status_of(str(exc))
+            cls = RequestTimeout if exc.timed_out else HttpError
             attempts = failed["errors"] + failed["limited"]
             raise cls(
                 f"{method} {endpoint}: gave up after {attempts} attempts ({exc})",
-                status=status,
+                status=exc.status,
                 endpoint=endpoint,
+                timed_out=exc.timed_out,
+                attempts=attempts,
             ) from None
 
     def get(
@@ -213,7 +239,7 @@ class HttpClient:
         try:
             response = self.client.request(method, url, params=params)
         except httpx.TimeoutException:
-            raise _Retry("timed out") from None
+            raise _Retry("timed out", timed_out=True) from None
         except httpx.TransportError as exc:
             raise _Retry(f"network error: {type(exc).__name__}") from None
         status = response.status_code
@@ -227,11 +253,12 @@ class HttpClient:
             # The pause holds every request of this account's bucket, this retry included, so
             # the retry itself does not wait again.
             self.budget.pause(bucket, wait)
-            raise _Retry("429 Too Many Requests", retry_after=0.0, rate_limited=True)
+            raise _Retry("429 Too Many Requests", retry_after=0.0, status=429, rate_limited=True)
         if status >= 500:
             raise _Retry(
                 f"{status} {response.reason_phrase}",
                 retry_after=retry_after_seconds(response.headers.get("retry-after")),
+                status=status,
             )
         if status >= 400:
             reason = _EXPLAIN.get(status) or self._scrub(response.text[:200].strip())
@@ -241,8 +268,3 @@ class HttpClient:
                 endpoint=endpoint,
             )
         return response
-
-
-def _status_of(reason: str) -> int | None:
-    head = reason.split(" ", 1)[0]
-    return int(head) if head.isdigit() else None

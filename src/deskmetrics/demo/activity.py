@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from deskmetrics.demo.calendar import HOUR, to_datetime
+from deskmetrics.demo.comments import survey_comment
 from deskmetrics.demo.directory import NEVER, Directory
 from deskmetrics.demo.draws import cumulative, lognormal, pick
 from deskmetrics.demo.tickets import TicketStory
@@ -145,11 +146,13 @@ def _csat(rng: random.Random, story: TicketStory, directory: Directory) -> tuple
         chance += 0.04 if speed < 0.7 else -0.12 if speed > 1.5 else 0.0
     if rng.random() < chance:
         score = 5.0 if rng.random() < 0.68 else 4.0
-        comment = rng.choice(CSAT_PRAISE) if rng.random() < COMMENT_RATE else None
+        praise = rng.random() < COMMENT_RATE
+        comment = survey_comment(ticket, True, rng.choice(CSAT_PRAISE)) if praise else None
     else:
         u = rng.random()
         score = 3.0 if u < 0.45 else 2.0 if u < 0.7 else 1.0
-        comment = rng.choice(CSAT_COMPLAINTS) if rng.random() < 2 * COMMENT_RATE else None
+        complain = rng.random() < 2 * COMMENT_RATE
+        comment = survey_comment(ticket, False, rng.choice(CSAT_COMPLAINTS)) if complain else None
     return score, comment
 
 

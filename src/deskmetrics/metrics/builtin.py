@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import deskmetrics
-from deskmetrics import Metric, MetricValue, Scope, seconds_between
+from deskmetrics import Members, Metric, MetricValue, Scope, seconds_between
 from deskmetrics import ScopeKey as Key
 
 # -- speed -------------------------------------------------------------------------------
@@ -161,10 +162,15 @@ interactions_per_ticket = Metric.mean(
 # -- satisfaction ------------------------------------------------------------------------
 
 
+# Conditions shared by each metric's compute and its member listing (Metric.members).
+_SATISFIED = "s.score > (s.scale_min + s.scale_max) / 2.0"
+_ANSWERED = "s.score IS NOT NULL"
+_PROMOTER, _PASSIVE, _DETRACTOR = "s.score >= 9", "s.score >= 7 AND s.score < 9", "s.score < 7"
+_CHURNED = "c.churned_at < p.hi"
+
+
 def _csat(scope: Scope) -> dict[Key, MetricValue]:
-    sql, params = scope.survey_sql(
-        "csat", "count(*), sum(s.score > (s.scale_min + s.scale_max) / 2.0)"
-    )
+    sql, params = scope.survey_sql("csat", f"count(*), sum({_SATISFIED})")
     return {
         key: MetricValue.proportion(int(hits or 0), n)
         for key, (n, hits) in scope.aggregate(sql, params).items()
@@ -188,16 +194,24 @@ def _sources_recording_offers(scope: Scope) -> list[str]:
     return found
 
 
-def _csat_response_rate(scope: Scope) -> dict[Key, MetricValue]:
+def _recording_offers(scope: Scope) -> tuple[str, dict[str, str]] | None:
+    """The condition "from a source that records offers", or None when no source does."""
     # Only sources that ever store an unanswered offer can tell us how many went unanswered.
     sources = _sources_recording_offers(scope)
     if not sources:
-        return {}
+        return None
     params = {f"offers{i}": source for i, source in enumerate(sources)}
-    records_offers = f"s.source IN ({', '.join(':' + name for name in params)})"
+    return f"s.source IN ({', '.join(':' + name for name in params)})", params
+
+
+def _csat_response_rate(scope: Scope) -> dict[Key, MetricValue]:
+    offers = _recording_offers(scope)
+    if offers is None:
+        return {}
+    records_offers, params = offers
     sql, params = scope.survey_sql(
         "csat",
-        "count(*), sum(s.score IS NOT NULL)",
+        f"count(*), sum({_ANSWERED})",
         records_offers,
         answered_only=False,
         params=params,
@@ -209,9 +223,7 @@ def _csat_response_rate(scope: Scope) -> dict[Key, MetricValue]:
 
 
 def _nps(scope: Scope) -> dict[Key, MetricValue]:
-    sql, params = scope.survey_sql(
-        "nps", "sum(s.score >= 9), sum(s.score >= 7 AND s.score < 9), sum(s.score < 7)"
-    )
+    sql, params = scope.survey_sql("nps", f"sum({_PROMOTER}), sum({_PASSIVE}), sum({_DETRACTOR})")
     return {
         key: MetricValue.nps(int(pro or 0), int(pas or 0), int(det or 0))
         for key, (pro, pas, det) in scope.aggregate(sql, params).items()
@@ -254,6 +266,7 @@ csat = Metric(
     test="proportion",
     description="Satisfied share of each ticket's latest CSAT response (above the midpoint).",
     empty=lambda: MetricValue.proportion(0, 0),
+    members=Members("surveys", "csat", met=_SATISFIED, value="s.score"),
 )
 
 csat_response_rate = Metric(
@@ -267,6 +280,14 @@ csat_response_rate = Metric(
     test="proportion",
     description="Answered share of CSAT surveys offered, from sources that record offers.",
     empty=lambda: MetricValue.proportion(0, 0),
+    members=Members(
+        "surveys",
+        "csat",
+        met=_ANSWERED,
+        value="s.score",
+        answered_only=False,
+        condition=_recording_offers,
+    ),
 )
 
 nps = Metric(
@@ -280,6 +301,7 @@ nps = Metric(
     test="nps",
     description="% promoters (9–10) − % detractors (0–6), with its 95 % margin.",
     empty=lambda: MetricValue.nps(0, 0, 0),
+    members=Members("surveys", "nps", met=_PROMOTER, value="s.score"),
 )
 
 ces = Metric(
@@ -292,6 +314,7 @@ ces = Metric(
     subject="surveys",
     description="Mean customer-effort score on its scale; normalized: 0–100, higher is better.",
     empty=lambda: MetricValue.score_mean(0, 0, 0, normalized=None, scale=None),
+    members=Members("surveys", "ces", value="s.score"),
 )
 
 # -- customers ---------------------------------------------------------------------------
@@ -299,7 +322,7 @@ ces = Metric(
 
 def _customers(retained: bool) -> Callable[[Scope], dict[Key, MetricValue]]:
     def compute(scope: Scope) -> dict[Key, MetricValue]:
-        sql, params = scope.customer_sql("count(*), sum(c.churned_at < p.hi)")
+        sql, params = scope.customer_sql(f"count(*), sum({_CHURNED})")
         result = {}
         for key, (active, lost) in scope.aggregate(sql, params).items():
             lost = int(lost or 0)
@@ -320,6 +343,7 @@ customer_retention_rate = Metric(
     test="proportion",
     description="Customers active at the start who did not churn during the period.",
     empty=lambda: MetricValue.proportion(0, 0),
+    members=Members("customers", met=f"c.churned_at IS NULL OR NOT ({_CHURNED})"),
 )
 
 customer_churn_rate = Metric(
@@ -333,25 +357,43 @@ customer_churn_rate = Metric(
     test="proportion",
     description="Customers active at the start who churned during the period.",
     empty=lambda: MetricValue.proportion(0, 0),
+    members=Members("customers", met=_CHURNED),
 )
 
 # -- business hours (spec §7) ------------------------------------------------------------
 
 
+def _business_seconds(scope: Scope, row: tuple[Any, ...]) -> float | None:
+    """(source, start, end) → business seconds; None when the source has no schedule."""
+    choice = scope.schedule
+    assert choice is not None  # requires_schedule: the engine computes it only with one
+    source, start_text, end_text = row
+    schedule = choice.for_source(source)
+    if schedule is None:
+        return None
+    seconds: float = schedule.business_seconds(
+        datetime.fromisoformat(start_text), datetime.fromisoformat(end_text)
+    )
+    return seconds
+
+
+def _business_members(cohort: str, end: str) -> Members:
+    return Members(
+        "tickets", cohort, among=f"{end} IS NOT NULL", extra=("t.source", "t.created_at", end),
+        convert=_business_seconds,
+    )  # fmt: skip
+
+
 def _business(cohort: str, end: str) -> Callable[[Scope], dict[Key, MetricValue]]:
     def compute(scope: Scope) -> dict[Key, MetricValue]:
-        choice = scope.schedule
-        assert choice is not None  # requires_schedule: the engine computes it only with one
         sql, params = scope.ticket_sql(
             f"t.source, t.created_at, {end}", cohort, f"{end} IS NOT NULL", group=False
         )
         values: dict[Key, list[float]] = {}
-        parse = datetime.fromisoformat
         # Streams the (start, end) pairs: one float per ticket is all that is kept.
-        for key, (source, start_text, end_text) in scope.rows(sql, params):
-            schedule = choice.for_source(source)
-            if schedule is not None:
-                seconds = schedule.business_seconds(parse(start_text), parse(end_text))
+        for key, row in scope.rows(sql, params):
+            seconds = _business_seconds(scope, row)
+            if seconds is not None:
                 values.setdefault(key, []).append(seconds)
         return {
             key: MetricValue.distribution(sorted(found), "seconds") for key, found in values.items()
@@ -370,6 +412,7 @@ first_response_time_business = Metric(
     requires_schedule=True,
     description="first_response_time counted in the schedule's working hours only.",
     empty=lambda: MetricValue.distribution([], "seconds"),
+    members=_business_members("created", "t.first_response_at"),
 )
 
 resolution_time_business = Metric(
@@ -382,6 +425,7 @@ resolution_time_business = Metric(
     requires_schedule=True,
     description="resolution_time counted in the schedule's working hours only.",
     empty=lambda: MetricValue.distribution([], "seconds"),
+    members=_business_members("resolved", "t.resolved_at"),
 )
 
 BUILTIN_METRICS: tuple[Metric, ...] = (

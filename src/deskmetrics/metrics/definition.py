@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from deskmetrics.metrics.members import Members
 from deskmetrics.metrics.requests import CountRequest, Request, ValuesRequest
 from deskmetrics.metrics.scope import Key, Scope, seconds_between
 from deskmetrics.metrics.value import MetricValue
@@ -52,10 +53,19 @@ class Metric:
     """The value for a period or key with no rows (default: null value, n = 0)."""
     requests: tuple[Request, ...] = field(default=(), repr=False)
     """Data ``compute`` will ask the scope for; declared so metrics can share queries."""
+    members: Members | None = field(default=None, repr=False)
+    """Which rows make up the value (members.py); derived from ``requests`` when not given."""
 
     def __post_init__(self) -> None:
         if not self.id or not self.id.replace("_", "").isalnum():
             raise ValueError(f"metric id {self.id!r} must be letters, digits and underscores")
+
+    @property
+    def can_list_members(self) -> bool:
+        """Whether ``list_members`` can list the records behind its value (members.py)."""
+        from deskmetrics.metrics.members import members_of
+
+        return members_of(self) is not None
 
     def empty_value(self) -> MetricValue:
         if self.empty is not None:

@@ -32,11 +32,12 @@ def register_connectors(register: deskmetrics.RegisterConnector) -> None:
 
     A connector is a subclass of :class:`deskmetrics.Connector` with a unique ``name`` (the value
     users write as ``connector = "name"`` in a ``[connections.*]`` table), an ``Options`` model
-    (a :class:`deskmetrics.ConnectorOptions` subclass) that validates that table, a tuple of
-    ``streams`` in sync order, ``check()`` proving the connection with one cheap call, and
-    ``read(stream, state)`` yielding :class:`deskmetrics.Batch` objects: records plus the cursor
-    to resume from once they are stored. Credentials are :class:`deskmetrics.Secret` fields;
-    HTTP connectors use :class:`deskmetrics.HttpClient` and :func:`deskmetrics.budget_for`.
+    (a :class:`deskmetrics.ConnectorOptions` subclass) that validates that table, ``check()``
+    proving the connection with one cheap call, and one read method per stream, declared with
+    ``@deskmetrics.stream(name, records=...)`` in sync order, yielding :class:`deskmetrics.Batch`
+    objects: records plus the cursor to resume from once they are stored. Credentials are
+    :class:`deskmetrics.Secret` fields; HTTP connectors get their client from
+    ``self.http_client(...)`` (docs/plugins.md, "Writing a connector").
 
     Test it with :class:`deskmetrics.testing.ConnectorConformance`. Walk-through:
     docs/tutorials/connector.md; a complete third-party example: docs/examples/deskmetrics-jsonl.
@@ -77,6 +78,20 @@ def register_metrics(register: deskmetrics.RegisterMetric) -> None:
     ``resolved``…); the general form takes ``compute(scope)``. Breakdowns, filters, series and
     significance come for free. The built-in KPIs are registered through this very hook.
     Walk-through: docs/tutorials/metric.md; definitions and choices: docs/metrics.md.
+    """
+
+
+@hookspec
+def register_report_sections(register: deskmetrics.RegisterReportSection) -> None:
+    """Register report section builders: ``register(builder)``.
+
+    A builder has a unique ``name`` and ``build(store, report)`` returning a
+    :class:`deskmetrics.ReportSection` (a title, notes and :class:`deskmetrics.SectionTable`
+    tables) or None to add nothing. ``build_report`` calls it once the metrics are computed,
+    inside the report's snapshot, and every built-in reporter renders the sections after the
+    KPIs (JSON: the ``sections`` key, present only when there are some). Use it for findings
+    that are not one number per key, such as the themes of survey comments. Keep it fast: it
+    runs for every report.
     """
 
 

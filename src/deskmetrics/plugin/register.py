@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from deskmetrics.connect.connector import Connector
     from deskmetrics.metrics.definition import Metric
     from deskmetrics.report.reporter import Reporter
+    from deskmetrics.report.section import SectionBuilder
 
 
 class RegisterConnector(Protocol):
@@ -30,3 +31,9 @@ class RegisterMetric(Protocol):
     """``register(metric)``: a :class:`deskmetrics.Metric` object."""
 
     def __call__(self, metric: Metric, /) -> None: ...
+
+
+class RegisterReportSection(Protocol):
+    """``register(builder)``: an object with a ``name`` and ``build(store, report)``."""
+
+    def __call__(self, builder: SectionBuilder, /) -> None: ...

@@ -43,6 +43,10 @@ class Registry:
         return self._table("metrics")
 
     @property
+    def report_sections(self) -> dict[str, Any]:
+        return self._table("report_sections")
+
+    @property
     def provided_by(self) -> dict[str, dict[str, list[str]]]:
         """plugin name -> kind -> names it registered (collects every kind)."""
         provided: dict[str, dict[str, list[str]]] = {}

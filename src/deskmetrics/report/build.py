@@ -26,6 +26,7 @@ from deskmetrics.metrics.statistics import nps_z, significant, two_proportion_z
 from deskmetrics.metrics.value import MetricValue
 from deskmetrics.report.model import BreakdownEntry, Bucket, Report, Series
 from deskmetrics.report.period import buckets, resolve_period
+from deskmetrics.report.section import ReportSection
 from deskmetrics.report.targets import parse_targets
 from deskmetrics.store.database import Store
 from deskmetrics.store.encoding import to_db_time
@@ -117,7 +118,7 @@ def build_report(
             notes: list[str] = []
             breakdowns = _all_breakdowns(overall_only, metrics, by, separate, min_sample,
                                          notes)  # fmt: skip
-            return Report(
+            report = Report(
                 as_of=as_of,
                 start=span.start,
                 end=span.end,
@@ -132,9 +133,23 @@ def build_report(
                 min_sample=min_sample,
                 target_specs=target_specs,
             )
+            report.sections = _sections(store, report)
+            return report
         finally:
             # Temp tables live on the store's connection: drop them, the report holds the results.
             base.release()
+
+
+def _sections(store: Store, report: Report) -> list[ReportSection]:
+    """The sections plugins add (register_report_sections), in registration order."""
+    from deskmetrics.plugin.registry import get_registry
+
+    found = []
+    for builder in get_registry().report_sections.values():
+        section = builder.build(store, report)
+        if section is not None:
+            found.append(section)
+    return found
 
 
 def _multi_source(conn: sqlite3.Connection, filters: Sequence[Filter]) -> bool:

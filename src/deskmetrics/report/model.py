@@ -10,6 +10,7 @@ from deskmetrics.metrics.definition import Metric
 from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.value import MetricValue
 from deskmetrics.report.period import to_iso
+from deskmetrics.report.section import ReportSection
 from deskmetrics.report.targets import Target, TargetResult, evaluate_targets
 
 
@@ -87,6 +88,8 @@ class Report:
     """The configured ``[targets]``; ``targets`` evaluates them on the overall metrics."""
     notes: list[str] = field(default_factory=list)
     """What a reader must know to read the report right, e.g. a breakdown left out of a KPI."""
+    sections: list[ReportSection] = field(default_factory=list)
+    """Plugin-provided sections (``register_report_sections``), in registration order."""
 
     @property
     def targets(self) -> dict[str, TargetResult]:
@@ -109,4 +112,7 @@ class Report:
             data["targets"] = {mid: r.to_dict() for mid, r in self.targets.items()}
         if self.notes:
             data["notes"] = list(self.notes)
+        # Likewise only when a plugin provided one.
+        if self.sections:
+            data["sections"] = [section.to_dict() for section in self.sections]
         return data

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from deskmetrics.errors import StoreError
 from deskmetrics.models import RECORD_TYPES, Record, Ticket, TicketUpdate
 from deskmetrics.store.encoding import RowEncoder, field_encoders, now_db_time
+from deskmetrics.store.lean_sqlite_utils import sqlite_utils
 from deskmetrics.store.schema import DURATION_COLUMNS, MIGRATIONS, SCHEMA_VERSION, micros
 
 JSONState = dict[str, Any]

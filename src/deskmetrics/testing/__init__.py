@@ -1,6 +1,7 @@
 """Helpers for testing deskmetrics plugins: the conformance suite, a fake HTTP server, demo data.
 
 - :class:`ConnectorConformance`: subclass it in your tests to check a connector.
+- :class:`FakeClock`: a clock that moves only when the code under test sleeps.
 - :class:`FakeServer`: a real HTTP server on 127.0.0.1 answering from a Python function.
 - :func:`demo_records`, :func:`write_demo_csv`: a seeded synthetic helpdesk of any size.
 
@@ -16,6 +17,7 @@ from deskmetrics.demo.data import (
     write_demo_config,
     write_demo_csv,
 )
+from deskmetrics.testing.clock import FakeClock
 from deskmetrics.testing.fake_server import FakeRequest, FakeResponse, FakeServer
 
 _NEEDS_PYTEST = ("ConnectorConformance", "FakeSource", "FaultInjector", "store_contents")
@@ -32,6 +34,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "ConnectorConformance",
     "DemoSpec",
+    "FakeClock",
     "FakeRequest",
     "FakeResponse",
     "FakeServer",

@@ -20,12 +20,17 @@ What it checks: every stored record validates against the schema; a second sync 
 changed writes nothing new; saved cursors are JSON and survive a round trip; a sync interrupted
 after any batch resumes to exactly the store of an uninterrupted sync; invalid options fail with
 a message naming the key; credentials never appear in errors or in the database.
+
+The credentials are the options typed ``deskmetrics.Secret`` (:func:`deskmetrics.secret_fields`):
+an HTTP connector whose options mark none fails the suite instead of skipping the check. Every
+connector is built with a :class:`~deskmetrics.testing.FakeClock` runtime, so rate-limit waits
+and back-offs are recorded, not slept, for connectors whose clients come from
+``Connector.http_client``.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,14 +39,15 @@ from typing import Any, ClassVar
 import pytest
 
 from deskmetrics.config.loading import build_connector, parse_config
-from deskmetrics.connect import rate_budget
 from deskmetrics.connect.connector import Connector
+from deskmetrics.connect.secrets import secret_fields
 from deskmetrics.errors import ConfigError
 from deskmetrics.models import RECORD_TYPES
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.store import Store
 from deskmetrics.store.encoding import row_to_record
 from deskmetrics.sync.engine import ConnectionResult, sync_connector
+from deskmetrics.testing.clock import FakeClock
 from deskmetrics.testing.fake_server import FakeRequest, FakeResponse, FakeServer
 
 CONNECTION = "conformance"
@@ -120,8 +126,6 @@ class ConnectorConformance:
     """The registered connector name."""
     invalid_options: ClassVar[list[tuple[dict[str, Any], str]]] = []
     """(options merged over the valid ones, the option key the error must name)."""
-    secret_option: ClassVar[str | None] = None
-    """An option holding a credential: it must never appear in errors or the database."""
     http: ClassVar[bool] = False
     interruptions: ClassVar[int] = 4
     """How many different batch boundaries the interrupted-sync test cuts at."""
@@ -139,12 +143,16 @@ class ConnectorConformance:
     # -- fixtures ------------------------------------------------------------------------------
 
     @pytest.fixture(autouse=True)
-    def _no_waiting(self, monkeypatch: pytest.MonkeyPatch) -> list[float]:
-        """Record sleeps instead of sleeping, and start every test with fresh rate budgets."""
-        slept: list[float] = []
-        monkeypatch.setattr(time, "sleep", slept.append)
-        monkeypatch.setattr(rate_budget, "_budgets", {})
-        return slept
+    def fake_clock(self) -> FakeClock:
+        """The clock of every connector a test builds: sleeps are recorded, not slept; each
+        test starts with fresh rate budgets."""
+        self._clock = FakeClock()
+        return self._clock
+
+    @pytest.fixture
+    def _no_waiting(self, fake_clock: FakeClock) -> list[float]:
+        """Every sleep of the test, in seconds."""
+        return fake_clock.sleeps
 
     @pytest.fixture
     def fake_source(self) -> Iterator[FakeSource]:
@@ -159,7 +167,14 @@ class ConnectorConformance:
     def make_connector(self, project: Path, options: dict[str, Any]) -> Connector:
         data = {"connections": {CONNECTION: {"connector": self.connector, **options}}}
         config = parse_config(data, project)
-        return build_connector(config, config.connections[CONNECTION], get_registry().connectors)
+        built = build_connector(config, config.connections[CONNECTION], get_registry().connectors)
+        built.runtime = self._clock.runtime()
+        return built
+
+    def secret_options(self, options: dict[str, Any]) -> list[str]:
+        """The option names in ``options`` that the connector's options model marks secret."""
+        marked = secret_fields(get_registry().connectors[self.connector].Options)
+        return [name for name in marked if options.get(name)]
 
     def sync_into(self, database: Path, project: Path, options: dict[str, Any]) -> ConnectionResult:
         with Store(database) as store:
@@ -259,9 +274,12 @@ class ConnectorConformance:
     def test_missing_secret_variable_is_named(
         self, project: Path, connection_options: dict[str, Any]
     ) -> None:
-        if self.secret_option is None:
-            pytest.skip("no secret option")
-        options = {**connection_options, self.secret_option: "${DM_CONFORMANCE_UNSET_VAR}"}
+        secrets = self.secret_options(connection_options)
+        if not secrets:
+            if self.http:
+                pytest.fail(self._no_secret_message())
+            pytest.skip("the connector's options mark no deskmetrics.Secret field")
+        options = {**connection_options, secrets[0]: "${DM_CONFORMANCE_UNSET_VAR}"}
         with pytest.raises(ConfigError) as caught:
             self.make_connector(project, options)
         assert "environment variable DM_CONFORMANCE_UNSET_VAR is not set" in str(caught.value)
@@ -281,12 +299,19 @@ class ConnectorConformance:
         result = self.sync_into(tmp_path / "401.db", project, options)
         assert result.status == "failed"
         assert "401" in (result.error or "")
-        secret = str(options.get(self.secret_option or "", "")) or None
-        if secret:
-            text = json.dumps([result.error, result.warnings])
-            assert secret not in text
-            raw = (tmp_path / "401.db").read_bytes()
-            assert secret.encode() not in raw
+        secrets = [str(options[name]) for name in self.secret_options(options)]
+        assert secrets, self._no_secret_message()
+        text = json.dumps([result.error, result.warnings])
+        raw = (tmp_path / "401.db").read_bytes()
+        for secret in secrets:
+            assert secret not in text, "a credential appears in the error or warnings"
+            assert secret.encode() not in raw, "a credential is stored in the database"
+
+    def _no_secret_message(self) -> str:
+        return (
+            f"{self.connector}: no option of the valid options is typed deskmetrics.Secret; "
+            f"type the credential fields of its Options model deskmetrics.Secret"
+        )
 
     def test_http_429_waits_retry_after_and_completes(
         self,

@@ -1,6 +1,8 @@
 """The pytest plugin installed with deskmetrics (entry point ``pytest11``): fixtures for tests.
 
 - ``deskmetrics_store``: an empty store in the test's temporary directory.
+- ``fake_clock``: a :class:`~deskmetrics.testing.FakeClock`; build connectors with
+  ``runtime=fake_clock.runtime()`` and their rate-limit waits are recorded, not slept.
 - ``fake_server``: start a :class:`~deskmetrics.testing.FakeServer` for a handler; stopped after
   the test: ``server = fake_server(handle)``.
 
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from deskmetrics.store import Store
+from deskmetrics.testing.clock import FakeClock
 from deskmetrics.testing.fake_server import FakeServer, Handler
 
 
@@ -23,6 +26,11 @@ from deskmetrics.testing.fake_server import FakeServer, Handler
 def deskmetrics_store(tmp_path: Path) -> Iterator[Store]:
     with Store(tmp_path / "deskmetrics.db") as store:
         yield store
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture

@@ -33,7 +33,6 @@ FILES: dict[str, tuple[str, type[deskmetrics.Record]]] = {
 class JsonLinesConnector(deskmetrics.Connector):
     name: ClassVar[str] = "jsonl"
     description: ClassVar[str] = "JSON-lines exports: tickets.jsonl and surveys.jsonl"
-    streams: ClassVar[tuple[str, ...]] = ("tickets", "surveys")  # surveys refer to tickets
     Options: ClassVar[type[JsonLinesOptions]] = JsonLinesOptions
 
     options: JsonLinesOptions
@@ -56,7 +55,18 @@ class JsonLinesConnector(deskmetrics.Connector):
         ]
         return f"{directory}: {', '.join(found)}"
 
-    def read(self, stream: str, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+    # Declared in sync order: surveys refer to tickets. ``streams`` and ``read`` come from these.
+    @deskmetrics.stream("tickets", records=(deskmetrics.Ticket,))
+    def read_tickets(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        return self._read_file("tickets", state)
+
+    @deskmetrics.stream("surveys", records=(deskmetrics.SurveyResponse,))
+    def read_surveys(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        return self._read_file("surveys", state)
+
+    def _read_file(
+        self, stream: str, state: deskmetrics.State | None
+    ) -> Iterator[deskmetrics.Batch]:
         file, model = FILES[stream]
         path = self.directory() / file
         if not path.is_file():
