@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -84,7 +85,10 @@ def sync_case(name: str, folder: Path, work: Path, env: dict[str, str] | None = 
 def fresh(work: Path) -> None:
     """Each run starts from an empty database."""
     for leftover in work.glob("*.db*"):
-        leftover.unlink()
+        if leftover.is_dir():  # the sync's lock folder
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
 
 
 def main() -> None:
@@ -113,7 +117,8 @@ def main() -> None:
             for case in cases:
                 fresh(work)
                 case.runs.append(run(case.command, case.env))
-                sizes[case.name] = sum(p.stat().st_size for p in work.glob("*.db*")) / 1e6
+                files = [p for p in work.glob("*.db*") if p.is_file()]
+                sizes[case.name] = sum(p.stat().st_size for p in files) / 1e6
         floor = cases[0]
         header = f"{'case':<32} {'median s':>9} {'CPU s':>6} {'peak MB':>8} {'DB MB':>6}"
         print(f"{header} {'× floor':>8}")
