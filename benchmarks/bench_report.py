@@ -169,6 +169,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3, help="runs per case (median shown)")
     parser.add_argument("--baseline", type=Path, help="another checkout's src folder to compare")
+    parser.add_argument(
+        "--plugins",
+        help="DESKMETRICS_LOAD_PLUGINS for the reports, e.g. csv,reporters to leave out the "
+        "feedback plugin's report section (default: every installed plugin)",
+    )
     parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)  # baseline's data
     options = parser.parse_args()
     if options.generate:
@@ -184,15 +189,18 @@ def main() -> None:
     series = ["--by", "agent", "--grain", "week"]
     floor_args = [db, start.strftime("%Y-%m-%dT%H:%M:%S.000000Z"),
                   END.strftime("%Y-%m-%dT%H:%M:%S.000000Z")]  # fmt: skip
+    ours = None
+    if options.plugins is not None:
+        ours = {**os.environ, "DESKMETRICS_LOAD_PLUGINS": options.plugins}
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         cases = [
             Case("floor  hand-written pass", [sys.executable, "-c", FLOOR, *map(str, floor_args)]),
-            report_case("a  full report", db, folder, common),
-            report_case("b  --by agent --grain week", db, folder, [*common, *series]),
+            report_case("a  full report", db, folder, common, ours),
+            report_case("b  --by agent --grain week", db, folder, [*common, *series], ours),
         ]
         if options.baseline:
-            env = {**os.environ, "PYTHONPATH": str(options.baseline.resolve())}
+            env = {**(ours or os.environ), "PYTHONPATH": str(options.baseline.resolve())}
             old_db = cached(options.tickets, options.weeks, options.seed, ".baseline")
             if not old_db.exists():
                 print(f"  generating the baseline's data with {options.baseline}", file=sys.stderr)
