@@ -425,7 +425,8 @@ class Scope:
             # One key: no GROUP BY, whose temp B-tree would take one insert per ticket.
             sql, params = self.ticket_sql(", ".join(["count(*)", *columns]), cohort, group=False)
             _key, rows_read, *sums = self.conn.execute(sql, params).fetchone()
-            rows = {(self.periods[0][0],): tuple(sums)} if rows_read else {}
+            key: Key = (self.periods[0][0],)
+            rows = {key: tuple(sums)} if rows_read else {}
         else:
             sql, params = self.ticket_sql(", ".join(columns), cohort)
             rows = self.aggregate(sql, params)
