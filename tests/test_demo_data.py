@@ -523,12 +523,16 @@ def test_csv_files_have_canonical_headers_and_counted_rows(tmp_path: Path) -> No
         "interactions.csv": expected["Interaction"],
         "surveys.csv": expected["SurveyResponse"],
     }
-    # Metrics specification §10, in its order, plus the one custom field.
+    # Metrics specification §10, in its order, plus the one custom field and issue #18's columns.
     assert CSV_COLUMNS["tickets.csv"] == (
         *("id", "created_at", "updated_at", "status", "priority", "channel", "requester_id"),
         *("assignee_id", "group_id", "organization_id", "first_response_at"),
         *("first_resolved_at", "resolved_at", "reopens", "agent_replies", "escalated"),
         *("handle_seconds", "first_response_due_at", "resolution_due_at", "tags", "product"),
+        # The optional time-in-status and routing columns (issue #18).
+        *("requester_wait_seconds", "requester_wait_business_seconds", "agent_wait_seconds"),
+        *("agent_wait_business_seconds", "on_hold_seconds", "on_hold_business_seconds"),
+        *("assignee_stations", "group_stations", "first_assigned_at"),
     )
     assert CSV_COLUMNS["surveys.csv"] == (
         *("id", "ticket_id", "customer_id", "agent_id", "kind", "score", "scale_min"),

@@ -58,6 +58,15 @@ def test_a_schema_2_store_with_data_upgrades_in_place(tmp_path: Path) -> None:
             ],
             source="demo",
         )
+        # Schema 2 had no time-in-status columns (issue #18): the copy cannot carry them, so the
+        # fresh store holds none either and both give the same report.
+        names = ["requester_wait", "agent_wait", "on_hold"]
+        cleared = [f"{n}{c}_seconds = NULL" for n in names for c in ("", "_business")]
+        fresh.conn.execute(
+            f"UPDATE tickets SET {', '.join(cleared)}, assignee_stations = NULL,"
+            " group_stations = NULL, first_assigned_at = NULL"
+        )
+        fresh.conn.commit()
         expected = report_json(fresh)
         facts_before = fresh.conn.execute("SELECT * FROM ticket_facts ORDER BY id").fetchall()
         rows_before = fresh.conn.execute(
@@ -66,7 +75,7 @@ def test_a_schema_2_store_with_data_upgrades_in_place(tmp_path: Path) -> None:
     schema_2_copy(fresh_path, old_path)
 
     with Store(old_path) as upgraded:
-        assert upgraded.schema_version == SCHEMA_VERSION == 4
+        assert upgraded.schema_version == SCHEMA_VERSION == 5  # ... and issue #18's columns
         conn = upgraded.conn
         assert (
             conn.execute(

@@ -159,5 +159,6 @@ def test_without_the_flag_or_with_every_target_met_exit_0(project: Path) -> None
 def test_a_bad_target_is_a_config_error(project: Path) -> None:
     result = run(project, "csat_score = { min = 85 }\n")
     assert result.exit_code == 2
-    assert "targets.csat_score: unknown metric (known: backlog, backlog_overdue," in result.output
+    assert "targets.csat_score: unknown metric (known: agent_wait_time," in result.output
+    assert ", backlog, backlog_overdue," in result.output
     assert "Traceback" not in result.output

@@ -142,6 +142,16 @@ def test_solved_ticket_maps_every_known_field() -> None:
         "resolution_due_at": None,
         "tags": ["enterprise", "hardware"],
         "custom_fields": {"Product": "Printer", "VIP": True},
+        # Time in status and routing (issue #18), from the metric set's minutes.
+        "requester_wait_seconds": 1740 * 60.0,
+        "requester_wait_business_seconds": 390 * 60.0,
+        "agent_wait_seconds": 30 * 60.0,
+        "agent_wait_business_seconds": 30 * 60.0,
+        "on_hold_seconds": 0.0,
+        "on_hold_business_seconds": 0.0,
+        "assignee_stations": 1,
+        "group_stations": 1,
+        "first_assigned_at": utc("2024-03-04T09:20:00Z"),
     }
     # The SLA stream owns the deadlines and handle time is not configured: left unset, so
     # an upsert keeps what is stored.

@@ -101,6 +101,13 @@ def expected_deadlines(account: FakeAccount) -> dict[str, dict[str, str | None]]
     }
 
 
+TIME_IN_STATUS_COLUMNS = (
+    "requester_wait_seconds", "requester_wait_business_seconds", "agent_wait_seconds",
+    "agent_wait_business_seconds", "on_hold_seconds", "on_hold_business_seconds",
+    "assignee_stations", "group_stations", "first_assigned_at",
+)  # fmt: skip
+
+
 def expected_ticket(ticket: dict[str, Any], deadlines: dict[str, str | None]) -> dict[str, Any]:
     created = when(ticket["created_at"])
     assert created is not None
@@ -140,6 +147,7 @@ def expected_ticket(ticket: dict[str, Any], deadlines: dict[str, str | None]) ->
         "product": None,
         "mailbox": None,
         "language": None,
+        **dict.fromkeys(TIME_IN_STATUS_COLUMNS),
     }
     if fields.get("Total time spent (sec)") is not None:
         row["handle_seconds"] = float(fields["Total time spent (sec)"])
@@ -165,6 +173,13 @@ def expected_ticket(ticket: dict[str, Any], deadlines: dict[str, str | None]) ->
         first = resolved_at
     row["resolved_at"] = db(resolved_at)
     row["first_resolved_at"] = db(first)
+    # Time in status and routing (issue #18): the fake states 20 / 10 / 0 minutes, business //3.
+    for column, minutes in (("requester_wait", 20), ("agent_wait", 10), ("on_hold", 0)):
+        row[f"{column}_seconds"] = minutes * 60.0
+        row[f"{column}_business_seconds"] = minutes // 3 * 60.0
+    row["assignee_stations"] = metrics["assignee_stations"]
+    row["group_stations"] = metrics["group_stations"]
+    row["first_assigned_at"] = db(when(metrics["initially_assigned_at"]))
     return row
 
 

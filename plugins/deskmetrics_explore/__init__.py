@@ -1,7 +1,7 @@
 """Built-in plugin: the KPIs support leads compare with Zendesk Explore (issue #18): every reply
 (reply time, next reply time, replies to resolve), one- and two-touch resolution, workload
 (tickets solved, customers helped, an agent workload table), when work arrives (weekday × hour),
-first response and backlog-age distributions. See docs/metrics.md.
+first response and backlog-age distributions, time in status and routing. See docs/metrics.md.
 
 Only the public ``deskmetrics`` API is used; metrics share the engine's one-scan requests.
 """
@@ -14,10 +14,15 @@ import deskmetrics
 @deskmetrics.hookimpl
 def register_metrics(register: deskmetrics.RegisterMetric) -> None:
     from deskmetrics_explore.replies import reply_metrics
+    from deskmetrics_explore.routing import routing_metrics
+    from deskmetrics_explore.time_in_status import time_in_status_metrics
     from deskmetrics_explore.touches import touch_metrics
     from deskmetrics_explore.workload import workload_metrics
 
-    for metric in [*workload_metrics(), *reply_metrics(), *touch_metrics()]:
+    for metric in [
+        *workload_metrics(), *reply_metrics(), *touch_metrics(),
+        *time_in_status_metrics(), *routing_metrics(),
+    ]:  # fmt: skip
         register(metric)
 
 

@@ -25,11 +25,20 @@ def _text_id(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _calendar(metrics: Mapping[str, Any], name: str) -> float | None:
+def _calendar(metrics: Mapping[str, Any], name: str, clock: str = "calendar") -> float | None:
     value = metrics.get(name)
     if type(value) is dict:  # exact type checks: this runs several times per ticket
-        value = value.get("calendar")
+        value = value.get(clock)
     return value if type(value) in (int, float) else None
+
+
+# Time in status (issue #18): metric-set minutes -> the ticket's seconds columns.
+_WAIT_MINUTES = (
+    ("requester_wait_time_in_minutes", "requester_wait"),
+    ("agent_wait_time_in_minutes", "agent_wait"),
+    ("on_hold_time_in_minutes", "on_hold"),
+)
+_STATIONS = ("assignee_stations", "group_stations")
 
 
 class TicketMapper:
@@ -150,6 +159,27 @@ class TicketMapper:
         data["resolved_at"] = self._after(resolved_at, created)
         data["resolved_at_estimated"] = estimated and data["resolved_at"] is not None
         data["first_resolved_at"] = self._after(first_resolved, created)
+        self._time_in_status(data, metrics, created)
+
+    def _time_in_status(
+        self, data: dict[str, Any], metrics: Mapping[str, Any], created: datetime
+    ) -> None:
+        """Waits, on-hold time, stations and first assignment, as the metric set states them."""
+        for name, column in _WAIT_MINUTES:
+            for clock, suffix in (("calendar", ""), ("business", "_business")):
+                minutes = _calendar(metrics, name, clock)
+                if minutes is not None and minutes >= 0:
+                    data[f"{column}{suffix}_seconds"] = minutes * 60.0
+        for name in _STATIONS:
+            count = metrics.get(name)
+            if type(count) is int and count >= 0:
+                data[name] = count
+        first = parse_time(metrics.get("initially_assigned_at"))
+        if first is None and metrics.get("assignee_stations") == 1:
+            # One assignee ever: the latest assignment is also the first.
+            first = parse_time(metrics.get("assigned_at"))
+        if first is not None:
+            data["first_assigned_at"] = self._after(first, created)
 
     def _estimated_resolution(self, data: dict[str, Any], created: datetime) -> None:
         # A solved or closed ticket without its metric set has no solve time at all; left

@@ -158,10 +158,33 @@ class Ticket(Record):
     product: str | None = None
     mailbox: str | None = None
     language: str | None = None
+    # Time in status and routing as the helpdesk's own metric set states them (issue #18):
+    # totals over the ticket's life so far, in seconds; business = inside its schedule.
+    requester_wait_seconds: float | None = Field(
+        default=None, ge=0, description="Time in new, open and on-hold (the requester waits)."
+    )
+    requester_wait_business_seconds: float | None = Field(default=None, ge=0)
+    agent_wait_seconds: float | None = Field(
+        default=None, ge=0, description="Time in pending (the agent waits for the requester)."
+    )
+    agent_wait_business_seconds: float | None = Field(default=None, ge=0)
+    on_hold_seconds: float | None = Field(
+        default=None, ge=0, description="Time in on-hold (waiting for a third party)."
+    )
+    on_hold_business_seconds: float | None = Field(default=None, ge=0)
+    assignee_stations: int | None = Field(
+        default=None, ge=0, description="How many assignees the ticket had."
+    )
+    group_stations: int | None = Field(
+        default=None, ge=0, description="How many groups the ticket passed through."
+    )
+    first_assigned_at: UTCDateTime | None = Field(
+        default=None, description="When the ticket was first assigned."
+    )
 
     @model_validator(mode="after")
     def _timestamps_follow_creation(self) -> Ticket:
-        for name in ("first_response_at", "first_resolved_at", "resolved_at"):
+        for name in ("first_response_at", "first_resolved_at", "resolved_at", "first_assigned_at"):
             value = getattr(self, name)
             if value is not None and value < self.created_at:
                 raise ValueError(f"{name} ({value.isoformat()}) is before created_at")

@@ -17,6 +17,13 @@ CHANNEL = {1: "email", 2: "web", 3: "phone", 7: "chat", 9: "web", 10: "email", 1
 RATING = {103: 7, 102: 6, 101: 5, 100: 4, -101: 3, -102: 2, -103: 1, 1: 7, 2: 4, 3: 1}
 
 
+TIME_IN_STATUS_COLUMNS = (
+    "requester_wait_seconds", "requester_wait_business_seconds", "agent_wait_seconds",
+    "agent_wait_business_seconds", "on_hold_seconds", "on_hold_business_seconds",
+    "assignee_stations", "group_stations", "first_assigned_at",
+)  # fmt: skip
+
+
 def db_time(value: str | None) -> str | None:
     return None if value is None else value.replace("Z", ".000000Z")
 
@@ -99,6 +106,8 @@ def tickets(account: FakeFreshdesk) -> dict[str, dict[str, Any]]:
             "product": None,
             "mailbox": None,
             "language": None,
+            # Time in status and routing (issue #18): Freshdesk states none of them.
+            **dict.fromkeys(TIME_IN_STATUS_COLUMNS),
         }
         if tombstone is None:
             reopened = stats["reopened_at"]

@@ -87,3 +87,22 @@ def arrival_times(rng: random.Random, count: int, start: int, end: int) -> Itera
         times = sorted(lo + int(rng.random() * width) for _ in range(target - placed))
         placed = target
         yield from times
+
+
+_FIRST_MONDAY = 4 * DAY
+"""1970-01-05, the first Monday after the epoch: staffed weeks are counted from it."""
+_STAFFED_DAY = (CLOSE_HOUR - OPEN_HOUR) * HOUR
+
+
+def _staffed_until(seconds: int) -> int:
+    weeks, into_week = divmod(seconds - _FIRST_MONDAY, WEEK)
+    day, time_of_day = divmod(into_week, DAY)
+    staffed = weeks * 5 * _STAFFED_DAY + min(day, 5) * _STAFFED_DAY
+    if day < 5:
+        staffed += min(max(time_of_day - OPEN_HOUR * HOUR, 0), _STAFFED_DAY)
+    return staffed
+
+
+def staffed_seconds(start: int, end: int) -> int:
+    """Seconds of staffed hours between ``start`` and ``end``: the demo's business time."""
+    return _staffed_until(end) - _staffed_until(start) if end > start else 0

@@ -39,6 +39,9 @@ CSV_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "assignee_id", "group_id", "organization_id", "first_response_at", "first_resolved_at",
         "resolved_at", "reopens", "agent_replies", "escalated", "handle_seconds",
         "first_response_due_at", "resolution_due_at", "tags", "product",
+        "requester_wait_seconds", "requester_wait_business_seconds", "agent_wait_seconds",
+        "agent_wait_business_seconds", "on_hold_seconds", "on_hold_business_seconds",
+        "assignee_stations", "group_stations", "first_assigned_at",
     ),
     "interactions.csv": ("id", "ticket_id", "author_id", "author_role", "public", "created_at"),
     "surveys.csv": (
@@ -47,7 +50,8 @@ CSV_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     ),
 }  # fmt: skip
 """Columns of each demo file: the canonical field names of the metrics specification (§10), in
-its order, plus the tickets' ``product`` (a ticket dimension: ``--by product``)."""
+its order, plus the tickets' ``product`` (a ticket dimension: ``--by product``) and the
+optional time-in-status and routing columns (issue #18)."""
 
 _FILE_OF: Final[dict[type[Record], str]] = {
     Group: "groups.csv",

@@ -16,6 +16,7 @@ from typing import Any
 from deskmetrics.demo.calendar import DAY, HOUR, MINUTE, next_opening, to_datetime
 from deskmetrics.demo.directory import Directory
 from deskmetrics.demo.draws import cumulative, lognormal, pick
+from deskmetrics.demo.status_times import routing, status_times
 from deskmetrics.demo.vocabulary import GROUPS, ORGANIZATIONS, TOPICS
 from deskmetrics.models import Channel, Priority, Status, Ticket
 
@@ -273,6 +274,11 @@ class TicketMaker:
             escalated=escalated,
             handle_seconds=handle,
         )
+        if resolved_at is not None:  # the figures are final once a ticket is resolved
+            fields.update(status_times(created, replies, life.solves, life.reopens,
+                                       life.escalated_at))  # fmt: skip
+        assigned = life.assigned if assignee is not None else None
+        fields.update(routing(int(fields["id"]), assigned, len(life.reopens), escalated))
         if has_sla:
             fields["first_response_due_at"] = to_datetime(created + FIRST_RESPONSE_TARGET[priority])
             fields["resolution_due_at"] = to_datetime(created + RESOLUTION_TARGET[priority])

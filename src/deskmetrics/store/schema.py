@@ -374,7 +374,21 @@ CREATE INDEX surveys_kind_created ON surveys(
 CREATE INDEX tickets_tombstones ON tickets(source, id) WHERE status IN ('deleted', 'spam');
 {V2}"""
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, REAL_DATA, V3)
+# Time in status and routing from the helpdesk's metric set (issue #18 items 2 and 5).
+# Self-contained (columns only), so it can be renumbered freely against other migrations.
+TIME_IN_STATUS = """
+ALTER TABLE tickets ADD COLUMN requester_wait_seconds REAL;
+ALTER TABLE tickets ADD COLUMN requester_wait_business_seconds REAL;
+ALTER TABLE tickets ADD COLUMN agent_wait_seconds REAL;
+ALTER TABLE tickets ADD COLUMN agent_wait_business_seconds REAL;
+ALTER TABLE tickets ADD COLUMN on_hold_seconds REAL;
+ALTER TABLE tickets ADD COLUMN on_hold_business_seconds REAL;
+ALTER TABLE tickets ADD COLUMN assignee_stations INTEGER;
+ALTER TABLE tickets ADD COLUMN group_stations INTEGER;
+ALTER TABLE tickets ADD COLUMN first_assigned_at TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, REAL_DATA, V3, TIME_IN_STATUS)
 """Migration N (1-based) takes a database from user_version N-1 to N. Only ever append."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,114 @@
+"""Routing (issue #18 item 5): assignee and group stations, reassignment rate and time to first
+assignment, over the resolved cohort (a ticket's stations are final once it is resolved)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import deskmetrics
+from deskmetrics import Metric, MetricValue, Scope
+
+Key = deskmetrics.ScopeKey
+
+assignee_stations = Metric.mean(
+    id="assignee_stations",
+    label="Assignee stations",
+    expr="t.assignee_stations",
+    unit="stations",
+    cohort="resolved",
+    p90=False,
+    section="volume",
+    description="How many assignees each resolved ticket had (mean and median).",
+)
+
+group_stations = Metric.mean(
+    id="group_stations",
+    label="Group stations",
+    expr="t.group_stations",
+    unit="stations",
+    cohort="resolved",
+    p90=False,
+    section="volume",
+    description="How many groups each resolved ticket passed through (mean and median).",
+)
+
+reassignment_rate = Metric.proportion(
+    id="reassignment_rate",
+    label="Reassignment rate",
+    cohort="resolved",
+    among="t.assignee_stations >= 1",
+    where="t.assignee_stations > 1",
+    description="Resolved tickets with more than one assignee, among those ever assigned.",
+)
+
+time_to_first_assignment = Metric.duration(
+    id="time_to_first_assignment",
+    label="Time to first assignment",
+    cohort="resolved",
+    end="t.first_assigned_at",
+    description="First assignment − creation, over resolved tickets that record it.",
+)
+
+# One text value per ticket (NULL without a first assignment), so the business variant is
+# answered in the same scan as the other resolved-cohort metrics.
+ASSIGNMENT_SPANS = deskmetrics.ValuesRequest(
+    "resolved", "t.source || char(31) || t.created_at || char(31) || t.first_assigned_at"
+)
+
+
+def _business_seconds(scope: Scope, text: object) -> float | None:
+    choice = scope.schedule
+    assert choice is not None  # requires_schedule: computed only with one
+    if not isinstance(text, str):
+        return None
+    source, start, end = text.split("\x1f")
+    schedule = choice.for_source(source)
+    if schedule is None:
+        return None
+    seconds: float = schedule.business_seconds(
+        datetime.fromisoformat(start), datetime.fromisoformat(end)
+    )
+    return seconds
+
+
+def _member_seconds(scope: Scope, row: tuple[object, ...]) -> float | None:
+    (text,) = row
+    return _business_seconds(scope, text)
+
+
+def _time_to_first_assignment_business(scope: Scope) -> dict[Key, MetricValue]:
+    result = {}
+    for key, texts in scope.values(ASSIGNMENT_SPANS).items():
+        found = (_business_seconds(scope, text) for text in texts)
+        values = sorted(value for value in found if value is not None)
+        if values:
+            result[key] = MetricValue.distribution(values, "seconds")
+    return result
+
+
+time_to_first_assignment_business = Metric(
+    id="time_to_first_assignment_business",
+    label="Time to first assignment (business hours)",
+    unit="seconds",
+    compute=_time_to_first_assignment_business,
+    cohort="resolved",
+    section="speed",
+    requires_schedule=True,
+    description="time_to_first_assignment counted in the schedule's working hours only.",
+    empty=lambda: MetricValue.distribution([], "seconds"),
+    requests=(ASSIGNMENT_SPANS,),
+    members=deskmetrics.Members(
+        "tickets", "resolved", among="t.first_assigned_at IS NOT NULL",
+        extra=(ASSIGNMENT_SPANS.expr,), convert=_member_seconds,
+    ),
+)  # fmt: skip
+
+
+def routing_metrics() -> list[Metric]:
+    return [
+        assignee_stations,
+        group_stations,
+        reassignment_rate,
+        time_to_first_assignment,
+        time_to_first_assignment_business,
+    ]
