@@ -14,7 +14,7 @@ from deskmetrics import ConfigError, load_config
 from deskmetrics.config.loading import build_connector, resolve_env, secret_values
 
 CONNECTORS: dict[str, Any] = {"dmtest-paged": PagedConnector, "csv-ish": PagedConnector}
-KNOWN = "database, report, connections, schedules, targets, jobs, reporters"
+KNOWN = "database, report, connections, schedules, targets, jobs, reporters, churn"
 
 
 def write(path: Path, text: str) -> Path:
