@@ -168,3 +168,14 @@ def test_a_missing_file_and_bad_keys_are_config_errors(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert 'churn.match: must be "email" or "external_id"' in result.stderr
     assert "churn.dat_format" in result.stderr
+
+
+def test_the_report_notes_what_matched_nobody(tmp_path: Path) -> None:
+    config = project(tmp_path, BY_EMAIL)
+    assert run(config, "sync").exit_code == 0
+    result = run(config, "report", "--from", "2026-01-05", "--to", "2026-01-12", "--format", "json")
+    notes = json.loads(result.stdout)["notes"]
+    assert notes == [
+        f"customer retention and churn: churn file {tmp_path / 'billing' / 'subscriptions.csv'}: "
+        "3 customers matched (2 churned), 2 customers had no match, 1 file rows matched nobody"
+    ]

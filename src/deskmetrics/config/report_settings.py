@@ -12,6 +12,7 @@ from typing import Any
 
 from deskmetrics.calendar.schedule_choice import ScheduleChoice
 from deskmetrics.calendar.timezones import iana_zone
+from deskmetrics.sync.churn_file import ChurnFile
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class ReportSettings:
     per channel / priority ``{"channel": {"chat": {"p90": 300.0}}}``."""
     schedule: ScheduleChoice | None = None
     """The business-hours schedules of ``*_business`` metrics (report and per connection)."""
+    churn_file: ChurnFile | None = None
+    """The ``[churn]`` customers file; the report says how many customers it left unmatched."""
     where: str = "(report settings)"
     """Where the settings come from (the config file), named by error messages."""
 

@@ -24,13 +24,14 @@ from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.scope import Key, Scope
 from deskmetrics.metrics.statistics import nps_z, significant, two_proportion_z
 from deskmetrics.metrics.value import MetricValue
-from deskmetrics.report.churn_source import churn_source_note
+from deskmetrics.report.churn_source import churn_file_note, churn_source_note
 from deskmetrics.report.model import BreakdownEntry, Bucket, Report, Series
 from deskmetrics.report.period import buckets, resolve_period
 from deskmetrics.report.section import ReportSection
 from deskmetrics.report.targets import parse_targets
 from deskmetrics.store.database import Store
 from deskmetrics.store.encoding import to_db_time
+from deskmetrics.sync.churn_file import ChurnFile
 
 OVERALL = ""
 
@@ -116,7 +117,7 @@ def build_report(
                 series = Series(grain, bucket_list)
 
             overall_only = replace(base, periods=base.periods[:1], first_is_union=False)
-            notes: list[str] = _customer_notes(store.conn, chosen, filters)
+            notes: list[str] = _customer_notes(store.conn, chosen, filters, settings.churn_file)
             breakdowns = _all_breakdowns(overall_only, metrics, by, separate, min_sample,
                                          notes)  # fmt: skip
             report = Report(
@@ -154,12 +155,16 @@ def _sections(store: Store, report: Report) -> list[ReportSection]:
 
 
 def _customer_notes(
-    conn: sqlite3.Connection, chosen: Mapping[str, Metric], filters: Sequence[Filter]
+    conn: sqlite3.Connection,
+    chosen: Mapping[str, Metric],
+    filters: Sequence[Filter],
+    churn_file: ChurnFile | None,
 ) -> list[str]:
     if not any(metric.subject == "customers" for metric in chosen.values()):
         return []
-    note = churn_source_note(conn, {f.value for f in filters if f.field == "source"})
-    return [] if note is None else [note]
+    notes = [churn_source_note(conn, {f.value for f in filters if f.field == "source"})]
+    notes.append(churn_file_note(conn, churn_file))
+    return [note for note in notes if note is not None]
 
 
 def _multi_source(conn: sqlite3.Connection, filters: Sequence[Filter]) -> bool:
