@@ -120,6 +120,7 @@ class Config:
             timezone=self.report.timezone,
             min_sample=self.report.min_sample,
             backlog_overdue_hours=self.report.backlog_overdue_hours,
+            retention_unit=self.report.retention_unit,
             churn_file=self.churn_file,
             targets=self.targets,
             schedule=self.schedule_choice(),

@@ -110,6 +110,12 @@ class ReportSection(Section):
     ] = 72.0
     schedule: Text | None = None
     """The business-hours schedule of sources without their own (a ``[schedules]`` name)."""
+    retention_unit: Annotated[
+        Literal["customers", "organizations"],
+        _rule(lambda v: v in ("customers", "organizations"),
+              'must be "customers" or "organizations"'),
+    ] = "customers"  # fmt: skip
+    """Who customer retention and churn count: people or organizations."""
 
 
 class ChurnSection(Section):

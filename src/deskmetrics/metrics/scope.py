@@ -121,6 +121,8 @@ class Scope:
     """Business-hours schedules by source, for the ``*_business`` variants."""
     first_is_union: bool = False
     """The first period is exactly the union of the others (a report and its series buckets)."""
+    customer_table: str = "customers"
+    """What customer metrics count (``metrics.retention_unit.customer_table``)."""
     shared: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False, compare=False)
     """State all scopes of one report share (``replace`` copies the reference): temp tables."""
     _cache: dict[Request, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -279,9 +281,8 @@ class Scope:
         conditions = ["c.created_at <= p.lo AND (c.churned_at IS NULL OR c.churned_at > p.lo)"]
         if where:
             conditions.append(where)
-        body = self._finish(
-            "customers", select, "p CROSS JOIN customers c", conditions, params, True, None
-        )
+        source = f"p CROSS JOIN {self.customer_table} c"
+        body = self._finish("customers", select, source, conditions, params, True, None)
         return f"{head} {body}", params
 
     # -- running queries -------------------------------------------------------------------

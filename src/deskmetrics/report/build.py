@@ -21,6 +21,7 @@ from deskmetrics.metrics.definition import Metric
 from deskmetrics.metrics.dimensions import DIMENSIONS, label_for, label_lookup
 from deskmetrics.metrics.engine import applies, compute_all, keys_of, value_for
 from deskmetrics.metrics.filters import Filter
+from deskmetrics.metrics.retention_unit import customer_table
 from deskmetrics.metrics.scope import Key, Scope
 from deskmetrics.metrics.statistics import nps_z, significant, two_proportion_z
 from deskmetrics.metrics.value import MetricValue
@@ -94,6 +95,7 @@ def build_report(
         filters=tuple(filters),
         multi_source=_multi_source(store.conn, filters),
         backlog_overdue_hours=settings.backlog_overdue_hours,
+        customer_table=customer_table(store.conn, settings.retention_unit),
         schedule=schedule,
         first_is_union=bool(spans),
     )

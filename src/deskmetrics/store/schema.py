@@ -268,7 +268,13 @@ ALTER TABLE surveys ADD COLUMN offered_at TEXT;
 ALTER TABLE surveys ADD COLUMN answered_at TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, REAL_DATA)
+# Organization-level churn (issue #13.1: a Zendesk organization field, a Freshdesk company
+# field). Self-contained, so it can be renumbered freely against other migrations.
+ORGANIZATION_CHURN = """
+ALTER TABLE organizations ADD COLUMN churned_at TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, REAL_DATA, ORGANIZATION_CHURN)
 """Migration N (1-based) takes a database from user_version N-1 to N. Only ever append."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
