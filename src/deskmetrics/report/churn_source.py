@@ -15,8 +15,8 @@ from deskmetrics.sync.churn_file import ChurnFile, match_churn_file
 
 NO_CHURN_SOURCE = (
     "customer retention and churn: no churn source configured (no stored customer has a churn "
-    "time; set churn_field on a Zendesk or Freshdesk connection, or fill churned_at in "
-    "customers.csv)"
+    "time; set churn_field or organization_churn_field on a Zendesk or Freshdesk connection, "
+    "point [churn] file at a billing/CRM customers file, or fill churned_at in customers.csv)"
 )
 
 
@@ -31,10 +31,14 @@ def churn_source_note(conn: sqlite3.Connection, sources: Iterable[str]) -> str |
     if conn.execute(f"SELECT 1 FROM customers{where} LIMIT 1", chosen).fetchone() is None:
         return None
     joiner = " AND" if chosen else " WHERE"
-    churned = conn.execute(
-        f"SELECT 1 FROM customers{where}{joiner} churned_at IS NOT NULL LIMIT 1", chosen
-    ).fetchone()
-    return None if churned is not None else NO_CHURN_SOURCE
+    # An organization's churn time (organization_churn_field) is a churn source too.
+    for table in ("customers", "organizations"):
+        churned = conn.execute(
+            f"SELECT 1 FROM {table}{where}{joiner} churned_at IS NOT NULL LIMIT 1", chosen
+        ).fetchone()
+        if churned is not None:
+            return None
+    return NO_CHURN_SOURCE
 
 
 def churn_file_note(conn: sqlite3.Connection, churn_file: ChurnFile | None) -> str | None:
