@@ -217,7 +217,8 @@ class Scope:
         group: bool = True,
         params: dict[str, Any] | None = None,
     ) -> tuple[str, dict[str, Any]]:
-        """A query over the survey responses of ``kind`` created in each period.
+        """A query over the survey responses of ``kind`` answered (offered, when not
+        ``answered_only``) in each period; without those times, created in it.
 
         Only each ticket's latest response counts (latest answered one when ``answered_only``);
         responses without a ticket count individually. Superseding responses can only be later
@@ -227,9 +228,11 @@ class Scope:
         params = dict(params or {})
         head = self._head(params)
         responses = self._latest_responses(kind)
+        # Answers count when answered, offers (the response rate) when offered (#13.4).
+        when = "answered_time" if answered_only else "offered_time"
         conditions = [
             "s.latest_answered" if answered_only else "s.latest",
-            "s.created_at >= p.lo AND s.created_at < p.hi",
+            f"s.{when} >= p.lo AND s.{when} < p.hi",
             f"t.status IS NULL OR {NOT_TOMBSTONE}",
         ]
         if where:
@@ -260,11 +263,13 @@ class Scope:
             self.conn.execute(
                 f"CREATE TABLE {name} AS SELECT * FROM (SELECT source, id, ticket_id, agent_id, "
                 "score, scale_min, scale_max, higher_is_better, created_at, "
+                "COALESCE(answered_at, created_at) AS answered_time, "
+                "COALESCE(offered_at, created_at) AS offered_time, "
                 f"ROW_NUMBER() {window} = 1 AS latest, "
                 f"score IS NOT NULL AND sum(score IS NOT NULL) {window} = 1 AS latest_answered "
-                "FROM surveys WHERE kind = ? AND created_at >= ?) "
+                "FROM surveys WHERE kind = ? AND (created_at >= ? OR answered_at >= ?)) "
                 "WHERE latest OR latest_answered",
-                (kind, self.start),
+                (kind, self.start, self.start),
             )
             self.shared[cache_key] = name
         return name
