@@ -145,7 +145,7 @@ def test_a_utf8_bom_is_accepted(in_tmp: Path) -> None:
         (
             "[report]\ntimezon = 'UTC'\n",
             "report.timezon: unknown key (known: timezone, min_sample, backlog_overdue_hours, "
-            "schedule)",
+            "schedule, retention_unit)",
         ),
         (
             "[report]\ntimezone = 'Mars/Olympus_Mons'\n",
