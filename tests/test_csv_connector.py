@@ -234,6 +234,10 @@ def test_canonical_files_are_stored_with_exact_values(desk: Helpdesk) -> None:
             "resolution_due_at": "2026-01-07T09:30:00.000000Z",
             "tags": '["billing", "vip"]',
             **common,
+            # Stored durations (schema 4), in microseconds: 45 min, 22 h 30 min, 6 h 30 min.
+            "first_response_us": 2_700_000_000,
+            "resolution_us": 81_000_000_000,
+            "first_resolution_us": 23_400_000_000,
         },
         {
             "id": "t2",
@@ -260,6 +264,9 @@ def test_canonical_files_are_stored_with_exact_values(desk: Helpdesk) -> None:
             "resolution_due_at": None,
             "tags": "[]",
             **common,
+            "first_response_us": None,
+            "resolution_us": None,
+            "first_resolution_us": None,
         },
     ]
     tags = desk.store.conn.execute("SELECT ticket_id, tag FROM ticket_tags ORDER BY 1, 2")

@@ -53,13 +53,17 @@ def run_sync(db: Path, url: str, clock: FakeClock, **extra: Any) -> ConnectionRe
         return sync_connector(store, connector)
 
 
+SKIPPED = ("source", "id", "synced_at", "first_response_us", "resolution_us", "first_resolution_us")
+"""Not compared with what was served: keys, write time, durations derived from compared times."""
+
+
 def table(db: Path, name: str) -> dict[str, dict[str, Any]]:
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     try:
         rows = {}
         for row in conn.execute(f'SELECT * FROM "{name}"'):
-            data = {k: row[k] for k in row.keys() if k not in ("source", "id", "synced_at")}  # noqa: SIM118
+            data = {k: row[k] for k in row.keys() if k not in SKIPPED}  # noqa: SIM118
             for key in ("tags", "custom_fields", "raw"):
                 if isinstance(data.get(key), str):
                     data[key] = json.loads(data[key])

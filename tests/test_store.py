@@ -243,10 +243,11 @@ def test_every_record_type_round_trips(store: Store) -> None:
     counts = store.write(records, source="desk")
     assert counts == Counter(tickets=1, interactions=1, surveys=1, customers=1, agents=1, groups=1)
     for record in records:
-        row = store.conn.execute(
+        cursor = store.conn.execute(
             f'SELECT * FROM "{record.table}" WHERE source = ? AND id = ?', ("desk", record.id)
-        ).fetchone()
-        names = [d[1] for d in store.conn.execute(f'PRAGMA table_info("{record.table}")')]
+        )
+        row = cursor.fetchone()
+        names = [d[0] for d in cursor.description]  # with the stored duration columns
         back = row_to_record(type(record), dict(zip(names, row, strict=True)))
         assert back == record.model_copy(update={"source": "desk"})
 

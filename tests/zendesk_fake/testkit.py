@@ -26,7 +26,13 @@ def connector(
 JSON_COLUMNS = {"tags", "custom_fields", "raw", "fields"}
 
 
-def table(db: Path, name: str, *, drop: tuple[str, ...] = ("synced_at",)) -> dict[str, dict]:
+DERIVED = ("first_response_us", "resolution_us", "first_resolution_us")
+"""Ticket durations the store derives from the times (schema 3): not part of what was served."""
+
+
+def table(
+    db: Path, name: str, *, drop: tuple[str, ...] = ("synced_at", *DERIVED)
+) -> dict[str, dict]:
     """Rows of ``name`` keyed by id (JSON columns parsed), without the ``drop`` columns."""
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row

@@ -22,6 +22,7 @@ and the parameters ``:as_of`` and ``:overdue_seconds``.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import operator
 import sqlite3
@@ -81,6 +82,28 @@ def seconds_between(start: str, end: str) -> str:
         " / 1000000.0)"
     )
 
+
+STORED_DURATIONS: dict[str, str] = {
+    seconds_between("t.created_at", f"t.{end}"): f"(t.{column} / 1000000.0)"
+    for end, column in (
+        ("first_response_at", "first_response_us"),
+        ("resolved_at", "resolution_us"),
+        ("first_resolved_at", "first_resolution_us"),
+    )
+}
+"""Durations the store keeps as integer microseconds (schema 3), by the SQL they replace.
+
+The stored integer is the numerator of ``seconds_between``, so dividing it here gives the same
+float; reading it skips parsing two timestamps per ticket, and the cohort indexes cover it."""
+
+
+def stored(expr: str) -> str:
+    """``expr``, reading a stored duration column instead when the store keeps one for it."""
+    return STORED_DURATIONS.get(expr, expr)
+
+
+COHORT_TIMES = {"created": "t.created_at", "resolved": "t.resolved_at"}
+"""The time that places a ticket of the cohort in a period (the cohort index's first column)."""
 
 _RIDING_COUNTS = 31
 """Count requests answered inside a cohort's value scan: two bits each of one 62-bit column."""
@@ -233,16 +256,31 @@ class Scope:
         conditions = [
             "s.latest_answered" if answered_only else "s.latest",
             f"s.{when} >= p.lo AND s.{when} < p.hi",
-            f"t.status IS NULL OR {NOT_TOMBSTONE}",
         ]
+        source = f"p CROSS JOIN {responses} s"
+        if self.dimensions or self.filters or "t." in f"{select} {where}":
+            conditions.append(f"t.status IS NULL OR {NOT_TOMBSTONE}")
+            source += " LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id"
+        else:
+            # Nothing reads the ticket but the tombstone test: one probe of the small partial
+            # index of tombstones instead of a read of every answered ticket.
+            conditions.append(
+                "NOT EXISTS (SELECT 1 FROM tickets tb WHERE tb.source = s.source "
+                "AND tb.id = s.ticket_id AND tb.status IN ('deleted', 'spam'))"
+            )
         if where:
             conditions.append(where)
-        source = (
-            f"p CROSS JOIN {responses} s "
-            "LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id"
-        )
         body = self._finish("surveys", select, source, conditions, params, group, None)
         return f"{head} {body}", params
+
+    def _superseded(self, kind: str) -> bool:
+        """Whether some ticket has several responses of ``kind`` (an index scan, no sort)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM surveys INDEXED BY surveys_kind_ticket WHERE kind = ? "
+            "AND ticket_id IS NOT NULL GROUP BY source, ticket_id HAVING count(*) > 1 LIMIT 1",
+            (kind,),
+        ).fetchone()
+        return row is not None
 
     def _latest_responses(self, kind: str) -> str:
         """A temp table: responses of ``kind`` since the first period start that are their
@@ -251,9 +289,26 @@ class Scope:
         Built once per report (the scopes of a report share ``shared``) for all survey metrics.
         """
         cache_key = ("surveys", kind, self.start)
-        name = self.shared.get(cache_key)
-        if name is None:
-            name = f"temp.dm_latest_{kind}_{next(_TEMP_NAMES)}"
+        name: str | None = self.shared.get(cache_key)
+        if name is not None:
+            return name
+        name = f"temp.dm_latest_{kind}_{next(_TEMP_NAMES)}"
+        columns = (
+            "source, id, ticket_id, agent_id, score, scale_min, scale_max, higher_is_better, "
+            "created_at, COALESCE(answered_at, created_at) AS answered_time, "
+            "COALESCE(offered_at, created_at) AS offered_time"
+        )
+        if not self._superseded(kind):
+            # Every response is its ticket's latest: a copy, without the window. Its rows keep
+            # the window's order, in which the survey KPIs' sums (CES's avg) add them up.
+            self.conn.execute(
+                f"CREATE TABLE {name} AS SELECT {columns}, 1 AS latest, "
+                "score IS NOT NULL AS latest_answered FROM surveys "
+                "WHERE kind = ? AND (created_at >= ? OR answered_at >= ?) ORDER BY source, "
+                "ticket_id IS NULL, COALESCE(ticket_id, id), created_at DESC, id DESC",
+                (kind, self.start, self.start),
+            )
+        else:
             # One window (one sort): newest first per ticket; the latest answered response is
             # the answered one before which no other answered response came.
             window = (
@@ -261,17 +316,14 @@ class Scope:
                 "ORDER BY created_at DESC, id DESC ROWS UNBOUNDED PRECEDING)"
             )
             self.conn.execute(
-                f"CREATE TABLE {name} AS SELECT * FROM (SELECT source, id, ticket_id, agent_id, "
-                "score, scale_min, scale_max, higher_is_better, created_at, "
-                "COALESCE(answered_at, created_at) AS answered_time, "
-                "COALESCE(offered_at, created_at) AS offered_time, "
+                f"CREATE TABLE {name} AS SELECT * FROM (SELECT {columns}, "
                 f"ROW_NUMBER() {window} = 1 AS latest, "
                 f"score IS NOT NULL AND sum(score IS NOT NULL) {window} = 1 AS latest_answered "
                 "FROM surveys WHERE kind = ? AND (created_at >= ? OR answered_at >= ?)) "
                 "WHERE latest OR latest_answered",
                 (kind, self.start, self.start),
             )
-            self.shared[cache_key] = name
+        self.shared[cache_key] = name
         return name
 
     def release(self) -> None:
@@ -361,28 +413,120 @@ class Scope:
         return replace(self, periods=self.periods[1:], first_is_union=False)
 
     def _prefetch_counts(self, cohort: str, batch: list[CountRequest]) -> None:
+        if cohort in COHORT_TIMES and self.key_width == 1 and len(self.periods) > 1:
+            # One range scan per period (the report's and each bucket's: every ticket read
+            # twice) instead of testing every ticket against every period.
+            for alone in self._periods_alone():
+                alone._prefetch_counts(cohort, batch)
+                for request in batch:
+                    self._cache.setdefault(request, {}).update(alone._cache[request])
+            return
         columns = []
         for r in batch:
             among, hits = _count_conditions(r)
             columns.append(f"sum(CASE WHEN {among} THEN 1 ELSE 0 END)")
             columns.append(f"sum(CASE WHEN {hits} THEN 1 ELSE 0 END)")
-        sql, params = self.ticket_sql(", ".join(columns), cohort)
-        rows = self.aggregate(sql, params)
+        if self.key_width == 1 and len(self.periods) == 1:
+            # One key: no GROUP BY, whose temp B-tree would take one insert per ticket.
+            sql, params = self.ticket_sql(", ".join(["count(*)", *columns]), cohort, group=False)
+            _key, rows_read, *sums = self.conn.execute(sql, params).fetchone()
+            key: Key = (self.periods[0][0],)
+            rows = {key: tuple(sums)} if rows_read else {}
+        else:
+            sql, params = self.ticket_sql(", ".join(columns), cohort)
+            rows = self.aggregate(sql, params)
         for i, request in enumerate(batch):
             self._cache[request] = {
                 key: (int(found[2 * i]), int(found[2 * i + 1])) for key, found in rows.items()
             }
 
+    def _periods_alone(self) -> Iterator[Scope]:
+        """One scope per period (each then a single key when there are no dimensions)."""
+        for period in self.periods:
+            yield replace(self, periods=(period,), first_is_union=False)
+
+    def _prefetch_buckets(
+        self, cohort: str, batch: list[ValuesRequest], counts: list[CountRequest]
+    ) -> Scope:
+        """The buckets' results (as a scope holding them): one range query per bucket and
+        column without dimensions, else one query over all buckets."""
+        buckets = self._buckets()
+        if buckets.key_width > 1:
+            buckets._prefetch_values(cohort, batch, counts)
+            return buckets
+        if cohort in COHORT_TIMES and buckets._contiguous():
+            buckets._values_by_bucket(cohort, batch)
+            batch = []
+        for alone in buckets._periods_alone():
+            alone._prefetch_values(cohort, batch, counts)
+            for request, result in alone._cache.items():
+                buckets._cache.setdefault(request, {}).update(result)
+        return buckets
+
+    def _contiguous(self) -> bool:
+        return all(a[2] == b[1] for a, b in itertools.pairwise(self.periods))
+
+    def _values_by_bucket(self, cohort: str, batch: list[ValuesRequest]) -> None:
+        """Contiguous periods, no dimensions: one query per value over their whole span, in
+        the order of the cohort's time (its index order, so no sort), cut at the bounds."""
+        at = COHORT_TIMES[cohort]
+        whole = replace(self, periods=(("", self.start, self.end),))
+        for request in batch:
+            expr = stored(request.expr)
+            where = f"({expr}) IS NOT NULL"
+            if request.where:
+                where = f"({request.where}) AND {where}"
+            sql, params = whole.ticket_sql(f"{at} AS at, {expr} AS v", cohort, where, group=False)
+            cursor = self.conn.execute(f"SELECT at, v FROM ({sql}) ORDER BY at", params)
+            rows: list[tuple[str, float]] = []
+            while chunk := cursor.fetchmany(50_000):
+                rows.extend(chunk)
+            times = list(map(operator.itemgetter(0), rows))
+            values = list(map(operator.itemgetter(1), rows))
+            del rows
+            found: dict[Key, list[float]] = {}
+            for key, lo, hi in self.periods:
+                part = values[bisect.bisect_left(times, lo) : bisect.bisect_left(times, hi)]
+                if part:
+                    part.sort()
+                    found[(key,)] = part
+            self._cache[request] = found
+
+    def _values_by_column(self, cohort: str, batch: list[ValuesRequest]) -> None:
+        """Single key: one query per value, its non-null values fetched as one column.
+
+        Without a key to group by, a column comes back as bare values (no per-row Python
+        work but the list append), and over the stored durations the scan reads only the
+        cohort's covering index.
+        """
+        key = (self.periods[0][0],)
+        for request in batch:
+            expr = stored(request.expr)
+            where = f"({expr}) IS NOT NULL"
+            if request.where:
+                where = f"({request.where}) AND {where}"
+            sql, params = self.ticket_sql(f"{expr} AS v", cohort, where, group=False)
+            cursor = self.conn.execute(f"SELECT v FROM ({sql})", params)
+            values: list[float] = []
+            while chunk := cursor.fetchmany(50_000):
+                values.extend(map(operator.itemgetter(0), chunk))
+            values.sort()
+            self._cache[request] = {key: values} if values else {}
+
     def _prefetch_values(
         self, cohort: str, batch: list[ValuesRequest], counts: list[CountRequest]
     ) -> None:
         texts = [text for r in batch for text in (r.expr, r.where)]
+        bound = [r for r in counts if not self._additive(cohort, [r.among, r.where])]
+        if bound and self._additive(cohort, texts):
+            # Counts that look at the period bounds must not keep the values from adding up.
+            self._prefetch_counts(cohort, bound)
+            counts = [r for r in counts if r not in bound]
         texts += [text for r in counts for text in (r.among, r.where)]
         if self._additive(cohort, texts):
             # A ticket's values do not depend on its period here, and the buckets partition the
             # report period: read each row once (for its bucket) and merge buckets for the total.
-            buckets = self._buckets()
-            buckets._prefetch_values(cohort, batch, counts)
+            buckets = self._prefetch_buckets(cohort, batch, counts)
             total = self.periods[0][0]
             for request in batch:
                 found = buckets._cache[request]
@@ -401,18 +545,20 @@ class Scope:
                     summed[(total, *key[1:])] = (before[0] + n, before[1] + hits)
                 self._cache[count] = {**found_counts, **summed}
             return
-        columns = [f"CASE WHEN {r.where} THEN {r.expr} END" if r.where else r.expr for r in batch]
+        if self.key_width == 1 and len(self.periods) == 1:
+            self._values_by_column(cohort, batch)
+            if counts:
+                self._prefetch_counts(cohort, counts)
+            return
+        columns = [
+            f"CASE WHEN {r.where} THEN {stored(r.expr)} END" if r.where else stored(r.expr)
+            for r in batch
+        ]
         if counts:
             columns.append(_count_bits(counts))
         select = ", ".join(f"{column} AS v{i}" for i, column in enumerate(columns))
         sql, params = self.ticket_sql(select, cohort, group=False)
         width = self.key_width
-        single_key = None
-        if width == 1 and len(self.periods) == 1:
-            # One key: fetch the values alone (SQLite flattens the subquery away).
-            single_key = (self.periods[0][0],)
-            sql = f"SELECT {', '.join(f'v{i}' for i in range(len(columns)))} FROM ({sql})"
-            width = 0
         is_value = partial(operator.is_not, None)
         collected: list[dict[Key, list[float]]] = [{} for _ in batch]
         bits: dict[Key, Counter[int]] = defaultdict(Counter)
@@ -421,11 +567,8 @@ class Scope:
         # and their non-null values appended (in C); only floats outlive a chunk.
         while chunk := cursor.fetchmany(20_000):
             by_key: dict[Key, list[tuple[Any, ...]]] = defaultdict(list)
-            if single_key is not None:
-                by_key[single_key] = chunk  # one key: no per-row grouping needed
-            else:
-                for row in chunk:
-                    by_key[row[:width]].append(row)
+            for row in chunk:
+                by_key[row[:width]].append(row)
             for key, rows in by_key.items():
                 transposed = list(zip(*rows, strict=True))[width:]
                 for target, column in zip(collected, transposed, strict=False):

@@ -17,7 +17,7 @@ from deskmetrics.errors import StoreError
 from deskmetrics.models import RECORD_TYPES, Record, Ticket, TicketUpdate
 from deskmetrics.store.encoding import RowEncoder, field_encoders, now_db_time
 from deskmetrics.store.lean_sqlite_utils import sqlite_utils
-from deskmetrics.store.schema import MIGRATIONS, SCHEMA_VERSION
+from deskmetrics.store.schema import DURATION_COLUMNS, MIGRATIONS, SCHEMA_VERSION, micros
 
 JSONState = dict[str, Any]
 
@@ -63,9 +63,15 @@ class _Upsert:
         self.table = model.table
         self.encode = RowEncoder(model)
         names = self.encode.columns
-        quoted = ", ".join(f'"{n}"' for n in names)
+        # Tickets also get their stored durations, computed in SQL from the row's own values
+        # (numbered parameters name them), in this same statement.
+        self._derived = DURATION_COLUMNS if model is Ticket else {}
+        number = {name: i for i, name in enumerate(names, 1)}
+        values = [f"?{i}" for i in number.values()]
+        values += [micros(f"?{number[a]}", f"?{number[b]}") for a, b in self._derived.values()]
+        quoted = ", ".join(f'"{n}"' for n in [*names, *self._derived])
         self._insert = (
-            f'INSERT INTO "{self.table}" ({quoted}) VALUES ({", ".join("?" * len(names))}) '
+            f'INSERT INTO "{self.table}" ({quoted}) VALUES ({", ".join(values)}) '
             f"ON CONFLICT (source, id) DO UPDATE SET "
         )
         self._order = [n for n in names if n not in ("source", "id", "synced_at")]
@@ -75,7 +81,17 @@ class _Upsert:
         sql = self._sql.get(fields_set)
         if sql is None:
             updated = [n for n in self._order if n in fields_set] + ["synced_at"]
-            sql = self._insert + ", ".join(f'"{n}" = excluded."{n}"' for n in updated)
+            assignments = [f'"{n}" = excluded."{n}"' for n in updated]
+            for column, (start, end) in self._derived.items():
+                if start in fields_set or end in fields_set:
+                    # The row after this update: the new value if the record set it, else the
+                    # stored one.
+                    new_start, new_end = (
+                        f'excluded."{c}"' if c in fields_set else f'"{self.table}"."{c}"'
+                        for c in (start, end)
+                    )
+                    assignments.append(f'"{column}" = {micros(new_start, new_end)}')
+            sql = self._insert + ", ".join(assignments)
             self._sql[fields_set] = sql
         return sql
 
@@ -266,6 +282,17 @@ class Store:
             f"UPDATE tickets SET {assignments}synced_at = ? WHERE source = ? AND id = ?",
             (*values.values(), synced_at, source, ticket_id),
         )
+        durations = [
+            f"{column} = {micros(start, end)}"
+            for column, (start, end) in DURATION_COLUMNS.items()
+            if start in values or end in values
+        ]
+        if durations:
+            # A second statement: in one UPDATE the expressions would see the old times.
+            self.conn.execute(
+                f"UPDATE tickets SET {', '.join(durations)} WHERE source = ? AND id = ?",
+                (source, ticket_id),
+            )
 
     def _write_updates(self, source: str, updates: list[TicketUpdate], synced_at: str) -> None:
         ids = list(dict.fromkeys(u.id for u in updates))

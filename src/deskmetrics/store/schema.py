@@ -268,13 +268,122 @@ ALTER TABLE surveys ADD COLUMN offered_at TEXT;
 ALTER TABLE surveys ADD COLUMN answered_at TEXT;
 """
 
+
+def micros(start: str, end: str) -> str:
+    """SQL for the integer numerator of seconds_between, as the store keeps it (schema 4).
+
+    The engine reads these stored microseconds (divided by 1e6: the same float) instead of
+    parsing two timestamps per ticket per report.
+    """
+    return (
+        f"CAST(round((julianday(substr({end}, 1, 19)) - julianday(substr({start}, 1, 19)))"
+        f" * 86400) AS INTEGER) * 1000000 + substr({end}, 21, 6) - substr({start}, 21, 6)"
+    )
+
+
+DURATION_COLUMNS: dict[str, tuple[str, str]] = {
+    "first_response_us": ("created_at", "first_response_at"),
+    "resolution_us": ("created_at", "resolved_at"),
+    "first_resolution_us": ("created_at", "first_resolved_at"),
+}
+"""Stored ticket durations and the (start, end) columns they are computed from; the store
+writes them in the same statement as the columns they derive from."""
+
+_TICKET_COLUMNS = (
+    "created_at, updated_at, status, priority, channel, subject, requester_id, assignee_id, "
+    "group_id, organization_id, first_response_at, first_resolved_at, resolved_at, reopens, "
+    "agent_replies, escalated, handle_seconds, first_response_due_at, resolution_due_at, tags, "
+    "source, id, custom_fields, raw, synced_at, resolved_at_estimated, type, custom_status, brand, "
+    "ticket_form, via_detail, product, mailbox, language"
+)
+
+# Speed at millions of tickets (issue #14): the durations every report needs are stored columns
+# (written by the store in the same statement as the timestamps they come from), and the two
+# cohort indexes carry every column the built-in KPIs of their cohort and the agent, group,
+# channel and priority breakdowns read, so a report's scans never touch the wide table rows.
+# (Generated columns would be simpler, but SQLite does not read them from a covering index.)
+# New columns go at the end of the widest rows otherwise: the table is rebuilt in place (rowids
+# kept) and the V2 views, which name it, are dropped and created again around the rebuild.
+# It runs after REAL_DATA (schema 3), so the rebuilt table keeps that migration's columns.
+V3 = f"""
+DROP VIEW ticket_facts;
+DROP VIEW survey_facts;
+DROP VIEW daily_volume;
+CREATE TABLE tickets_v3 (
+    created_at TEXT NOT NULL,
+    updated_at TEXT,
+    status TEXT NOT NULL,
+    priority TEXT,
+    channel TEXT,
+    subject TEXT,
+    requester_id TEXT,
+    assignee_id TEXT,
+    group_id TEXT,
+    organization_id TEXT,
+    first_response_at TEXT,
+    first_resolved_at TEXT,
+    resolved_at TEXT,
+    reopens INTEGER NOT NULL DEFAULT 0,
+    agent_replies INTEGER,
+    escalated INTEGER NOT NULL DEFAULT 0,
+    handle_seconds REAL,
+    first_response_due_at TEXT,
+    resolution_due_at TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',{_RECORD_COLUMNS},
+    resolved_at_estimated INTEGER NOT NULL DEFAULT 0,
+    type TEXT,
+    custom_status TEXT,
+    brand TEXT,
+    ticket_form TEXT,
+    via_detail TEXT,
+    product TEXT,
+    mailbox TEXT,
+    language TEXT,
+    first_response_us INTEGER,
+    resolution_us INTEGER,
+    first_resolution_us INTEGER,
+    PRIMARY KEY (source, id),
+    FOREIGN KEY (source, assignee_id) REFERENCES agents(source, id),
+    FOREIGN KEY (source, group_id) REFERENCES "groups"(source, id),
+    FOREIGN KEY (source, requester_id) REFERENCES customers(source, id),
+    FOREIGN KEY (source, organization_id) REFERENCES organizations(source, id)
+);
+INSERT INTO tickets_v3 (rowid, {_TICKET_COLUMNS}, {", ".join(DURATION_COLUMNS)})
+    SELECT rowid, {_TICKET_COLUMNS},
+        {", ".join(micros(start, end) for start, end in DURATION_COLUMNS.values())}
+    FROM tickets ORDER BY rowid;
+DROP TABLE tickets;
+ALTER TABLE tickets_v3 RENAME TO tickets;
+CREATE INDEX tickets_created_at ON tickets(
+    created_at, status, first_response_us, escalated, first_response_at, resolved_at,
+    first_response_due_at, resolution_due_at, assignee_id, group_id, channel, priority
+);
+CREATE INDEX tickets_resolved_at ON tickets(
+    resolved_at, status, resolution_us, first_resolution_us, handle_seconds, agent_replies,
+    reopens, created_at, resolution_due_at, assignee_id, group_id, channel, priority
+);
+-- Lets a report see in one index scan that no ticket has two responses of a kind.
+CREATE INDEX surveys_kind_ticket ON surveys(kind, source, ticket_id);
+-- Covers the survey KPIs' read of each kind's responses since the report's start.
+DROP INDEX surveys_kind_created;
+CREATE INDEX surveys_kind_created ON surveys(
+    kind, created_at, source, ticket_id, id, agent_id, score, scale_min, scale_max,
+    higher_is_better
+);
+-- The few deleted and spam tickets, so survey KPIs can leave them out without reading tickets.
+CREATE INDEX tickets_tombstones ON tickets(source, id) WHERE status IN ('deleted', 'spam');
+{V2}"""
+
 # Organization-level churn (issue #13.1: a Zendesk organization field, a Freshdesk company
-# field). Self-contained, so it can be renumbered freely against other migrations.
-ORGANIZATION_CHURN = """
+# field), and an index for survey KPIs counted by answer time (#13.4: a report reads the
+# responses created or answered since its start, each side by its own index).
+# Self-contained, so it can be renumbered freely against other migrations.
+CHURN_AND_ANSWER_TIMES = """
 ALTER TABLE organizations ADD COLUMN churned_at TEXT;
+CREATE INDEX surveys_kind_answered ON surveys(kind, answered_at);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, REAL_DATA, ORGANIZATION_CHURN)
+MIGRATIONS: tuple[str, ...] = (V1, V2, REAL_DATA, V3, CHURN_AND_ANSWER_TIMES)
 """Migration N (1-based) takes a database from user_version N-1 to N. Only ever append."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,133 @@
+"""Schemas 3 and 4 (real-data columns; stored durations and covering indexes): a schema-2
+store with data upgrades in place."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from deskmetrics import Status, Store, Ticket, TicketUpdate, build_report
+from deskmetrics.demo.data import DemoSpec, demo_records
+from deskmetrics.store.database import _split_sql
+from deskmetrics.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+END = datetime(2026, 1, 5, tzinfo=UTC)
+TABLES = ("groups", "agents", "organizations", "customers", "tickets", "ticket_tags", "surveys")
+
+
+def schema_2_copy(fresh: Path, old: Path) -> None:
+    """A store as schema 2 left it, holding the rows of ``fresh`` (which has every column)."""
+    conn = sqlite3.connect(old, isolation_level=None)
+    for script in MIGRATIONS[:2]:
+        for statement in _split_sql(script):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("ATTACH DATABASE ? AS fresh", (str(fresh),))
+    for table in TABLES:
+        # table_info leaves out generated columns: these are the columns schema 2 has.
+        columns = ", ".join(f'"{r[1]}"' for r in conn.execute(f'PRAGMA table_info("{table}")'))
+        conn.execute(
+            f'INSERT INTO main."{table}" ({columns}) SELECT {columns} FROM fresh."{table}"'
+        )
+    conn.execute("DETACH DATABASE fresh")
+    conn.close()
+
+
+def report_json(store: Store) -> str:
+    report = build_report(
+        store, start=date(2025, 11, 3), end=date(2026, 1, 5), as_of=END, by=["agent"],
+        grain="week",
+    )  # fmt: skip
+    return json.dumps(report.to_dict(), sort_keys=True)
+
+
+def test_a_schema_2_store_with_data_upgrades_in_place(tmp_path: Path) -> None:
+    fresh_path, old_path = tmp_path / "fresh.db", tmp_path / "old.db"
+    spec = DemoSpec(tickets=800, weeks=9, end=END, seed=3, interactions=False)
+    with Store(fresh_path) as fresh:
+        fresh.write(list(demo_records(spec)), source="demo")
+        # An open ticket, a tombstone and a ticket without times exercise the null paths.
+        fresh.write(
+            [
+                Ticket(id="open", created_at=datetime(2025, 12, 1, tzinfo=UTC), status="open"),
+                Ticket(
+                    id="gone", created_at=datetime(2025, 12, 2, tzinfo=UTC), status=Status.DELETED
+                ),
+            ],
+            source="demo",
+        )
+        expected = report_json(fresh)
+        facts_before = fresh.conn.execute("SELECT * FROM ticket_facts ORDER BY id").fetchall()
+        rows_before = fresh.conn.execute(
+            "SELECT rowid, id, created_at, resolved_at FROM tickets ORDER BY rowid"
+        ).fetchall()
+    schema_2_copy(fresh_path, old_path)
+
+    with Store(old_path) as upgraded:
+        assert upgraded.schema_version == SCHEMA_VERSION == 4
+        conn = upgraded.conn
+        assert (
+            conn.execute(
+                "SELECT rowid, id, created_at, resolved_at FROM tickets ORDER BY rowid"
+            ).fetchall()
+            == rows_before
+        )
+        # The stored microseconds are exactly what the engine computed from the text times.
+        mismatched = conn.execute(
+            "SELECT count(*) FROM tickets WHERE "
+            "first_response_us IS NOT (CAST(round((julianday(substr(first_response_at, 1, 19))"
+            " - julianday(substr(created_at, 1, 19))) * 86400) AS INTEGER) * 1000000"
+            " + substr(first_response_at, 21, 6) - substr(created_at, 21, 6))"
+        ).fetchone()[0]
+        assert mismatched == 0
+        open_ticket = conn.execute(
+            "SELECT first_response_us, resolution_us, first_resolution_us FROM tickets "
+            "WHERE id = 'open'"
+        ).fetchone()
+        assert open_ticket == (None, None, None)
+        # The views were rebuilt over the new table.
+        facts = conn.execute("SELECT * FROM ticket_facts ORDER BY id").fetchall()
+        assert len(facts) > 790 and facts == facts_before
+        assert report_json(upgraded) == expected
+
+
+def test_stored_durations_follow_updates(tmp_path: Path) -> None:
+    created = datetime(2026, 1, 5, 10, tzinfo=UTC)
+    with Store(tmp_path / "s.db") as store:
+        store.write([Ticket(id="1", created_at=created, status="open")], source="d")
+        store.write(
+            [
+                Ticket(
+                    id="1",
+                    created_at=created,
+                    status="solved",
+                    first_response_at=datetime(2026, 1, 5, 10, 0, 1, 250, tzinfo=UTC),
+                    resolved_at=datetime(2026, 1, 6, 10, tzinfo=UTC),
+                )
+            ],
+            source="d",
+        )
+        row = store.conn.execute(
+            "SELECT first_response_us, resolution_us, first_resolution_us FROM tickets"
+        ).fetchone()
+        assert row == (1_000_250, 86_400_000_000, None)
+        # A partial update (and one waiting for its ticket) recomputes from the stored times.
+        store.write(
+            [TicketUpdate(id="1", first_resolved_at=datetime(2026, 1, 5, 12, tzinfo=UTC))],
+            source="d",
+        )
+        store.write(
+            [TicketUpdate(id="2", first_response_at=datetime(2026, 1, 5, 11, tzinfo=UTC))],
+            source="d",
+        )
+        store.write([Ticket(id="2", created_at=created, status="open")], source="d")
+        rows = store.conn.execute(
+            "SELECT id, first_response_us, resolution_us, first_resolution_us FROM tickets "
+            "ORDER BY id"
+        ).fetchall()
+    assert rows == [
+        ("1", 1_000_250, 86_400_000_000, 7_200_000_000),
+        ("2", 3_600_000_000, None, None),
+    ]
