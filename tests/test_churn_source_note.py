@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from deskmetrics import Customer, Filter, Record, Store, build_report
+from deskmetrics import Customer, Filter, Organization, Record, Store, build_report
 from deskmetrics.config.loading import parse_config
 from deskmetrics.report.churn_source import NO_CHURN_SOURCE
 
@@ -57,3 +57,11 @@ def test_no_customers_at_all_stays_a_null_value_without_a_note(tmp_path: Path) -
     result = report(tmp_path, {"zd": []})
     assert result["metrics"]["customer_retention_rate"]["value"] is None
     assert "notes" not in result
+
+
+def test_an_organization_churn_time_is_a_source_too(tmp_path: Path) -> None:
+    acme = Organization(id="acme", churned_at=at("2026-01-07 00:00"))
+    people = [c.model_copy(update={"organization_id": "acme"}) for c in NEVER_CHURN]
+    result = report(tmp_path, {"zd": [acme, *people]})
+    assert "notes" not in result
+    assert result["metrics"]["customer_churn_rate"]["value"] == 100.0

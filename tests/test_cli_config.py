@@ -197,7 +197,7 @@ def test_check_of_an_unknown_connection_name(dm: Any, two_connections: Path) -> 
         (
             "[reports]\n",
             "reports: unknown section (known: database, report, connections, schedules, "
-            "targets, jobs, reporters)",
+            "targets, jobs, reporters, churn)",
         ),
         ("[database]\nfile = 'x.db'\n", "database.file: unknown key (known: path, timeout)"),
         (

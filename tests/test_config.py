@@ -14,7 +14,7 @@ from deskmetrics import ConfigError, load_config
 from deskmetrics.config.loading import build_connector, resolve_env, secret_values
 
 CONNECTORS: dict[str, Any] = {"dmtest-paged": PagedConnector, "csv-ish": PagedConnector}
-KNOWN = "database, report, connections, schedules, targets, jobs, reporters"
+KNOWN = "database, report, connections, schedules, targets, jobs, reporters, churn"
 
 
 def write(path: Path, text: str) -> Path:
@@ -145,7 +145,7 @@ def test_a_utf8_bom_is_accepted(in_tmp: Path) -> None:
         (
             "[report]\ntimezon = 'UTC'\n",
             "report.timezon: unknown key (known: timezone, min_sample, backlog_overdue_hours, "
-            "schedule)",
+            "schedule, retention_unit)",
         ),
         (
             "[report]\ntimezone = 'Mars/Olympus_Mons'\n",

@@ -223,6 +223,7 @@ def expected_organization(organization: dict[str, Any]) -> dict[str, Any]:
         "created_at": db(when(organization["created_at"])),
         "custom_fields": custom,
         "raw": None,
+        "churned_at": None,  # no organization_churn_field
     }
 
 

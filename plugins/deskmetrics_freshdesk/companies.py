@@ -7,6 +7,7 @@ custom fields.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import deskmetrics
@@ -38,7 +39,11 @@ class CompanyFields:
 
 
 def organization(
-    payload: dict[str, Any], fields: CompanyFields, *, keep_raw: bool
+    payload: dict[str, Any],
+    fields: CompanyFields,
+    *,
+    keep_raw: bool,
+    churn_field: str | None = None,
 ) -> deskmetrics.Organization:
     domains = [str(d) for d in payload.get("domains") or []]
     custom: dict[str, Any] = {"domains": domains}
@@ -53,6 +58,32 @@ def organization(
         "created_at": parse_time(payload.get("created_at")),
         "custom_fields": custom,
     }
+    if churn_field is not None:
+        data["churned_at"] = churn_time(payload, churn_field)
     if keep_raw:
         data["raw"] = payload
     return deskmetrics.Organization.build(data)
+
+
+def churn_time(payload: dict[str, Any], field: str) -> datetime | None:
+    """A date field's value, or for a ticked checkbox the company's last update (an estimate).
+
+    ``field`` is the field's API name: a custom one (``churned_on``; a ``cf_`` prefix may be
+    written or not) or a built-in attribute such as ``renewal_date``.
+    """
+    custom = payload.get("custom_fields") or {}
+    bare = field.removeprefix("cf_")
+    value = custom.get(field, custom.get(bare, custom.get(f"cf_{bare}", payload.get(field))))
+    if value is None or value is False or value == "":
+        return None
+    if value is True:
+        value, field = payload.get("updated_at"), "updated_at"
+    else:
+        field = f"custom_fields.{field}" if field not in payload else field
+    try:
+        return parse_time(value)
+    except (TypeError, ValueError, AttributeError):
+        raise deskmetrics.RecordError(
+            f"company {payload.get('id')}: 1 invalid field",
+            [f"{field}: not an ISO-8601 time: {value!r}"],
+        ) from None

@@ -212,6 +212,7 @@ class FreshdeskConnector(deskmetrics.Connector):
                     companies.organization,
                     fields=labels if labels is not None else CompanyFields(),
                     keep_raw=self.keep_raw,
+                    churn_field=self.options.organization_churn_field,
                 )
                 records, rejected = self._build(build, rows, "company")
                 for row in rows:

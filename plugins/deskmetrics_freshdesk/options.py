@@ -68,6 +68,12 @@ class FreshdeskOptions(deskmetrics.ConnectorOptions):
         description="API name of the contact field that records churn: a date field (its "
         "date) or a checkbox (ticked: the contact's last update). Unset: no churn time.",
     )
+    organization_churn_field: str | None = Field(
+        default=None,
+        description="API name of the company field that records churn: a date field (its "
+        "date) or a checkbox (ticked: the company's last update). Unset: companies have no "
+        "churn time.",
+    )
 
     @field_validator("domain")
     @classmethod

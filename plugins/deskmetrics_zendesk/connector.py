@@ -146,7 +146,11 @@ class ZendeskConnector(deskmetrics.Connector):
                 rejected: list[deskmetrics.RejectedRow] = []
                 for organization in organizations:
                     try:
-                        records.append(organization_from(organization, keep_raw=self.keep_raw))
+                        records.append(organization_from(
+                            organization,
+                            churn_field=self.options.organization_churn_field,
+                            keep_raw=self.keep_raw,
+                        ))  # fmt: skip
                     except _BAD_PAYLOAD as exc:
                         where = f"organization {organization.get('id')}"
                         rejected.append(_rejection(where, exc, organization))

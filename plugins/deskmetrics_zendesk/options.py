@@ -67,6 +67,12 @@ class ZendeskOptions(deskmetrics.ConnectorOptions):
         description="Key of the user field that records churn: a date field (its date) or a "
         "checkbox (ticked: the user's last update). Unset: customers have no churn time.",
     )
+    organization_churn_field: str | None = Field(
+        default=None,
+        description="Key of the organization field that records churn: a date field (its "
+        "date) or a checkbox (ticked: the organization's last update). Unset: organizations "
+        "have no churn time.",
+    )
     sla_resolution_metrics: list[str] = Field(default_factory=lambda: list(RESOLUTION_METRICS))
 
     @field_validator("subdomain")

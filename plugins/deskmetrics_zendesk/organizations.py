@@ -2,7 +2,8 @@
 
 Deleted organizations are stored too: old tickets still name them, and a breakdown by
 organization should show their name rather than a bare id. Their deletion time goes to
-``custom_fields["deleted_at"]`` so reports can tell them apart.
+``custom_fields["deleted_at"]`` so reports can tell them apart. Organization-level churn comes
+from the organization field named by ``organization_churn_field``, when set.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ DELETED_AT = "deleted_at"
 
 
 def organization_from(
-    organization: Mapping[str, Any], *, keep_raw: bool = False
+    organization: Mapping[str, Any], *, churn_field: str | None = None, keep_raw: bool = False
 ) -> deskmetrics.Organization:
     # Only fields the payload states are set: the store keeps what a record leaves unset.
     data: dict[str, Any] = {"id": str(organization["id"])}
@@ -32,6 +33,8 @@ def organization_from(
     if "organization_fields" in organization:
         # Keyed by the field's ``key`` (already readable, e.g. ``support_tier``), values as sent.
         data["custom_fields"] = dict(organization["organization_fields"] or {})
+    if churn_field is not None:
+        data["churned_at"] = _churn_time(organization, churn_field)
     deleted_at = organization.get("deleted_at")
     if deleted_at:
         custom = data.setdefault("custom_fields", {})
@@ -42,8 +45,19 @@ def organization_from(
     return deskmetrics.Organization.build(data)
 
 
-def _time(organization: Mapping[str, Any], name: str) -> Any:
-    value = organization[name]
+def _churn_time(organization: Mapping[str, Any], field: str) -> Any:
+    """A date field's value, or for a ticked checkbox the organization's last update (the
+    latest time it can have been ticked: an estimate, as for the user ``churn_field``)."""
+    value = (organization.get("organization_fields") or {}).get(field)
+    if value is None or value is False or value == "":
+        return None
+    if value is True:
+        return _time(organization, "updated_at")
+    return _time(organization, f"organization_fields.{field}", value)
+
+
+def _time(organization: Mapping[str, Any], name: str, value: Any = None) -> Any:
+    value = organization.get(name) if value is None else value
     try:
         return parse_time(value)
     except (TypeError, ValueError):

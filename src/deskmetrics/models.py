@@ -321,6 +321,10 @@ class Organization(Record):
     name: str | None = None
     domain: str | None = None
     created_at: UTCDateTime | None = None
+    churned_at: UTCDateTime | None = Field(
+        default=None,
+        description="When the organization stopped being a customer (organization-level churn).",
+    )
 
 
 class Agent(Record):

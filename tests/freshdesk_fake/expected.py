@@ -195,6 +195,7 @@ def organizations(account: FakeFreshdesk) -> dict[str, dict[str, Any]]:
                 **custom,
             },
             "raw": None,
+            "churned_at": None,  # no organization_churn_field
         }
     return rows
 

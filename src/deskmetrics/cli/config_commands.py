@@ -17,6 +17,7 @@ from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.report.reporter import check_reporter_tables
 from deskmetrics.report.targets import parse_targets
+from deskmetrics.sync.churn_file import read_churn_file
 
 STARTER = """\
 # deskmetrics configuration (TOML). Reference: docs/configuration.md
@@ -112,7 +113,7 @@ def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
     """
     try:
         config = app.config
-        problems = _target_problems(config)
+        problems = _target_problems(config) + _churn_problems(config)
     except ConfigError as exc:
         _print_problems(app.config_path, str(exc).splitlines(), as_json)
         sys.exit(2)
@@ -149,6 +150,18 @@ def _target_problems(config: Config) -> list[str]:
         parse_targets(config.report_settings(), get_registry().metrics)
     except ConfigError as exc:
         return str(exc).splitlines()
+    return []
+
+
+def _churn_problems(config: Config) -> list[str]:
+    """The ``[churn]`` file read through, so a bad row shows before a sync would fail on it."""
+    source = config.churn_file
+    if source is None:
+        return []
+    try:
+        read_churn_file(source)
+    except ConfigError as exc:
+        return [f"churn.file: {exc}"]
     return []
 
 

@@ -84,3 +84,8 @@ def print_summary(summary: SyncSummary, console: Console) -> None:
                 highlight=False,
                 soft_wrap=True,
             )
+    if summary.churn is not None:
+        console.print(escape_terminal(summary.churn.summary()), markup=False, soft_wrap=True)
+    if summary.churn_error is not None:
+        console.print(f"[red]churn file: failed[/]: {escape_rich(summary.churn_error)}",
+                      highlight=False, soft_wrap=True)  # fmt: skip

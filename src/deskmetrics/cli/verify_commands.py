@@ -16,10 +16,11 @@ from deskmetrics.audit.finding import Finding
 from deskmetrics.audit.store_checks import run_checks
 from deskmetrics.cli.app import App, pass_app
 from deskmetrics.config.loading import Config, build_connector, secret_values
-from deskmetrics.errors import DeskmetricsError
+from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.report.safe_text import escape_rich
 from deskmetrics.store import Store
+from deskmetrics.sync.churn_file import match_churn_file
 
 
 def register(cli: click.Group) -> None:
@@ -43,7 +44,7 @@ def verify(app: App, name: str | None, as_json: bool, offline: bool) -> None:
         known = ", ".join(sorted(config.connections)) or "none"
         raise click.UsageError(f"no connection {name!r} in the config (known: {known})")
     with app.open_store(create=False) as store:
-        findings = run_checks(store.conn, name)
+        findings = run_checks(store.conn, name) + _churn_check(config, store)
         if not offline:
             names = [name] if name else sorted(config.connections)
             findings += [_count_check(config, store, each) for each in names]
@@ -54,6 +55,21 @@ def verify(app: App, name: str | None, as_json: bool, offline: bool) -> None:
         _print_table(findings)
     if any(f.failed for f in findings):
         sys.exit(1)
+
+
+def _churn_check(config: Config, store: Store) -> list[Finding]:
+    """How the ``[churn]`` file joins the stored customers (as the next sync would apply it)."""
+    source = config.churn_file
+    if source is None:
+        return []
+    try:
+        match = match_churn_file(store.conn, source)
+    except ConfigError as exc:
+        return [Finding("churn_file", "fail", 0, str(exc), fix="fix the file (deskmetrics check)")]
+    status = "info" if match.unmatched_customers or match.unmatched_rows else "ok"
+    fix = "check the file's e-mails / external ids against the helpdesk's customers"
+    return [Finding("churn_file", status, match.unmatched_customers + match.unmatched_rows,
+                    match.summary(), ids=list(match.unmatched_keys), fix=fix)]  # fmt: skip
 
 
 def _count_check(config: Config, store: Store, name: str) -> Finding:

@@ -21,6 +21,7 @@ from deskmetrics.calendar.schedule_choice import ScheduleChoice
 from deskmetrics.config.problems import problem_lines
 from deskmetrics.config.report_settings import ReportSettings
 from deskmetrics.config.sections import (
+    ChurnSection,
     ConfigFile,
     ConnectionSection,
     JobSection,
@@ -29,6 +30,7 @@ from deskmetrics.config.sections import (
 )
 from deskmetrics.connect.secrets import secret_fields as options_secret_fields
 from deskmetrics.errors import ConfigError, describe_validation_error
+from deskmetrics.sync.churn_file import ChurnFile
 
 if TYPE_CHECKING:
     from deskmetrics.connect.connector import Connector
@@ -63,6 +65,8 @@ class Config:
     """Seconds to wait for a database another process is writing before giving up."""
     connections: dict[str, ConnectionConfig] = field(default_factory=dict)
     report: ReportSection = field(default_factory=ReportSection)
+    churn_section: ChurnSection | None = None
+    """``[churn]`` as written; :attr:`churn_file` resolves it."""
     schedules: dict[str, Schedule] = field(default_factory=dict)
     targets: dict[str, dict[str, Any]] = field(default_factory=dict)
     """``[targets]``: metric id → the bound written (``{"p90": 14400.0}``, and per channel or
@@ -71,6 +75,21 @@ class Config:
     jobs: dict[str, JobSection] = field(default_factory=dict)
     reporters: dict[str, dict[str, Any]] = field(default_factory=dict)
     """``[reporters.NAME]`` tables, validated by each reporter's own options model."""
+
+    @property
+    def churn_file(self) -> ChurnFile | None:
+        """The ``[churn]`` customers file, its path relative to this file; None when unset."""
+        section = self.churn_section
+        if section is None:
+            return None
+        return ChurnFile(
+            path=self.base_dir / Path(section.file).expanduser(),
+            match=section.match,
+            key_column=section.key_column or section.match,
+            date_column=section.date_column,
+            date_format=section.date_format,
+            timezone=self.report.timezone,
+        )
 
     @property
     def timezone(self) -> str:
@@ -101,6 +120,8 @@ class Config:
             timezone=self.report.timezone,
             min_sample=self.report.min_sample,
             backlog_overdue_hours=self.report.backlog_overdue_hours,
+            retention_unit=self.report.retention_unit,
+            churn_file=self.churn_file,
             targets=self.targets,
             schedule=self.schedule_choice(),
             where=self.where,
@@ -162,6 +183,7 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
         database=Path("deskmetrics.db"),
         database_timeout=parsed.database.timeout,
         report=parsed.report,
+        churn_section=parsed.churn,
         schedules=dict(parsed.schedules),
         targets={metric: target.given for metric, target in parsed.targets.items()},
         jobs=dict(parsed.jobs),

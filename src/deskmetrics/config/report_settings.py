@@ -12,6 +12,8 @@ from typing import Any
 
 from deskmetrics.calendar.schedule_choice import ScheduleChoice
 from deskmetrics.calendar.timezones import iana_zone
+from deskmetrics.metrics.retention_unit import UNITS, RetentionUnit
+from deskmetrics.sync.churn_file import ChurnFile
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,10 @@ class ReportSettings:
     per channel / priority ``{"channel": {"chat": {"p90": 300.0}}}``."""
     schedule: ScheduleChoice | None = None
     """The business-hours schedules of ``*_business`` metrics (report and per connection)."""
+    retention_unit: RetentionUnit = "customers"
+    """Who customer retention and churn count (``metrics.retention_unit``)."""
+    churn_file: ChurnFile | None = None
+    """The ``[churn]`` customers file; the report says how many customers it left unmatched."""
     where: str = "(report settings)"
     """Where the settings come from (the config file), named by error messages."""
 
@@ -36,3 +42,5 @@ class ReportSettings:
             raise ValueError("min_sample must be a whole number of at least 1")
         if not self.backlog_overdue_hours > 0:
             raise ValueError("backlog_overdue_hours must be a number of hours above 0")
+        if self.retention_unit not in UNITS:
+            raise ValueError('retention_unit must be "customers" or "organizations"')

@@ -51,6 +51,12 @@ def _table(hint: str) -> BeforeValidator:
     return _rule(lambda value: isinstance(value, dict), hint)
 
 
+def _strptime_format(value: Any) -> str:
+    if not isinstance(value, str) or "%" not in value:
+        raise ValueError('must be a strptime format such as "%d/%m/%Y"')
+    return value
+
+
 def _seconds(value: Any) -> float:
     try:
         return parse_duration(value)
@@ -104,6 +110,33 @@ class ReportSection(Section):
     ] = 72.0
     schedule: Text | None = None
     """The business-hours schedule of sources without their own (a ``[schedules]`` name)."""
+    retention_unit: Annotated[
+        Literal["customers", "organizations"],
+        _rule(lambda v: v in ("customers", "organizations"),
+              'must be "customers" or "organizations"'),
+    ] = "customers"  # fmt: skip
+    """Who customer retention and churn count: people or organizations."""
+
+
+class ChurnSection(Section):
+    """``[churn]``: churn times from a customers file from billing or CRM."""
+
+    table_hint: ClassVar[str] = ' with file = "billing/subscriptions.csv"'
+    missing_hints: ClassVar[dict[str, str]] = {
+        "file": 'missing: the CSV file of customers, e.g. "billing/subscriptions.csv"'
+    }
+
+    file: Text
+    """The CSV file, relative to the configuration file."""
+    match: Annotated[
+        Literal["email", "external_id"],
+        _rule(lambda v: v in ("email", "external_id"), 'must be "email" or "external_id"'),
+    ] = "email"
+    key_column: Text | None = None
+    """The file column holding the e-mail or external id; ``match`` by default."""
+    date_column: Text = "churned_at"
+    date_format: Annotated[str, BeforeValidator(_strptime_format)] | None = None
+    """A ``strptime`` format such as ``"%d/%m/%Y"``; ISO dates by default."""
 
 
 def _priorities(value: Any) -> Any:
@@ -293,6 +326,7 @@ class ConfigFile(Section):
     reporters: Annotated[dict[str, dict[str, Any]], BeforeValidator(_reporter_tables)] = Field(
         default_factory=dict
     )
+    churn: ChurnSection | None = None
 
     def cross_problems(self) -> list[str]:
         """Problems between sections: names of schedules that do not exist."""

@@ -21,6 +21,7 @@ from deskmetrics.metrics.dimensions import DIMENSIONS, NONE_LABEL, label_for, la
 from deskmetrics.metrics.engine import applies, compute, value_for
 from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.members import MemberRow, member_rows, members_of
+from deskmetrics.metrics.retention_unit import customer_table
 from deskmetrics.metrics.scope import Scope
 from deskmetrics.metrics.value import MetricValue
 from deskmetrics.store.database import Store
@@ -128,6 +129,7 @@ def list_members(
         filters=tuple(filters),
         multi_source=_multi_source(store.conn, filters),
         backlog_overdue_hours=settings.backlog_overdue_hours,
+        customer_table=customer_table(store.conn, settings.retention_unit),
         schedule=schedule if schedule is not None else settings.schedule,
     )
     if not applies(metric, scope):

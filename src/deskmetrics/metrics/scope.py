@@ -144,6 +144,8 @@ class Scope:
     """Business-hours schedules by source, for the ``*_business`` variants."""
     first_is_union: bool = False
     """The first period is exactly the union of the others (a report and its series buckets)."""
+    customer_table: str = "customers"
+    """What customer metrics count (``metrics.retention_unit.customer_table``)."""
     shared: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False, compare=False)
     """State all scopes of one report share (``replace`` copies the reference): temp tables."""
     _cache: dict[Request, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -238,7 +240,8 @@ class Scope:
         group: bool = True,
         params: dict[str, Any] | None = None,
     ) -> tuple[str, dict[str, Any]]:
-        """A query over the survey responses of ``kind`` created in each period.
+        """A query over the survey responses of ``kind`` answered (offered, when not
+        ``answered_only``) in each period; without those times, created in it.
 
         Only each ticket's latest response counts (latest answered one when ``answered_only``);
         responses without a ticket count individually. Superseding responses can only be later
@@ -248,9 +251,11 @@ class Scope:
         params = dict(params or {})
         head = self._head(params)
         responses = self._latest_responses(kind)
+        # Answers count when answered, offers (the response rate) when offered (#13.4).
+        when = "answered_time" if answered_only else "offered_time"
         conditions = [
             "s.latest_answered" if answered_only else "s.latest",
-            "s.created_at >= p.lo AND s.created_at < p.hi",
+            f"s.{when} >= p.lo AND s.{when} < p.hi",
         ]
         source = f"p CROSS JOIN {responses} s"
         if self.dimensions or self.filters or "t." in f"{select} {where}":
@@ -290,7 +295,8 @@ class Scope:
         name = f"temp.dm_latest_{kind}_{next(_TEMP_NAMES)}"
         columns = (
             "source, id, ticket_id, agent_id, score, scale_min, scale_max, higher_is_better, "
-            "created_at"
+            "created_at, COALESCE(answered_at, created_at) AS answered_time, "
+            "COALESCE(offered_at, created_at) AS offered_time"
         )
         if not self._superseded(kind):
             # Every response is its ticket's latest: a copy, without the window. Its rows keep
@@ -298,9 +304,9 @@ class Scope:
             self.conn.execute(
                 f"CREATE TABLE {name} AS SELECT {columns}, 1 AS latest, "
                 "score IS NOT NULL AS latest_answered FROM surveys "
-                "WHERE kind = ? AND created_at >= ? ORDER BY source, ticket_id IS NULL, "
-                "COALESCE(ticket_id, id), created_at DESC, id DESC",
-                (kind, self.start),
+                "WHERE kind = ? AND (created_at >= ? OR answered_at >= ?) ORDER BY source, "
+                "ticket_id IS NULL, COALESCE(ticket_id, id), created_at DESC, id DESC",
+                (kind, self.start, self.start),
             )
         else:
             # One window (one sort): newest first per ticket; the latest answered response is
@@ -313,9 +319,9 @@ class Scope:
                 f"CREATE TABLE {name} AS SELECT * FROM (SELECT {columns}, "
                 f"ROW_NUMBER() {window} = 1 AS latest, "
                 f"score IS NOT NULL AND sum(score IS NOT NULL) {window} = 1 AS latest_answered "
-                "FROM surveys WHERE kind = ? AND created_at >= ?) "
+                "FROM surveys WHERE kind = ? AND (created_at >= ? OR answered_at >= ?)) "
                 "WHERE latest OR latest_answered",
-                (kind, self.start),
+                (kind, self.start, self.start),
             )
         self.shared[cache_key] = name
         return name
@@ -332,9 +338,8 @@ class Scope:
         conditions = ["c.created_at <= p.lo AND (c.churned_at IS NULL OR c.churned_at > p.lo)"]
         if where:
             conditions.append(where)
-        body = self._finish(
-            "customers", select, "p CROSS JOIN customers c", conditions, params, True, None
-        )
+        source = f"p CROSS JOIN {self.customer_table} c"
+        body = self._finish("customers", select, source, conditions, params, True, None)
         return f"{head} {body}", params
 
     # -- running queries -------------------------------------------------------------------

@@ -21,16 +21,18 @@ from deskmetrics.metrics.definition import Metric
 from deskmetrics.metrics.dimensions import DIMENSIONS, label_for, label_lookup
 from deskmetrics.metrics.engine import applies, compute_all, keys_of, value_for
 from deskmetrics.metrics.filters import Filter
+from deskmetrics.metrics.retention_unit import customer_table
 from deskmetrics.metrics.scope import Key, Scope
 from deskmetrics.metrics.statistics import nps_z, significant, two_proportion_z
 from deskmetrics.metrics.value import MetricValue
-from deskmetrics.report.churn_source import churn_source_note
+from deskmetrics.report.churn_source import churn_file_note, churn_source_note
 from deskmetrics.report.model import BreakdownEntry, Bucket, Report, Series
 from deskmetrics.report.period import buckets, resolve_period
 from deskmetrics.report.section import ReportSection
 from deskmetrics.report.targets import parse_targets
 from deskmetrics.store.database import Store
 from deskmetrics.store.encoding import to_db_time
+from deskmetrics.sync.churn_file import ChurnFile
 
 OVERALL = ""
 
@@ -93,6 +95,7 @@ def build_report(
         filters=tuple(filters),
         multi_source=_multi_source(store.conn, filters),
         backlog_overdue_hours=settings.backlog_overdue_hours,
+        customer_table=customer_table(store.conn, settings.retention_unit),
         schedule=schedule,
         first_is_union=bool(spans),
     )
@@ -116,7 +119,7 @@ def build_report(
                 series = Series(grain, bucket_list)
 
             overall_only = replace(base, periods=base.periods[:1], first_is_union=False)
-            notes: list[str] = _customer_notes(store.conn, chosen, filters)
+            notes: list[str] = _customer_notes(store.conn, chosen, filters, settings.churn_file)
             breakdowns = _all_breakdowns(overall_only, metrics, by, separate, min_sample,
                                          notes)  # fmt: skip
             report = Report(
@@ -154,12 +157,16 @@ def _sections(store: Store, report: Report) -> list[ReportSection]:
 
 
 def _customer_notes(
-    conn: sqlite3.Connection, chosen: Mapping[str, Metric], filters: Sequence[Filter]
+    conn: sqlite3.Connection,
+    chosen: Mapping[str, Metric],
+    filters: Sequence[Filter],
+    churn_file: ChurnFile | None,
 ) -> list[str]:
     if not any(metric.subject == "customers" for metric in chosen.values()):
         return []
-    note = churn_source_note(conn, {f.value for f in filters if f.field == "source"})
-    return [] if note is None else [note]
+    notes = [churn_source_note(conn, {f.value for f in filters if f.field == "source"})]
+    notes.append(churn_file_note(conn, churn_file))
+    return [note for note in notes if note is not None]
 
 
 def _multi_source(conn: sqlite3.Connection, filters: Sequence[Filter]) -> bool:

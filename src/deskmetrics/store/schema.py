@@ -388,7 +388,23 @@ ALTER TABLE tickets ADD COLUMN group_stations INTEGER;
 ALTER TABLE tickets ADD COLUMN first_assigned_at TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, REAL_DATA, V3, TIME_IN_STATUS)
+# Organization-level churn (issue #13.1: a Zendesk organization field, a Freshdesk company
+# field), and an index for survey KPIs counted by answer time (#13.4: a report reads the
+# responses created or answered since its start, each side by its own index).
+# Self-contained, so it can be renumbered freely against other migrations.
+CHURN_AND_ANSWER_TIMES = """
+ALTER TABLE organizations ADD COLUMN churned_at TEXT;
+CREATE INDEX surveys_kind_answered ON surveys(kind, answered_at);
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    V1,
+    V2,
+    REAL_DATA,
+    V3,
+    TIME_IN_STATUS,
+    CHURN_AND_ANSWER_TIMES,
+)
 """Migration N (1-based) takes a database from user_version N-1 to N. Only ever append."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -20,6 +20,7 @@ from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.gc_tuning import bulk_allocations
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.store import Store
+from deskmetrics.sync.churn_file import ChurnMatch, apply_churn_file
 from deskmetrics.sync.locks import LockedError, connection_lock
 from deskmetrics.sync.sla_targets import SlaTargets, sla_targets
 
@@ -56,16 +57,22 @@ class ConnectionResult:
 @dataclass
 class SyncSummary:
     connections: list[ConnectionResult] = field(default_factory=list)
+    churn: ChurnMatch | None = None
+    """What the ``[churn]`` file matched, when one is configured and was read."""
+    churn_error: str | None = None
 
     @property
     def ok(self) -> bool:
-        return all(c.status == "succeeded" for c in self.connections)
+        return self.churn_error is None and all(c.status == "succeeded" for c in self.connections)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "ok": self.ok,
             "connections": [{**asdict(c), "records": c.records} for c in self.connections],
         }
+        if self.churn is not None or self.churn_error is not None:
+            found["churn"] = asdict(self.churn) if self.churn else {"error": self.churn_error}
+        return found
 
 
 class SyncObserver(Protocol):
@@ -248,4 +255,17 @@ def sync(
             connector.close()
             result = ConnectionResult(name, connection.connector, "locked", error=str(exc))
         summary.connections.append(result)
+    _apply_churn(config, store, summary)
     return summary
+
+
+def _apply_churn(config: Config, store: Store, summary: SyncSummary) -> None:
+    """Re-apply the ``[churn]`` file after every sync: a connector's customer update may have
+    rewritten ``churned_at``, and the file may have changed."""
+    source = config.churn_file
+    if source is None:
+        return
+    try:
+        summary.churn = apply_churn_file(store.conn, source)
+    except ConfigError as exc:
+        summary.churn_error = str(exc)
