@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -93,34 +93,46 @@ def _parse_where(
         raise click.BadParameter(str(exc)) from None
 
 
+_PERIOD_OPTIONS = [
+    click.option(
+        "--from",
+        "start",
+        callback=_parse_date,
+        metavar="DATE",
+        help="First local date of the period (default: four full ISO weeks back).",
+    ),
+    click.option(
+        "--to",
+        "end",
+        callback=_parse_date,
+        metavar="DATE",
+        help="End of the period, exclusive (default: the start of this ISO week).",
+    ),
+    click.option(
+        "--as-of",
+        "as_of",
+        callback=_parse_instant,
+        metavar="INSTANT",
+        help="'Now' for SLA and backlog rules (default: the current time).",
+    ),
+    click.option(
+        "--timezone",
+        callback=_parse_zone,
+        metavar="TZ",
+        help="Report time zone for days, weeks and months (default: [report] timezone).",
+    ),
+]
+
+
+def period_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--from, --to, --as-of and --timezone, as ``report`` and ``tickets`` read them."""
+    for option in reversed(_PERIOD_OPTIONS):
+        command = option(command)
+    return command
+
+
 @click.command()
-@click.option(
-    "--from",
-    "start",
-    callback=_parse_date,
-    metavar="DATE",
-    help="First local date of the period (default: four full ISO weeks back).",
-)
-@click.option(
-    "--to",
-    "end",
-    callback=_parse_date,
-    metavar="DATE",
-    help="End of the period, exclusive (default: the start of this ISO week).",
-)
-@click.option(
-    "--as-of",
-    "as_of",
-    callback=_parse_instant,
-    metavar="INSTANT",
-    help="'Now' for SLA and backlog rules (default: the current time).",
-)
-@click.option(
-    "--timezone",
-    callback=_parse_zone,
-    metavar="TZ",
-    help="Report time zone for days, weeks and months (default: [report] timezone).",
-)
+@period_options
 @click.option(
     "--by",
     multiple=True,

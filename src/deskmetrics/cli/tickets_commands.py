@@ -15,11 +15,9 @@ import click
 
 from deskmetrics.cli.app import App, pass_app
 from deskmetrics.cli.report_commands import (
-    _parse_date,
-    _parse_instant,
     _parse_where,
-    _parse_zone,
     no_database_message,
+    period_options,
     pick_schedules,
 )
 from deskmetrics.metrics.dimensions import DIMENSIONS
@@ -57,33 +55,7 @@ def _parse_keys(
 
 @click.command()
 @click.argument("kpi")
-@click.option(
-    "--from",
-    "start",
-    callback=_parse_date,
-    metavar="DATE",
-    help="First local date of the period (default: four full ISO weeks back).",
-)
-@click.option(
-    "--to",
-    "end",
-    callback=_parse_date,
-    metavar="DATE",
-    help="End of the period, exclusive (default: the start of this ISO week).",
-)
-@click.option(
-    "--as-of",
-    "as_of",
-    callback=_parse_instant,
-    metavar="INSTANT",
-    help="'Now' for SLA and backlog rules (default: the current time).",
-)
-@click.option(
-    "--timezone",
-    callback=_parse_zone,
-    metavar="TZ",
-    help="Report time zone (default: [report] timezone).",
-)
+@period_options
 @click.option(
     "--by-key",
     "key",
