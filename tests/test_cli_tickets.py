@@ -110,3 +110,15 @@ def test_zendesk_tickets_link_to_the_helpdesk(project: Path, dm: Any) -> None:
     assert members
     assert all(m["url"] == f"https://acme.zendesk.com/agent/tickets/{m['id']}" for m in members)
     assert "ZENDESK_TOKEN" not in result.output
+
+
+def test_a_key_that_lists_nothing_says_how_keys_are_written(project: Path, dm: Any) -> None:
+    result = dm("tickets", "first_response_time", *PERIOD, "--by-key", "agent=Nobody Here")
+    assert result.exit_code == 0, result.output
+    assert ": n 0 " in result.stdout.splitlines()[0]
+    assert result.stderr == (
+        "note: nothing listed for agent=Nobody Here in this period; a key is an id or a name "
+        "as `deskmetrics report --by agent` shows it\n"
+    )
+    found = dm("tickets", "first_response_time", *PERIOD, "--by-key", "group=Billing")
+    assert found.exit_code == 0 and found.stderr == ""  # a key that lists something: no note

@@ -123,6 +123,16 @@ def tickets(
     if sys.stdout.isatty():
         text = escape_terminal(text)
     click.echo(text, nl=False)
+    if key and listed.n == 0:
+        # A mistyped key lists nothing, exactly like a quiet agent: say how keys are written.
+        keys = ", ".join(f"{dim}={label}" for dim, label in listed.key)
+        click.echo(
+            escape_terminal(
+                f"note: nothing listed for {keys} in this period; a key is an id or a name as "
+                f"`deskmetrics report --by {listed.key[-1][0]}` shows it"
+            ),
+            err=True,
+        )
 
 
 def member_dict(listed: MemberList) -> dict[str, Any]:
