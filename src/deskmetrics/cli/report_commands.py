@@ -131,6 +131,24 @@ def period_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+_SCOPE_OPTIONS = [
+    click.option("--source", multiple=True, metavar="NAME", help="Only this connection's data."),
+    click.option("--tag", multiple=True, metavar="TAG", help="Only tickets with this tag."),
+    click.option(
+        "--schedule",
+        metavar="NAME",
+        help="Business-hours schedule for the *_business variants ([schedules.NAME]).",
+    ),
+]
+
+
+def scope_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--source, --tag and --schedule, as ``report`` and ``tickets`` read them."""
+    for option in reversed(_SCOPE_OPTIONS):
+        command = option(command)
+    return command
+
+
 @click.command()
 @period_options
 @click.option(
@@ -154,13 +172,7 @@ def period_options(command: Callable[..., Any]) -> Callable[..., Any]:
     metavar="FIELD=VALUE",
     help="Only tickets matching (repeatable), e.g. channel=email or agent='Ann Lee'.",
 )
-@click.option("--source", multiple=True, metavar="NAME", help="Only this connection's data.")
-@click.option("--tag", multiple=True, metavar="TAG", help="Only tickets with this tag.")
-@click.option(
-    "--schedule",
-    metavar="NAME",
-    help="Business-hours schedule for the *_business variants ([schedules.NAME]).",
-)
+@scope_options
 @click.option(
     "--format",
     "format_name",

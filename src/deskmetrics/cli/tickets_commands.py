@@ -19,6 +19,7 @@ from deskmetrics.cli.report_commands import (
     no_database_message,
     period_options,
     pick_schedules,
+    scope_options,
 )
 from deskmetrics.metrics.dimensions import DIMENSIONS
 from deskmetrics.metrics.filters import Filter
@@ -73,13 +74,7 @@ def _parse_keys(
     metavar="FIELD=VALUE",
     help="The report's filters (repeatable), e.g. channel=email.",
 )
-@click.option("--source", multiple=True, metavar="NAME", help="Only this connection's data.")
-@click.option("--tag", multiple=True, metavar="TAG", help="Only tickets with this tag.")
-@click.option(
-    "--schedule",
-    metavar="NAME",
-    help="Business-hours schedule for the *_business variants ([schedules.NAME]).",
-)
+@scope_options
 @click.option(
     "--format", "format_name", type=click.Choice(FORMATS), default="table", show_default=True
 )
