@@ -6,6 +6,7 @@ connection's op only; the others still run.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from dagster import (
@@ -23,7 +24,7 @@ CONFIG = "/srv/deskmetrics/deskmetrics.toml"
 
 
 @op(out=DynamicOut(str))
-def configured_connections():  # type: ignore[no-untyped-def]
+def configured_connections() -> Iterator[DynamicOutput[str]]:
     for name in connections(CONFIG):
         yield DynamicOutput(name, mapping_key=name.replace("-", "_"))
 
