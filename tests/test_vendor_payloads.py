@@ -35,6 +35,7 @@ ZENDESK_STREAMS = (
     "tickets",
     "satisfaction_ratings",
     "sla",
+    "ticket_events",
 )
 """Every Zendesk stream; the documented metric-event page (no end_of_stream) ends ``sla`` too."""
 
