@@ -75,7 +75,7 @@ def test_a_schema_2_store_with_data_upgrades_in_place(tmp_path: Path) -> None:
     schema_2_copy(fresh_path, old_path)
 
     with Store(old_path) as upgraded:
-        assert upgraded.schema_version == SCHEMA_VERSION == 7  # with #18's columns and history, #13's
+        assert upgraded.schema_version == SCHEMA_VERSION == 7  # #18's columns and history
         conn = upgraded.conn
         assert (
             conn.execute(

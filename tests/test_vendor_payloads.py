@@ -111,7 +111,7 @@ FRESHDESK_TICKET: dict[str, Any] = {
 
 
 def test_both_vendors_have_fixtures() -> None:
-    assert len(names("zendesk")) == 14
+    assert len(names("zendesk")) == 15
     assert len(names("freshdesk")) == 12
 
 
