@@ -74,7 +74,7 @@ def test_history_rows_are_upserted_by_id(tmp_path: Path) -> None:
     ("value", "previous", "message"),
     [
         ("waiting", None, "value 'waiting' is not a status"),
-        ("open", "hold", "previous_value 'hold' is not a status"),
+        ("open", "parked", "previous_value 'parked' is not a status"),
         (None, "open", "a status change needs the new status"),
     ],
 )
@@ -85,6 +85,16 @@ def test_a_status_change_names_a_status_category(
         event("e1", "status", value, previous_value=previous)
     assert "ticketevent e1: 1 invalid field" in str(caught.value)
     assert message in " ".join(caught.value.problems)
+
+
+def test_usual_spellings_of_fields_and_statuses_are_read() -> None:
+    held = event("e1", "assignee_id", "5")
+    assert held.field is deskmetrics.EventField.ASSIGNEE
+    status = event("e2", "Status", "On-Hold", previous_value=" Pending ")
+    assert (status.field.value, status.value, status.previous_value) == (
+        "status", "on_hold", "pending",
+    )  # fmt: skip
+    assert event("e3", "status", "hold").value == "on_hold"
 
 
 def test_an_unknown_field_is_refused() -> None:

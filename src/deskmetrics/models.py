@@ -253,6 +253,23 @@ class TicketEvent(Record):
     previous_value: str | None = None
     author_id: str | None = Field(default=None, description="Who made the change, if known.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _usual_spellings(cls, data: Any) -> Any:
+        # Helpdesk exports write "assignee_id", "On-hold", "Pending": the same changes.
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if isinstance(data.get("field"), str):
+            field = data["field"].strip().lower()
+            data["field"] = _EVENT_FIELD_SPELLINGS.get(field, field)
+        if data.get("field") == EventField.STATUS:
+            for name in ("value", "previous_value"):
+                if isinstance(data.get(name), str):
+                    status = data[name].strip().lower().replace("-", "_").replace(" ", "_")
+                    data[name] = _STATUS_SPELLINGS.get(status, status)
+        return data
+
     @model_validator(mode="after")
     def _status_values_are_statuses(self) -> TicketEvent:
         if self.field is EventField.STATUS:
@@ -268,6 +285,8 @@ class TicketEvent(Record):
 
 
 _STATUS_VALUES = frozenset(status.value for status in Status)
+_STATUS_SPELLINGS = {"hold": "on_hold", "onhold": "on_hold", "": None}
+_EVENT_FIELD_SPELLINGS = {"assignee_id": "assignee", "group_id": "group"}
 
 
 class SurveyResponse(Record):
