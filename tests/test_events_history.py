@@ -70,7 +70,7 @@ RECORDS: list[Record] = [
         assignee_stations=4,
         group_stations=1,
         first_assigned_at=at("2026-01-07 09:01"),
-    ),  # fmt: skip
+    ),
     change("C", 1, "2026-01-07 10:00", "status", "solved", "open"),
     change("C", 2, "2026-01-07 09:30", "assignee", "z"),
     # D: resolved, no history and no figures: left out of every one of these KPIs.
