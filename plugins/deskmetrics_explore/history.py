@@ -76,6 +76,7 @@ def first_assigned_at() -> str:
     first = f"SELECT e.previous_value {assignee} ORDER BY e.created_at, e.id LIMIT 1"
     later = f"SELECT min(e.created_at) {assignee} AND e.value IS NOT NULL"
     return (
-        f"(SELECT CASE WHEN f.previous_value IS NOT NULL THEN t.created_at ELSE ({later}) END"
-        f" FROM ({first}) f)"
+        # A change stamped before creation (clock skew) counts as assigned at creation.
+        f"(SELECT CASE WHEN f.previous_value IS NOT NULL THEN t.created_at"
+        f" ELSE max(t.created_at, ({later})) END FROM ({first}) f)"
     )
