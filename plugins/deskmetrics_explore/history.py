@@ -32,13 +32,14 @@ def _timeline() -> str:
         " ORDER BY e.created_at, e.id LIMIT 1"
     )
     changes = (
-        "SELECT COALESCE(f.previous_value, 'new') AS status, t.created_at AS at, '' AS k"
+        "SELECT COALESCE(f.previous_value, 'new') AS status, t.created_at AS at, 0 AS o, '' AS k"
         f" FROM ({first}) f"
-        " UNION ALL SELECT e.value, e.created_at, e.id FROM ticket_events e"
+        " UNION ALL SELECT e.value, e.created_at, 1, e.id FROM ticket_events e"
         f" WHERE {_OF_TICKET} AND e.field = 'status'"
     )
     return (
-        "SELECT status, at, lead(at, 1, t.resolved_at) OVER (ORDER BY at, k) AS until"
+        # The creation stretch comes first even when a change is stamped before it.
+        "SELECT status, at, lead(at, 1, t.resolved_at) OVER (ORDER BY o, at, k) AS until"
         f" FROM ({changes})"
     )
 
