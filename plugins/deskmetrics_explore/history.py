@@ -23,6 +23,7 @@ _OF_TICKET = "e.source = t.source AND e.ticket_id = t.id"
 REQUESTER_WAIT = ("new", "open", "on_hold")
 AGENT_WAIT = ("pending",)
 ON_HOLD = ("on_hold",)
+AGENT_WORK = ("new", "open")
 
 
 def _timeline() -> str:
