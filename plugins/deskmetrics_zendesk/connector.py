@@ -1,5 +1,5 @@
-"""The Zendesk connector: groups, agents, organizations, customers, tickets with metrics, CSAT
-and SLA.
+"""The Zendesk connector: groups, agents, organizations, customers, tickets with metrics, CSAT,
+SLA, and comments with the status/assignment history (the ticket event export).
 
 Every stream saves its cursor with each page, so a sync killed at any moment resumes where the
 last stored page ended. Tickets follow the cursor-based incremental export
