@@ -179,3 +179,36 @@ def test_the_documented_create_and_change_events_become_history() -> None:
         ("1276", "assignee", "235323", None, "235323"),
     ]  # the subject change is not history the KPIs need
     assert len(records) == 3
+
+
+def test_the_export_is_asked_with_comment_events_in_pages_of_500(tmp_path: Path) -> None:
+    handler = ZendeskHandler(FakeAccount(size=8))
+    asked: list[tuple[str | None, ...]] = []
+
+    def recording(request: Any) -> Any:
+        if request.path == "/api/v2/incremental/ticket_events.json":
+            asked.append(tuple(request.param(k) for k in ("include", "per_page", "start_time")))
+        return handler(request)
+
+    with FakeServer(recording) as server, Store(tmp_path / "zd.db") as store:
+        zendesk = connector(FakeClock(), base_url=server.url, access_token="good-token")
+        result = sync_stream(store, zendesk, "ticket_events")
+        kinds = store.conn.execute(
+            "SELECT author_role, public, count(*) FROM interactions GROUP BY 1, 2 ORDER BY 1, 2"
+        ).fetchall()
+    assert result.status == "succeeded"
+    assert asked == [("comment_events", "500", "0")]
+    # Eight tickets open with a requester comment; 1, 2, 3, 5, 6 and 7 have replies
+    # (n % 4 > 0, ticket 8 is new), each a public reply and a private note.
+    assert kinds == [("agent", 0, 6), ("agent", 1, 6), ("customer", 1, 8)]
+
+
+def test_a_forbidden_export_skips_the_stream_with_a_warning(tmp_path: Path) -> None:
+    handler = ZendeskHandler(FakeAccount(size=8))
+    handler.forbidden.add("/api/v2/incremental/ticket_events.json")
+    with FakeServer(handler) as server, Store(tmp_path / "zd.db") as store:
+        zendesk = connector(FakeClock(), base_url=server.url, access_token="good-token")
+        result = sync_stream(store, zendesk, "ticket_events")
+        assert store.count("interactions") == 0
+    assert result.status == "succeeded"
+    assert any("ticket_events skipped" in warning for warning in zendesk.warnings)
