@@ -148,8 +148,20 @@ def test_sync_and_report_through_the_cli_give_zendesk_reply_kpis(tmp_path: Path)
         "--from", "2024-01-01", "--to", "2024-01-08", "--timezone", "UTC",
     ])  # fmt: skip
     assert report.exit_code == 0, report.output
-    metrics = json.loads(report.output)["metrics"]
+    data = json.loads(report.output)
+    metrics = data["metrics"]
     assert (metrics["reply_time"]["n"], metrics["reply_time"]["value"]) == (2, 630.0)
+    # The fake's metric sets state 20 min requester wait, 10 min agent wait, no hold; its
+    # history says 4: new 2 min + open to the solve at 64 min; 5: 2 + 68; 6: 2 + 64; no pending.
+    # Ticket 5 states 2 assignee stations (n % 5 == 0), its history names one assignee.
+    (check,) = [s["tables"][0] for s in data["sections"] if s["id"] == "history_check"]
+    assert check["rows"] == [
+        ["Requester wait", 3, 3, "50 min", "zd/4, zd/5, zd/6"],
+        ["Agent wait", 3, 3, "10 min", "zd/4, zd/5, zd/6"],
+        ["On-hold", 3, 0, "", ""],
+        ["Assignee stations", 3, 1, "1", "zd/5"],
+        ["Group stations", 3, 0, "", ""],
+    ]
     assert metrics["replies_to_resolve"]["value"] == pytest.approx(2 / 3)  # (0 + 1 + 1) / 3
     with Store(tmp_path / "dm.db") as store:
         history = store.conn.execute(
