@@ -10,8 +10,11 @@ from typing import Any
 
 import pytest
 
-from deskmetrics import Record, Status, Store, Ticket, TicketEvent, build_report
+from deskmetrics import Record, Schedule, Status, Store, Ticket, TicketEvent, build_report
 from deskmetrics.config.loading import parse_config
+
+OFFICE = Schedule("office", "UTC", ((((540, 1020),),) * 5) + ((), ()))
+"""Monday to Friday, 09:00–17:00 UTC."""
 
 PERIOD: dict[str, Any] = {"start": date(2026, 1, 5), "end": date(2026, 1, 12)}
 
@@ -81,11 +84,13 @@ RECORDS: list[Record] = [
 ]
 
 
-def report(tmp_path: Path, records: list[Record] = RECORDS) -> dict[str, Any]:
+def report(tmp_path: Path, records: list[Record] = RECORDS, **options: Any) -> dict[str, Any]:
     settings = parse_config({"report": {"min_sample": 1}}, None).report_settings()
     with Store(tmp_path / "x.db") as store:
         store.write(records, source="s")
-        return build_report(store, settings, as_of=at("2026-01-12 00:00"), **PERIOD).to_dict()
+        return build_report(
+            store, settings, as_of=at("2026-01-12 00:00"), **PERIOD, **options
+        ).to_dict()
 
 
 def mean_n(value: dict[str, Any]) -> tuple[Any, Any]:
@@ -126,3 +131,29 @@ def test_a_change_stamped_outside_the_ticket_counts_nothing_negative(tmp_path: P
     # new: 09:00 → 08:00 counts 0; open: 08:00 → 11:00, cut to 09:00 → 10:00, counts 1 h.
     assert mean_n(m["requester_wait_time"]) == (pytest.approx(3600), 1)
     assert mean_n(m["agent_wait_time"]) == (pytest.approx(0), 1)
+
+
+def test_business_time_comes_from_the_history_with_a_schedule(tmp_path: Path) -> None:
+    # Office hours Mon–Fri 09:00–17:00. A (Monday 09:00–16:00) is all inside: 5 h, 1 h, 30 min.
+    # B (Tuesday from 08:00): open 08:00–10:00 counts 09:00–10:00, pending 10:00–14:00 4 h.
+    # C states calendar figures only: its business figures come from its history (open 1 h).
+    m = report(tmp_path, schedule=OFFICE)["metrics"]
+    assert mean_n(m["requester_wait_time_business"]) == (pytest.approx(25200 / 3), 3)
+    assert mean_n(m["agent_wait_time_business"]) == (pytest.approx(18000 / 3), 3)
+    assert mean_n(m["on_hold_time_business"]) == (pytest.approx(600), 3)
+    assert mean_n(m["agent_work_time_business"]) == (pytest.approx(23400 / 3), 3)
+    # Without a schedule only stated business figures count, and these tickets state none.
+    assert mean_n(report(tmp_path / "none")["metrics"]["requester_wait_time_business"]) == (
+        None, 0,
+    )  # fmt: skip
+
+
+def test_a_stated_business_figure_wins_over_the_history(tmp_path: Path) -> None:
+    records: list[Record] = [
+        ticket("G", "2026-01-05 09:00", "2026-01-05 12:00", requester_wait_business_seconds=60.0),
+        change("G", 1, "2026-01-05 12:00", "status", "solved", "open"),
+        ticket("H", "2026-01-05 09:00", "2026-01-05 12:00"),
+        change("H", 1, "2026-01-05 12:00", "status", "solved", "open"),
+    ]
+    m = report(tmp_path, records, schedule=OFFICE)["metrics"]
+    assert mean_n(m["requester_wait_time_business"]) == (pytest.approx((60 + 10800) / 2), 2)

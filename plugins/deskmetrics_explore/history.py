@@ -26,7 +26,7 @@ ON_HOLD = ("on_hold",)
 AGENT_WORK = ("new", "open")
 
 
-def _timeline() -> str:
+def timeline() -> str:
     """Rows (status, at, until) of the ticket's status stretches, oldest first."""
     first = (
         f"SELECT e.previous_value FROM ticket_events e WHERE {_OF_TICKET} AND e.field = 'status'"
@@ -54,7 +54,7 @@ def status_seconds(statuses: tuple[str, ...]) -> str:
     span = f"max(0, {seconds_between('max(s.at, t.created_at)', 'min(s.until, t.resolved_at)')})"
     return (
         f"(SELECT total(CASE WHEN s.status IN ({names}) THEN {span} END) "
-        f"* (count(*) > 0 OR NULL) FROM ({_timeline()}) s)"
+        f"* (count(*) > 0 OR NULL) FROM ({timeline()}) s)"
     )
 
 
@@ -81,4 +81,16 @@ def first_assigned_at() -> str:
         # A change stamped before creation (clock skew) counts as assigned at creation.
         f"(SELECT CASE WHEN f.previous_value IS NOT NULL THEN t.created_at"
         f" ELSE max(t.created_at, ({later})) END FROM ({first}) f)"
+    )
+
+
+def stretches(statuses: tuple[str, ...]) -> str:
+    """SQL text: the ticket's source, then its stretches in ``statuses`` as ``start\x1eend``,
+    each cut to the ticket's life (``\x1f`` between them); NULL without a status history.
+    For what only Python can count, such as business time in a schedule."""
+    names = ", ".join(f"'{status}'" for status in statuses)
+    item = "char(31) || max(s.at, t.created_at) || char(30) || min(s.until, t.resolved_at)"
+    return (
+        f"(SELECT t.source || group_concat(CASE WHEN s.status IN ({names}) "
+        f"AND s.until > s.at THEN {item} ELSE '' END, '') FROM ({timeline()}) s)"
     )
