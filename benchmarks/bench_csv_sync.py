@@ -64,7 +64,9 @@ def csv_folder(tickets: int, weeks: int, seed: int) -> Path:
     from deskmetrics.demo.data import DemoSpec, write_demo_csv
 
     started = time.perf_counter()
-    spec = DemoSpec(tickets=tickets, weeks=weeks, end=END, seed=seed, interactions=False)
+    spec = DemoSpec(
+        tickets=tickets, weeks=weeks, end=END, seed=seed, interactions=False, history=False
+    )
     counts = write_demo_csv(folder, spec)
     (folder / "done").write_text("", encoding="utf-8")
     print(f"  wrote {counts} in {time.perf_counter() - started:.0f} s", file=sys.stderr)

@@ -100,7 +100,9 @@ def database(tickets: int, weeks: int, seed: int, path: Path) -> Path:
     partial = path.with_suffix(".partial")
     for leftover in CACHE.glob(partial.name + "*"):
         leftover.unlink()
-    spec = DemoSpec(tickets=tickets, weeks=weeks, end=END, seed=seed, interactions=False)
+    spec = DemoSpec(
+        tickets=tickets, weeks=weeks, end=END, seed=seed, interactions=False, history=False
+    )
     started = time.perf_counter()
     records = demo_records(spec)
     written = 0

@@ -161,6 +161,7 @@ def test_registered_under_its_name() -> None:
         "interactions",
         "tickets",
         "surveys",
+        "ticket_events",
     )
     # Every declared stream has its file spec, with the record type the declaration names.
     for name, declared in CsvConnector.stream_specs.items():
@@ -182,6 +183,7 @@ def test_canonical_files_are_stored_with_exact_values(desk: Helpdesk) -> None:
         "interactions": 3,
         "tickets": 2,
         "surveys": 3,
+        "ticket_events": 0,
     }
     common = {"source": "helpdesk", "custom_fields": "{}", "raw": None}
     no_contact = {"email": None, "external_id": None, "organization_id": None, "language": None}
@@ -313,7 +315,7 @@ def test_the_demo_export_round_trips(desk: Helpdesk) -> None:
     stored = 0
     for model in (deskmetrics.Group, deskmetrics.Agent, deskmetrics.Organization,
                   deskmetrics.Customer, deskmetrics.Ticket, deskmetrics.Interaction,
-                  deskmetrics.SurveyResponse):  # fmt: skip
+                  deskmetrics.SurveyResponse, deskmetrics.TicketEvent):  # fmt: skip
         columns = [c for c in CSV_COLUMNS[f"{model.table}.csv"] if c in model.model_fields]
         for row in desk.store.db.query(f'SELECT * FROM "{model.table}"'):
             record = row_to_record(model, row)
@@ -758,6 +760,7 @@ def test_reject_policy_stores_nothing_from_a_bad_file_and_names_every_bad_cell(
         "customers": 0,
         "interactions": 0,
         "surveys": 0,
+        "ticket_events": 0,
     }
 
 
@@ -960,6 +963,7 @@ def test_only_the_changed_file_is_read_again(desk: Helpdesk) -> None:
         "interactions": 0,
         "tickets": 0,
         "surveys": 0,
+        "ticket_events": 0,
     }
     assert [a["id"] for a in desk.rows("agents")] == ["a1", "a2"]
 
@@ -1053,7 +1057,7 @@ def test_check_of_an_empty_directory_names_the_expected_files(desk: Helpdesk) ->
 
     assert str(raised.value) == (
         f"{desk.data}: none of tickets.csv, interactions.csv, surveys.csv, customers.csv, "
-        "agents.csv, groups.csv, organizations.csv is there"
+        "agents.csv, groups.csv, organizations.csv, ticket_events.csv is there"
     )
 
 
@@ -1128,5 +1132,5 @@ def test_a_folder_without_any_csv_file_syncs_nothing_with_a_warning(desk: Helpde
     assert result.records == 0
     assert result.warnings == [
         f"{desk.data}: none of tickets.csv, interactions.csv, surveys.csv, customers.csv, "
-        "agents.csv, groups.csv, organizations.csv is there; nothing to sync"
+        "agents.csv, groups.csv, organizations.csv, ticket_events.csv is there; nothing to sync"
     ]

@@ -522,6 +522,7 @@ def test_csv_files_have_canonical_headers_and_counted_rows(tmp_path: Path) -> No
         "tickets.csv": 400,
         "interactions.csv": expected["Interaction"],
         "surveys.csv": expected["SurveyResponse"],
+        "ticket_events.csv": expected["TicketEvent"],
     }
     # Metrics specification §10, in its order, plus the one custom field and issue #18's columns.
     assert CSV_COLUMNS["tickets.csv"] == (

@@ -216,7 +216,7 @@ def test_a_record_the_store_cannot_take_rolls_back_its_batch(store: Store) -> No
     assert result.status == "failed"
     assert result.streams[0].error == (
         "cannot store Note records from 'desk': not one of the store's record types "
-        "(Group, Agent, Organization, Customer, Ticket, Interaction, SurveyResponse)"
+        "(Group, Agent, Organization, Customer, Ticket, Interaction, SurveyResponse, TicketEvent)"
     )
     assert [r[0] for r in store.db.execute("SELECT id FROM tickets ORDER BY id")] == ["0", "1"]
     assert store.get_state("desk", "tickets") == {"n": 2}

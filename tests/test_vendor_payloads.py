@@ -35,6 +35,7 @@ ZENDESK_STREAMS = (
     "tickets",
     "satisfaction_ratings",
     "sla",
+    "ticket_events",
 )
 """Every Zendesk stream; the documented metric-event page (no end_of_stream) ends ``sla`` too."""
 
@@ -110,7 +111,7 @@ FRESHDESK_TICKET: dict[str, Any] = {
 
 
 def test_both_vendors_have_fixtures() -> None:
-    assert len(names("zendesk")) == 14
+    assert len(names("zendesk")) == 15
     assert len(names("freshdesk")) == 12
 
 

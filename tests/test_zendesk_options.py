@@ -100,6 +100,7 @@ def test_the_plugin_registers_the_connector() -> None:
         "tickets",
         "satisfaction_ratings",
         "sla",
+        "ticket_events",
     )
 
 

@@ -32,7 +32,8 @@ _MAX_PROBLEMS = 1000
 
 
 class CsvConnector(deskmetrics.Connector):
-    """Reads tickets.csv, interactions.csv, surveys.csv, customers.csv, agents.csv, groups.csv."""
+    """Reads tickets.csv, interactions.csv, surveys.csv, customers.csv, agents.csv, groups.csv,
+    organizations.csv and ticket_events.csv."""
 
     name: ClassVar[str] = "csv"
     description: ClassVar[str] = "CSV files in a directory, one per stream (docs/csv-format.md)"
@@ -126,6 +127,11 @@ class CsvConnector(deskmetrics.Connector):
     @deskmetrics.stream("surveys", records=(deskmetrics.SurveyResponse,))
     def read_surveys(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
         return self._read_stream("surveys", state)
+
+    @deskmetrics.stream("ticket_events", records=(deskmetrics.TicketEvent,))
+    def read_ticket_events(self, state: deskmetrics.State | None) -> Iterator[deskmetrics.Batch]:
+        # The optional status and assignment history (docs/csv-format.md, ticket_events.csv).
+        return self._read_stream("ticket_events", state)
 
     def _read_stream(
         self, stream: str, state: deskmetrics.State | None

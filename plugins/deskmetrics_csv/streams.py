@@ -77,6 +77,11 @@ STREAMS: dict[str, StreamSpec] = {
         ),
         StreamSpec("tickets", deskmetrics.Ticket, ("id", "created_at")),
         StreamSpec("surveys", deskmetrics.SurveyResponse, ("id", "kind", "created_at")),
+        StreamSpec(
+            "ticket_events",
+            deskmetrics.TicketEvent,
+            ("id", "ticket_id", "created_at", "field"),
+        ),
     )
 }
 """Every stream, in sync order: parents first, and interactions before the tickets they feed."""
@@ -89,6 +94,7 @@ FILE_ORDER: tuple[str, ...] = (
     "agents.csv",
     "groups.csv",
     "organizations.csv",
+    "ticket_events.csv",
 )
 """How files are listed to users (most important first)."""
 

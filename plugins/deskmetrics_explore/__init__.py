@@ -1,7 +1,8 @@
 """Built-in plugin: the KPIs support leads compare with Zendesk Explore (issue #18): every reply
 (reply time, next reply time, replies to resolve), one- and two-touch resolution, workload
 (tickets solved, customers helped, an agent workload table), when work arrives (weekday × hour),
-first response and backlog-age distributions, time in status and routing. See docs/metrics.md.
+first response and backlog-age distributions, time in status and routing (from the metric set,
+else the stored history, with a cross-check of the two). See docs/metrics.md.
 
 Only the public ``deskmetrics`` API is used; metrics share the engine's one-scan requests.
 """
@@ -28,8 +29,10 @@ def register_metrics(register: deskmetrics.RegisterMetric) -> None:
 
 @deskmetrics.hookimpl
 def register_report_sections(register: deskmetrics.RegisterReportSection) -> None:
+    from deskmetrics_explore.history_check import HistoryCheckSection
     from deskmetrics_explore.section import ExploreSection
     from deskmetrics_explore.target_rows import TargetRowsSection
 
     register(ExploreSection())
     register(TargetRowsSection())
+    register(HistoryCheckSection())

@@ -1,5 +1,7 @@
 """Routing (issue #18 item 5): assignee and group stations, reassignment rate and time to first
-assignment, over the resolved cohort (a ticket's stations are final once it is resolved)."""
+assignment, over the resolved cohort (a ticket's stations are final once it is resolved).
+
+Each takes the helpdesk's own figure, else the stored assignment history (history.py)."""
 
 from __future__ import annotations
 
@@ -7,13 +9,18 @@ from datetime import datetime
 
 import deskmetrics
 from deskmetrics import Metric, MetricValue, Scope
+from deskmetrics_explore import history
 
 Key = deskmetrics.ScopeKey
+
+ASSIGNEE_STATIONS = f"COALESCE(t.assignee_stations, {history.stations('assignee')})"
+GROUP_STATIONS = f"COALESCE(t.group_stations, {history.stations('group')})"
+FIRST_ASSIGNED_AT = f"COALESCE(t.first_assigned_at, {history.first_assigned_at()})"
 
 assignee_stations = Metric.mean(
     id="assignee_stations",
     label="Assignee stations",
-    expr="t.assignee_stations",
+    expr=ASSIGNEE_STATIONS,
     unit="stations",
     cohort="resolved",
     p90=False,
@@ -24,7 +31,7 @@ assignee_stations = Metric.mean(
 group_stations = Metric.mean(
     id="group_stations",
     label="Group stations",
-    expr="t.group_stations",
+    expr=GROUP_STATIONS,
     unit="stations",
     cohort="resolved",
     p90=False,
@@ -36,8 +43,8 @@ reassignment_rate = Metric.proportion(
     id="reassignment_rate",
     label="Reassignment rate",
     cohort="resolved",
-    among="t.assignee_stations >= 1",
-    where="t.assignee_stations > 1",
+    among=f"{ASSIGNEE_STATIONS} >= 1",
+    where=f"{ASSIGNEE_STATIONS} > 1",
     description="Resolved tickets with more than one assignee, among those ever assigned.",
 )
 
@@ -45,14 +52,14 @@ time_to_first_assignment = Metric.duration(
     id="time_to_first_assignment",
     label="Time to first assignment",
     cohort="resolved",
-    end="t.first_assigned_at",
+    end=FIRST_ASSIGNED_AT,
     description="First assignment − creation, over resolved tickets that record it.",
 )
 
 # One text value per ticket (NULL without a first assignment), so the business variant is
 # answered in the same scan as the other resolved-cohort metrics.
 ASSIGNMENT_SPANS = deskmetrics.ValuesRequest(
-    "resolved", "t.source || char(31) || t.created_at || char(31) || t.first_assigned_at"
+    "resolved", f"t.source || char(31) || t.created_at || char(31) || {FIRST_ASSIGNED_AT}"
 )
 
 
@@ -98,7 +105,7 @@ time_to_first_assignment_business = Metric(
     empty=lambda: MetricValue.distribution([], "seconds"),
     requests=(ASSIGNMENT_SPANS,),
     members=deskmetrics.Members(
-        "tickets", "resolved", among="t.first_assigned_at IS NOT NULL",
+        "tickets", "resolved", among=f"{FIRST_ASSIGNED_AT} IS NOT NULL",
         extra=(ASSIGNMENT_SPANS.expr,), convert=_member_seconds,
     ),
 )  # fmt: skip

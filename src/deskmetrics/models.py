@@ -228,6 +228,67 @@ class Interaction(Record):
     created_at: UTCDateTime
 
 
+class EventField(StrEnum):
+    """What a ticket event changed (issue #18 item 1: the status and assignment history)."""
+
+    STATUS = "status"
+    ASSIGNEE = "assignee"
+    GROUP = "group"
+
+
+class TicketEvent(Record):
+    """One change of a ticket's status, assignee or group, as the helpdesk's history records it.
+
+    ``value`` is the value after the change and ``previous_value`` the one before (``None``:
+    unassigned, or not stated). A status value is a status category (``Status``): new, open,
+    pending, on_hold, solved, closed; a custom status is stored by its category.
+    """
+
+    table: ClassVar[str] = "ticket_events"
+
+    ticket_id: str = Field(min_length=1)
+    created_at: UTCDateTime
+    field: EventField
+    value: str | None = None
+    previous_value: str | None = None
+    author_id: str | None = Field(default=None, description="Who made the change, if known.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _usual_spellings(cls, data: Any) -> Any:
+        # Helpdesk exports write "assignee_id", "On-hold", "Pending": the same changes.
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if isinstance(data.get("field"), str):
+            field = data["field"].strip().lower()
+            data["field"] = _EVENT_FIELD_SPELLINGS.get(field, field)
+        if data.get("field") == EventField.STATUS:
+            for name in ("value", "previous_value"):
+                if isinstance(data.get(name), str):
+                    status = data[name].strip().lower().replace("-", "_").replace(" ", "_")
+                    data[name] = _STATUS_SPELLINGS.get(status, status)
+        return data
+
+    @model_validator(mode="after")
+    def _status_values_are_statuses(self) -> TicketEvent:
+        if self.field is EventField.STATUS:
+            for name in ("value", "previous_value"):
+                value = getattr(self, name)
+                if value is not None and value not in _STATUS_VALUES:
+                    raise ValueError(
+                        f"{name} {value!r} is not a status ({', '.join(sorted(_STATUS_VALUES))})"
+                    )
+            if self.value is None:
+                raise ValueError("a status change needs the new status (value)")
+        return self
+
+
+_STATUS_VALUES = frozenset(status.value for status in Status)
+_STATUS_SPELLINGS = {"hold": "on_hold", "onhold": "on_hold", "": None}
+_EVENT_FIELD_SPELLINGS = {"assignee_id": "assignee", "group_id": "group"}
+
+
 class SurveyResponse(Record):
     table: ClassVar[str] = "surveys"
 
@@ -349,5 +410,6 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Ticket,
     Interaction,
     SurveyResponse,
+    TicketEvent,
 )
 """Every stored record type, in the order the store writes them (TicketUpdate comes after)."""

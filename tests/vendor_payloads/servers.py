@@ -20,6 +20,7 @@ ZENDESK_FIXTURES = {
     "/api/v2/incremental/tickets/cursor.json": "tickets_cursor_metric_sets",
     "/api/v2/incremental/organizations.json": "organizations_incremental",
     "/api/v2/incremental/ticket_metric_events.json": "ticket_metric_events",
+    "/api/v2/incremental/ticket_events.json": "ticket_events_comment_events",
     "/api/v2/satisfaction_ratings.json": "satisfaction_ratings",
     "/api/v2/ticket_fields.json": "ticket_fields",
     "/api/v2/incremental/users/cursor.json": "users_cursor",

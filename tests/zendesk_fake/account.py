@@ -68,6 +68,18 @@ class FakeAccount:
         )
 
     @cached_property
+    def ticket_events(self) -> list[dict[str, Any]]:
+        """The ticket event export's events (with comment events), oldest first."""
+        return sorted(
+            (e for n in range(1, self.size + 1) for e in self.updates(n)),
+            key=lambda e: (e["created_at"], e["id"]),
+        )
+
+    @cached_property
+    def ticket_event_times(self) -> list[int]:
+        return [epoch(datetime.fromisoformat(e["created_at"])) for e in self.ticket_events]
+
+    @cached_property
     def metric_event_times(self) -> list[int]:
         return [epoch(datetime.fromisoformat(e["time"])) for e in self.metric_events]
 
@@ -321,6 +333,69 @@ class FakeAccount:
         ticket["updated_at"] = iso(later)
         ticket["generated_timestamp"] = epoch(later)
         self.version += 1
+
+    # -- ticket events (comments and history) ---------------------------------------------
+
+    def updates(self, number: int) -> list[dict[str, Any]]:
+        """Ticket ``number``'s updates as the ticket event export sends them: created by its
+        requester, assigned two minutes later, answered, and moved to its current status.
+        Odd tickets name changed fields by ``field_name``, even ones as keys (both are seen)."""
+        ticket = self.tickets[number - 1]
+        if ticket["status"] == "deleted":
+            return []
+        created = datetime.fromisoformat(ticket["created_at"])
+        metrics = ticket["metric_set"]
+        base = 70_000_000 + number * 100
+        updates: list[dict[str, Any]] = []
+        ids: list[int] = []
+
+        def change(kind: str, name: str, value: Any, previous: Any = None) -> dict[str, Any]:
+            ids.append(base + 50 + len(ids))
+            event: dict[str, Any] = {"id": ids[-1], "event_type": kind}
+            if number % 2:
+                event.update(field_name=name, value=value)
+            else:
+                event[name] = value
+            if kind == "Change":
+                event["previous_value"] = previous
+            return event
+
+        def comment(author: int, public: bool, at: datetime) -> dict[str, Any]:
+            return {
+                "id": base + len(updates) * 5 + (0 if public else 1),
+                "event_type": "Comment", "type": "Comment", "author_id": author,
+                "public": public, "body": "…", "created_at": iso(at),
+            }  # fmt: skip
+
+        def update(at: datetime, updater: int, children: list[dict[str, Any]]) -> None:
+            updates.append({
+                "id": base + len(updates), "ticket_id": number, "created_at": iso(at),
+                "timestamp": epoch(at), "updater_id": updater, "event_type": "Audit",
+                "child_events": children,
+            })  # fmt: skip
+
+        requester = ticket["requester_id"]
+        update(
+            created,
+            requester,
+            [comment(requester, True, created), change("Create", "status", "new")],
+        )
+        assignee = ticket["assignee_id"]
+        if assignee is None:
+            return updates
+        assigned = created + timedelta(minutes=2)
+        update(assigned, assignee, [
+            change("Change", "assignee_id", assignee, None),
+            change("Change", "group_id", ticket["group_id"], None),
+            change("Change", "status", "open", "new"),
+        ])  # fmt: skip
+        if metrics["replies"]:
+            at = created + timedelta(minutes=metrics["reply_time_in_minutes"]["calendar"])
+            update(at, assignee, [comment(assignee, True, at), comment(assignee, False, at)])
+        if ticket["status"] != "open":
+            at = datetime.fromisoformat(metrics["status_updated_at"])
+            update(at, -1, [change("Change", "status", ticket["status"], "open")])
+        return updates
 
     # -- CSAT ------------------------------------------------------------------------------
 

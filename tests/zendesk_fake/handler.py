@@ -14,6 +14,7 @@ from zendesk_fake.account import FakeAccount, epoch
 
 TICKETS = "/api/v2/incremental/tickets/cursor.json"
 EVENTS = "/api/v2/incremental/ticket_metric_events.json"
+TICKET_EVENTS = "/api/v2/incremental/ticket_events.json"
 ORGANIZATIONS = "/api/v2/incremental/organizations.json"
 USERS = "/api/v2/incremental/users/cursor.json"
 RATE_HEADERS = {"X-Rate-Limit": "700", "X-Rate-Limit-Remaining": "650"}
@@ -103,6 +104,7 @@ class ZendeskHandler:
             TICKETS: self._tickets,
             "/api/v2/satisfaction_ratings.json": self._ratings,
             EVENTS: self._events,
+            TICKET_EVENTS: self._ticket_events,
             ORGANIZATIONS: self._organizations,
             USERS: self._user_export,
             "/api/v2/custom_statuses.json": lambda r: FakeResponse(
@@ -340,3 +342,24 @@ class ZendeskHandler:
                 "zendesk-ratelimit-incremental-exports": "total=10; remaining=9; resets=50",
             },
         )
+
+    def _ticket_events(self, request: FakeRequest) -> FakeResponse:
+        """The ticket event export: time based like the metric events, ``per_page`` honoured."""
+        start = int(request.param("start_time", "0") or 0)
+        per_page = int(request.param("per_page", "1000") or 1000)
+        events, times = self.account.ticket_events, self.account.ticket_event_times
+        first = bisect.bisect_left(times, start)
+        chosen = events[first : first + 2 * per_page]
+        page = chosen[:per_page]
+        while len(page) < len(chosen) and chosen[len(page)]["created_at"] == page[-1]["created_at"]:
+            page.append(chosen[len(page)])
+        end = first + len(page) == len(events)
+        end_time = epoch(datetime.fromisoformat(page[-1]["created_at"])) if page else start
+        body = {
+            "ticket_events": page,
+            "count": len(page),
+            "end_time": end_time,
+            "next_page": f"https://acme.zendesk.com{TICKET_EVENTS}?start_time={end_time}",
+            "end_of_stream": end,
+        }
+        return FakeResponse(200, body, dict(EXPORT_HEADERS))

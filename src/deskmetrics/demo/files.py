@@ -27,6 +27,7 @@ from deskmetrics.models import (
     Record,
     SurveyResponse,
     Ticket,
+    TicketEvent,
 )
 
 CSV_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
@@ -48,10 +49,11 @@ CSV_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "id", "ticket_id", "customer_id", "agent_id", "kind", "score", "scale_min", "scale_max",
         "higher_is_better", "created_at", "comment",
     ),
+    "ticket_events.csv": ("id", "ticket_id", "created_at", "field", "value", "previous_value"),
 }  # fmt: skip
 """Columns of each demo file: the canonical field names of the metrics specification (§10), in
 its order, plus the tickets' ``product`` (a ticket dimension: ``--by product``) and the
-optional time-in-status and routing columns (issue #18)."""
+optional time-in-status and routing columns and the status/assignment history (issue #18)."""
 
 _FILE_OF: Final[dict[type[Record], str]] = {
     Group: "groups.csv",
@@ -61,6 +63,7 @@ _FILE_OF: Final[dict[type[Record], str]] = {
     Ticket: "tickets.csv",
     Interaction: "interactions.csv",
     SurveyResponse: "surveys.csv",
+    TicketEvent: "ticket_events.csv",
 }
 
 CONFIG_NAME: Final = "deskmetrics.toml"

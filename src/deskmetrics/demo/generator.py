@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from deskmetrics.demo.activity import nps_responses, ticket_interactions, ticket_surveys
 from deskmetrics.demo.calendar import arrival_times
 from deskmetrics.demo.directory import Directory
+from deskmetrics.demo.history import ticket_history
 from deskmetrics.demo.tickets import TicketMaker
 from deskmetrics.demo.vocabulary import ORGANIZATIONS
 from deskmetrics.models import Organization, Record
@@ -44,6 +45,8 @@ class DemoSpec:
     interactions: bool = True
     """False skips Interaction records (benchmarks with a million tickets)."""
     surveys: bool = True
+    history: bool = True
+    """False skips the status/assignment history (TicketEvent records, ticket_events.csv)."""
 
     def __post_init__(self) -> None:
         if self.tickets < 0:
@@ -99,6 +102,8 @@ def demo_records(spec: DemoSpec = DEFAULT_SPEC) -> Iterator[Record]:
         yield story.ticket
         if spec.interactions:
             yield from ticket_interactions(message_rng, story, directory)
+        if spec.history:
+            yield from ticket_history(story, directory)
         if spec.surveys:
             yield from ticket_surveys(survey_rng, story, directory, end)
 

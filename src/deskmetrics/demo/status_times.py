@@ -54,14 +54,23 @@ def _on_hold(stretches: list[Stretch], escalated_at: int) -> list[Stretch]:
     return [s for s in found if s[1] > s[0]]
 
 
+def timeline(
+    created: int, replies: list[int], solves: list[int], reopens: list[int],
+    escalated_at: int | None,
+) -> list[Stretch]:  # fmt: skip
+    """The ticket's (start, end, status) stretches up to its last event (the demo's history)."""
+    stretches = _stretches(created, replies, solves, reopens)
+    if escalated_at is not None:
+        stretches = _on_hold(stretches, escalated_at)
+    return stretches
+
+
 def status_times(
     created: int, replies: list[int], solves: list[int], reopens: list[int],
     escalated_at: int | None,
 ) -> dict[str, float]:  # fmt: skip
     """Requester wait (open + on hold), agent wait (pending), on hold; calendar and business."""
-    stretches = _stretches(created, replies, solves, reopens)
-    if escalated_at is not None:
-        stretches = _on_hold(stretches, escalated_at)
+    stretches = timeline(created, replies, solves, reopens, escalated_at)
     calendar = {OPEN: 0, PENDING: 0, HOLD: 0, SOLVED: 0}
     business = dict(calendar)
     for start, end, state in stretches:

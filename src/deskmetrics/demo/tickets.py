@@ -105,6 +105,8 @@ class TicketStory:
     reopened: list[int]
     escalated_at: int | None
     last_event: int
+    solves: list[int] = field(default_factory=list)
+    """Every time it became solved (the ticket history's solves), before the demo's end."""
 
 
 @dataclass(slots=True)
@@ -291,6 +293,7 @@ class TicketMaker:
             life.reopens,
             life.escalated_at,
             last_event,
+            life.solves,
         )
 
     def _work(

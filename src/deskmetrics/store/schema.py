@@ -397,6 +397,22 @@ ALTER TABLE organizations ADD COLUMN churned_at TEXT;
 CREATE INDEX surveys_kind_answered ON surveys(kind, answered_at);
 """
 
+# The ticket status and assignment history (issue #18 item 1): one row per change of status
+# (its category), assignee or group. Plain columns, a primary key and ordinary indexes, so the
+# PostgreSQL store can take it as it is. Self-contained, so it can be renumbered freely.
+TICKET_EVENTS = f"""
+CREATE TABLE ticket_events (
+    ticket_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT,
+    previous_value TEXT,
+    author_id TEXT,{_RECORD_COLUMNS},
+    PRIMARY KEY (source, id)
+);
+CREATE INDEX ticket_events_ticket ON ticket_events(source, ticket_id, field, created_at);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     V1,
     V2,
@@ -404,6 +420,7 @@ MIGRATIONS: tuple[str, ...] = (
     V3,
     TIME_IN_STATUS,
     CHURN_AND_ANSWER_TIMES,
+    TICKET_EVENTS,
 )
 """Migration N (1-based) takes a database from user_version N-1 to N. Only ever append."""
 
