@@ -188,13 +188,14 @@ class CsvConnector(deskmetrics.Connector):
         delimiter = self.options.delimiter or detect_delimiter(path)
         fill = self._derivation(path.parent, state) if spec.name == "tickets" else None
         expect = state["files"][spec.file]
-        repeated = self._repeated_ids(spec, path, delimiter, expect)
         if self.options.on_error == "reject":
-            small = self._validate(spec, path, delimiter, fill, expect, repeated)
+            small, repeated = self._validate(spec, path, delimiter, fill, expect)
             if small is not None:
                 # The whole file fit in one batch: no need to read it twice.
                 yield deskmetrics.Batch(small, state=state)
                 return
+        else:
+            repeated = self._repeated_ids(spec, path, delimiter, expect)
         yield from self._batches(spec, path, delimiter, fill, state, repeated)
 
     def _open(
@@ -253,13 +254,34 @@ class CsvConnector(deskmetrics.Connector):
         delimiter: str,
         fill: Fill | None,
         expect: dict[str, Any],
-        repeated: dict[str, list[int]],
-    ) -> list[deskmetrics.Record] | None:
+    ) -> tuple[list[deskmetrics.Record] | None, dict[str, list[int]]]:
         """First pass of the reject policy: raise if any row is bad, before anything is stored.
 
         Returns the records when they fit in one batch, else None (the caller reads them again,
-        so memory stays bounded by the batch size whatever the file's length).
+        so memory stays bounded by the batch size whatever the file's length), and the lines of
+        every id the file holds more than once (see :meth:`_repeated_ids`).
         """
+        lines: dict[str, list[int]] = {}
+        kept = self._validate_pass(spec, path, delimiter, fill, expect, {}, lines)
+        repeated = {id_: found for id_, found in lines.items() if len(found) > 1}
+        if repeated:
+            # Rare: the rows of a repeated id are bad rows, which only a second pass that knows
+            # them from the start reports in file order, exactly as a separate first pass would.
+            kept = self._validate_pass(spec, path, delimiter, fill, expect, repeated, None)
+        return kept, repeated
+
+    def _validate_pass(
+        self,
+        spec: StreamSpec,
+        path: Path,
+        delimiter: str,
+        fill: Fill | None,
+        expect: dict[str, Any],
+        repeated: dict[str, list[int]],
+        lines: dict[str, list[int]] | None,
+    ) -> list[deskmetrics.Record] | None:
+        """One validating read; with ``lines``, also collects the lines of every id (so that
+        the usual file, with no id repeated, is read once here instead of twice)."""
         bad_rows = 0
         problems: list[Problem] = []
         kept: list[deskmetrics.Record] | None = []
@@ -268,6 +290,8 @@ class CsvConnector(deskmetrics.Connector):
             if converter is None:
                 return []
             for line, cells in rows:
+                if lines is not None and (id_ := converter.id_of(cells)) is not None:
+                    lines.setdefault(id_, []).append(line)
                 record, found = converter.convert(line, cells)
                 if found:
                     bad_rows += 1
@@ -277,7 +301,7 @@ class CsvConnector(deskmetrics.Connector):
                     kept.append(record)
                     if len(kept) > self.options.batch_size:
                         kept = None
-        if bad_rows:
+        if bad_rows and (lines is None or all(len(found) == 1 for found in lines.values())):
             raise deskmetrics.RecordError(
                 f"{spec.file}: {bad_rows} bad row{'' if bad_rows == 1 else 's'}; "
                 f"nothing from this file was stored",
