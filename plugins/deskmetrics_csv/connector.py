@@ -25,6 +25,7 @@ from deskmetrics_csv.files import (
 )
 from deskmetrics_csv.options import CsvOptions
 from deskmetrics_csv.rows import Fill, HeaderMap, Problem, RowConverter
+from deskmetrics_csv.seen_ids import SeenIds
 from deskmetrics_csv.streams import FILE_ORDER, STREAMS, StreamSpec
 
 _MAX_PROBLEMS = 1000
@@ -249,24 +250,18 @@ class CsvConnector(deskmetrics.Connector):
         rows are checked, so the first bad row stores nothing from the file; the file is read
         on to its end for the error, which names every bad row."""
         expect = state["files"][spec.file]
-        first_line: dict[str, int] = {}
-        repeated: dict[str, list[int]] = {}
         bad_rows = 0
         problems: list[Problem] = []
         records: list[deskmetrics.Record] = []
+        repeated = False
         rows, converter = self._open(spec, path, delimiter, fill, expect=expect)
-        with rows:
+        with rows, SeenIds() as seen:
             if converter is None:
                 yield deskmetrics.Batch([], state=state)
                 return
             for line, cells in rows:
-                if (id_ := converter.id_of(cells)) is not None:
-                    if id_ in first_line:
-                        repeated.setdefault(id_, [first_line[id_]]).append(line)
-                    else:
-                        first_line[id_] = line
-                if repeated:
-                    continue  # the file is refused; the pass below names its bad rows
+                if (id_ := converter.id_of(cells)) is not None and seen.add(id_):
+                    break  # the file is refused; the passes below name its bad rows
                 record, found = converter.convert(line, cells)
                 if found:
                     bad_rows += 1
@@ -276,10 +271,12 @@ class CsvConnector(deskmetrics.Connector):
                     if len(records) >= self.options.batch_size:
                         yield deskmetrics.Batch(records, hold=True)
                         records = []
+            repeated = seen.repeated
         if repeated:
             # The rows of a repeated id are bad rows from the first of them on: a pass that
             # knows them from the start reports every bad row in file order.
-            self._validate_pass(spec, path, delimiter, fill, expect, repeated)
+            lines = self._repeated_ids(spec, path, delimiter, expect)
+            self._validate_pass(spec, path, delimiter, fill, expect, lines)
         if bad_rows:
             raise deskmetrics.RecordError(
                 f"{spec.file}: {bad_rows} bad row{'' if bad_rows == 1 else 's'}; "
