@@ -20,7 +20,6 @@ Goals (issue #14): sync ≤ 3× the floor at 1,000,000 tickets, peak RSS ≤ 250
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_report import CACHE, Case, run
+from bench_report import CACHE, Case, baseline_env, run
 
 END = datetime(2026, 11, 23, tzinfo=UTC)
 
@@ -112,7 +111,7 @@ def main() -> None:
             sync_case("sync   deskmetrics sync", folder, work),
         ]  # fmt: skip
         if options.baseline:
-            env = {**os.environ, "PYTHONPATH": str(options.baseline.resolve())}
+            env = baseline_env(options.baseline)
             cases.append(sync_case("sync'  baseline sync", folder, work, env))
         sizes: dict[str, float] = {}
         for _ in range(options.repeat):

@@ -153,6 +153,15 @@ class Case:
         return statistics.median(cpu for _, cpu, _ in self.runs)
 
 
+def baseline_env(src: Path, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment that imports another checkout: its ``src`` and, next to it, its
+    ``plugins`` (the built-in plugins are found on the path, so both must come from it)."""
+    paths = [src.resolve()]
+    if (src.resolve().parent / "plugins").is_dir():
+        paths.append(src.resolve().parent / "plugins")
+    return {**(base or os.environ), "PYTHONPATH": os.pathsep.join(map(str, paths))}
+
+
 def report_case(
     name: str, db: Path, folder: Path, args: list[str], env: dict[str, str] | None = None
 ) -> Case:
@@ -202,7 +211,7 @@ def main() -> None:
             report_case("b  --by agent --grain week", db, folder, [*common, *series], ours),
         ]
         if options.baseline:
-            env = {**(ours or os.environ), "PYTHONPATH": str(options.baseline.resolve())}
+            env = baseline_env(options.baseline, ours)
             old_db = cached(options.tickets, options.weeks, options.seed, ".baseline")
             if not old_db.exists():
                 print(f"  generating the baseline's data with {options.baseline}", file=sys.stderr)

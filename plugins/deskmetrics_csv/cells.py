@@ -78,10 +78,12 @@ class Cells:
             # Tags are codes one by one, so the values table maps each tag, not the whole cell.
             return partial(read_tags, value_map=value_map)
         parse = self._parser(name, field)
+        if value_map is None:
+            return _plain_reader(parse)
 
         def read(text: str) -> Any:
             text = text.strip()
-            if value_map is not None and text:
+            if text:
                 text = value_map(text).strip()
             return parse(text) if text else None
 
@@ -105,7 +107,7 @@ class Cells:
     def timestamp(self, text: str) -> datetime:
         """ISO 8601 (or ``datetime_format``); a time without offset is in the configured zone."""
         try:
-            value = datetime.fromisoformat(text)
+            value = _fromisoformat(text)
         except ValueError:
             value = self._custom_format(text)
         if value.tzinfo is None:
@@ -124,6 +126,22 @@ class Cells:
                     f"e.g. {ISO_EXAMPLE})"
                 ) from None
         raise CellError(f"not a valid timestamp (ISO 8601 expected, e.g. {ISO_EXAMPLE})")
+
+
+_fromisoformat = datetime.fromisoformat
+
+
+def _plain_reader(parse: CellReader) -> CellReader:
+    """A reader without a values table; it runs for every cell of a column, so it is lean."""
+    if parse is str:
+        # strip() already gives the cell's text; an empty one is "no value".
+        return lambda text: text.strip() or None
+
+    def read(text: str) -> Any:
+        text = text.strip()
+        return parse(text) if text else None
+
+    return read
 
 
 def read_tags(text: str, value_map: ValueMap | None) -> list[str]:

@@ -25,6 +25,7 @@ from deskmetrics_csv.files import (
 )
 from deskmetrics_csv.options import CsvOptions
 from deskmetrics_csv.rows import Fill, HeaderMap, Problem, RowConverter
+from deskmetrics_csv.seen_ids import SeenIds
 from deskmetrics_csv.streams import FILE_ORDER, STREAMS, StreamSpec
 
 _MAX_PROBLEMS = 1000
@@ -193,14 +194,10 @@ class CsvConnector(deskmetrics.Connector):
     ) -> Iterator[deskmetrics.Batch]:
         delimiter = self.options.delimiter or detect_delimiter(path)
         fill = self._derivation(path.parent, state) if spec.name == "tickets" else None
-        expect = state["files"][spec.file]
-        repeated = self._repeated_ids(spec, path, delimiter, expect)
         if self.options.on_error == "reject":
-            small = self._validate(spec, path, delimiter, fill, expect, repeated)
-            if small is not None:
-                # The whole file fit in one batch: no need to read it twice.
-                yield deskmetrics.Batch(small, state=state)
-                return
+            yield from self._whole_file(spec, path, delimiter, fill, state)
+            return
+        repeated = self._repeated_ids(spec, path, delimiter, state["files"][spec.file])
         yield from self._batches(spec, path, delimiter, fill, state, repeated)
 
     def _open(
@@ -252,7 +249,49 @@ class CsvConnector(deskmetrics.Connector):
                     lines.setdefault(id_, []).append(line)
         return {id_: found for id_, found in lines.items() if len(found) > 1}
 
-    def _validate(
+    def _whole_file(
+        self, spec: StreamSpec, path: Path, delimiter: str, fill: Fill | None, state: Fingerprint
+    ) -> Iterator[deskmetrics.Batch]:
+        """The reject policy in one read: batches that hold (see deskmetrics.Batch) while the
+        rows are checked, so the first bad row stores nothing from the file; the file is read
+        on to its end for the error, which names every bad row."""
+        expect = state["files"][spec.file]
+        bad_rows = 0
+        problems: list[Problem] = []
+        records: list[deskmetrics.Record] = []
+        repeated = False
+        rows, converter = self._open(spec, path, delimiter, fill, expect=expect)
+        with rows, SeenIds() as seen:
+            if converter is None:
+                yield deskmetrics.Batch([], state=state)
+                return
+            for line, cells in rows:
+                if (id_ := converter.id_of(cells)) is not None and seen.add(id_):
+                    break  # the file is refused; the passes below name its bad rows
+                record, found = converter.convert(line, cells)
+                if found:
+                    bad_rows += 1
+                    problems += found[: _MAX_PROBLEMS - len(problems)]
+                elif record is not None and not bad_rows:
+                    records.append(record)
+                    if len(records) >= self.options.batch_size:
+                        yield deskmetrics.Batch(records, hold=True)
+                        records = []
+            repeated = seen.repeated
+        if repeated:
+            # The rows of a repeated id are bad rows from the first of them on: a pass that
+            # knows them from the start reports every bad row in file order.
+            lines = self._repeated_ids(spec, path, delimiter, expect)
+            self._validate_pass(spec, path, delimiter, fill, expect, lines)
+        if bad_rows:
+            raise deskmetrics.RecordError(
+                f"{spec.file}: {bad_rows} bad row{'' if bad_rows == 1 else 's'}; "
+                f"nothing from this file was stored",
+                problems=[str(p) for p in problems],
+            )
+        yield deskmetrics.Batch(records, state=state)
+
+    def _validate_pass(
         self,
         spec: StreamSpec,
         path: Path,
@@ -260,36 +299,25 @@ class CsvConnector(deskmetrics.Connector):
         fill: Fill | None,
         expect: dict[str, Any],
         repeated: dict[str, list[int]],
-    ) -> list[deskmetrics.Record] | None:
-        """First pass of the reject policy: raise if any row is bad, before anything is stored.
-
-        Returns the records when they fit in one batch, else None (the caller reads them again,
-        so memory stays bounded by the batch size whatever the file's length).
-        """
+    ) -> None:
+        """Raise if any row is bad, naming each (up to _MAX_PROBLEMS) in file order."""
         bad_rows = 0
         problems: list[Problem] = []
-        kept: list[deskmetrics.Record] | None = []
         rows, converter = self._open(spec, path, delimiter, fill, expect=expect, repeated=repeated)
         with rows:
             if converter is None:
-                return []
+                return
             for line, cells in rows:
-                record, found = converter.convert(line, cells)
+                _, found = converter.convert(line, cells)
                 if found:
                     bad_rows += 1
                     problems += found[: _MAX_PROBLEMS - len(problems)]
-                    kept = None
-                elif kept is not None and record is not None:
-                    kept.append(record)
-                    if len(kept) > self.options.batch_size:
-                        kept = None
         if bad_rows:
             raise deskmetrics.RecordError(
                 f"{spec.file}: {bad_rows} bad row{'' if bad_rows == 1 else 's'}; "
                 f"nothing from this file was stored",
                 problems=[str(p) for p in problems],
             )
-        return kept
 
     def _batches(
         self,

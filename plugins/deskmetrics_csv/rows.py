@@ -182,8 +182,9 @@ class RowConverter:
         data: dict[str, Any] = {}
         problems: list[tuple[int, Problem]] = []  # by column position, to report in file order
         failed: set[str] = set()
+        empty = self._empty
         for index, name, read, required in self._readers:
-            text = cells[index] if index < len(cells) else ""
+            text = cells[index]  # the row has at least the header's cells (checked above)
             try:
                 value = read(text)
             except CellError as exc:
@@ -195,8 +196,8 @@ class RowConverter:
                     problem = Problem(file, line, header[index], text, "a value is required")
                     problems.append((index, problem))
                     failed.add(name)
-                elif name in self._empty:
-                    data[name] = self._empty[name]
+                elif name in empty:
+                    data[name] = empty[name]
                 continue
             data[name] = value
         custom = {

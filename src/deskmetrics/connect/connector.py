@@ -36,11 +36,17 @@ class Batch:
 
     ``state`` None keeps the previous cursor: use it for batches in the middle of a unit of work
     that can only be resumed from its start (a file, an unsorted page set).
+
+    ``hold=True`` keeps the batch's writes uncommitted: they commit with the next batch that
+    does not hold, and if the stream fails before that batch, none of them is stored. Use it
+    for a unit that is stored whole or not at all, checked while it is written (a file whose
+    rows are validated as they are read); the database stays locked for writers meanwhile.
     """
 
     records: Sequence[Record]
     state: State | None = None
     rejected: Sequence[RejectedRow] = ()
+    hold: bool = False
 
 
 class ConnectorOptions(BaseModel):

@@ -263,9 +263,10 @@ class Store:
         """
         if len({record.id for record in batch}) == len(batch):
             groups: dict[frozenset[str], list[tuple[Any, ...]]] = {}
+            encode = upsert.encode.encode
             for record in batch:
                 groups.setdefault(frozenset(record.model_fields_set), []).append(
-                    upsert.encode(record, source, synced_at)
+                    encode(record, source, synced_at)
                 )
             yield from groups.items()
             return

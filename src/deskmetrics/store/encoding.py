@@ -7,7 +7,6 @@ encodes every record of every batch and a generic type switch per value was the 
 from __future__ import annotations
 
 import json
-import operator
 import types
 import typing
 from collections.abc import Callable
@@ -105,11 +104,30 @@ def field_encoders(model: type[Record]) -> dict[str, Callable[[Any], Any]]:
     return {name: _encoder_for(info.annotation) for name, info in model.model_fields.items()}
 
 
+_TIME_FORMAT = "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ"
+
+# How each kind of column reads its value ``v`` (already known not to be None, except for the
+# list and JSON encoders, which take None themselves).
+_EXPRESSIONS: dict[Callable[[Any], Any], str] = {
+    _plain: "{value}",
+    _enum: "(None if (v := {value}) is None else v._value_)",
+    _flag: "(None if (v := {value}) is None else int(v))",
+    # to_db_time, inlined for the usual UTC value: a call per timestamp was a fifth of the row.
+    _time: (
+        "(None if (v := {value}) is None else _TIME_FORMAT % (v.year, v.month, v.day, v.hour, "
+        "v.minute, v.second, v.microsecond) if v.tzinfo is UTC else to_db_time(v))"
+    ),
+    _text_list: "_text_list({value})",
+    _json: "_json({value})",
+}
+
+
 class RowEncoder:
     """Turns records of one type into row tuples; ``columns`` names the tuple's columns.
 
-    Columns are grouped by how their values are encoded, so each group is one comprehension
-    (and the plain values one itemgetter call): the sync engine encodes every record it stores.
+    The sync engine encodes every record it stores, so the encoder is one generated function
+    per model that builds the tuple in a single expression (as dataclasses generates its
+    ``__init__``): no per-column call or intermediate list. Columns are grouped by kind.
     """
 
     def __init__(self, model: type[Record]) -> None:
@@ -119,34 +137,29 @@ class RowEncoder:
         for name, info in model.model_fields.items():
             if name not in ("source", "id"):
                 kinds[_encoder_for(info.annotation)].append(name)
-        plain = kinds[_plain]
-        # itemgetter of one name returns the bare value, not a 1-tuple: wrap it (Group, Customer).
-        if len(plain) == 1:
-            getter = operator.itemgetter(plain[0])
-            self._plain: Callable[[dict[str, Any]], tuple[Any, ...]] = lambda d: (getter(d),)
-        else:
-            self._plain = operator.itemgetter(*plain)
-        self._enums = kinds[_enum]
-        self._flags = kinds[_flag]
-        self._times = kinds[_time]
-        self._text_lists = kinds[_text_list]
-        self._jsons = kinds[_json]
-        self.columns = ["source", "id", *(name for names in kinds.values() for name in names)]
-        self.columns.append("synced_at")
+        ordered = [(kind, name) for kind, names in kinds.items() for name in names]
+        self.columns = ["source", "id", *(name for _, name in ordered), "synced_at"]
+        values = ", ".join(
+            _EXPRESSIONS[kind].format(value=f"d[{name!r}]") for kind, name in ordered
+        )
+        source = (
+            "def encode(record, source, synced_at):\n"
+            "    d = record.__dict__\n"
+            f"    return (source, record.id, {values}, synced_at)\n"
+        )
+        namespace: dict[str, Any] = {
+            "UTC": UTC,
+            "_TIME_FORMAT": _TIME_FORMAT,
+            "to_db_time": to_db_time,
+            "_text_list": _text_list,
+            "_json": _json,
+        }
+        exec(compile(source, f"<RowEncoder {model.__name__}>", "exec"), namespace)
+        self.encode: Callable[[Record, str, str], tuple[Any, ...]] = namespace["encode"]
+        """``encode(record, source, synced_at)``: the row tuple (call it directly in loops)."""
 
     def __call__(self, record: Record, source: str, synced_at: str) -> tuple[Any, ...]:
-        data = record.__dict__
-        return (
-            source,
-            record.id,
-            *self._plain(data),
-            *[None if (value := data[n]) is None else value._value_ for n in self._enums],
-            *[None if (value := data[n]) is None else int(value) for n in self._flags],
-            *[None if (value := data[n]) is None else to_db_time(value) for n in self._times],
-            *[_text_list(data[n]) for n in self._text_lists],
-            *[_json(data[n]) for n in self._jsons],
-            synced_at,
-        )
+        return self.encode(record, source, synced_at)
 
 
 _BOOL_FIELDS = {"escalated", "public", "higher_is_better"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -96,6 +97,27 @@ class _Silent:
         pass
 
 
+@dataclass
+class _Pending:
+    """What the batches written since the last commit hold, counted once it is committed."""
+
+    open: bool = False
+    counts: Counter[str] = field(default_factory=Counter)
+    records: int = 0
+    rejected: int = 0
+
+    def add(self, written: Counter[str], rejected: int) -> None:
+        self.counts += written
+        self.records += sum(written.values())
+        self.rejected += rejected
+
+    def settle(self, result: StreamResult, counts: Counter[str]) -> None:
+        counts += self.counts
+        result.records += self.records
+        result.rejected += self.rejected
+        self.open, self.counts, self.records, self.rejected = False, Counter(), 0, 0
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, DeskmetricsError):
         return str(exc)
@@ -123,8 +145,14 @@ def sync_stream(
     started = time.monotonic()
     observer.stream_started(name, stream)
     try:
-        with bulk_allocations():
+        with bulk_allocations(), ExitStack() as held:
+            # Batches that hold are written inside one open transaction (each its own
+            # savepoint); the next batch that does not hold commits them with its own writes.
+            pending = _Pending()
             for batch in connector.read(stream, state):
+                if batch.hold and not pending.open:
+                    held.enter_context(store.transaction())
+                    pending.open = True
                 if sla is not None:
                     sla.apply(batch.records)
                 with store.transaction():
@@ -134,10 +162,11 @@ def sync_stream(
                     if batch.state is not None:
                         store.set_state(name, stream, batch.state)
                     store.add_to_run(run_id, written, len(batch.rejected))
-                counts += written
-                result.records += sum(written.values())
-                result.rejected += len(batch.rejected)
-                observer.batch_written(name, stream, result.records)
+                pending.add(written, len(batch.rejected))
+                if not batch.hold:
+                    held.close()  # commits the held batches, if any
+                    pending.settle(result, counts)
+                observer.batch_written(name, stream, result.records + pending.records)
     except BaseException as exc:
         # An Exception fails the stream; anything else (Ctrl-C, SystemExit) stops the process.
         interrupted = not isinstance(exc, Exception)
