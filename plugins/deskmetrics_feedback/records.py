@@ -1,18 +1,20 @@
-"""What the feedback section reads: survey responses with their comments, and created tickets,
-of one period and the report's filters, through the public Scope SQL builder (so ``--where``,
+"""What the feedback section reads: survey responses with their comments and themes, of one
+period and the report's filters, through the public Scope SQL builder (so ``--where``,
 ``--source`` and ``--tag`` mean what they mean for the KPIs)."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import deskmetrics
+from deskmetrics_feedback.comment_themes import ASSIGNED
+from deskmetrics_feedback.derived import visible
 from deskmetrics_feedback.metrics import KINDS, LABEL
 
 _COMMENT = "(SELECT x.comment FROM surveys x WHERE x.source = s.source AND x.id = s.id)"
+_ASSIGNED = f"FROM {ASSIGNED} ct WHERE ct.source = s.source AND ct.survey_id = s.id"
+_THEME = f"(SELECT ct.theme {_ASSIGNED}), (SELECT ct.weight {_ASSIGNED})"
 
 
 @dataclass(frozen=True)
@@ -26,13 +28,9 @@ class Response:
     """Dissatisfied (CSAT at or below the midpoint) or detractor (NPS 0–6); None for CES."""
     comment: str | None
     label: str | None
-
-
-@dataclass(frozen=True)
-class ContactTicket:
-    source: str
-    id: str
-    text: str
+    theme: int | None
+    """The comment's theme in the store's theme model (comment_themes.py), if it has one."""
+    weight: float | None
 
 
 def db_time(moment: datetime) -> str:
@@ -62,28 +60,17 @@ def _unhappy(kind: str, score: float, low: float, high: float) -> bool | None:
 def responses(scope: deskmetrics.Scope) -> list[Response]:
     """Each ticket's latest answered response of every kind created in the scope's period."""
     found = []
-    select = f"s.source, s.id, s.ticket_id, s.score, s.scale_min, s.scale_max, {_COMMENT}, {LABEL}"
+    select = (
+        f"s.source, s.id, s.ticket_id, s.score, s.scale_min, s.scale_max, {_COMMENT}, {LABEL}, "
+        f"{_THEME if visible(scope.conn, ASSIGNED) else 'NULL, NULL'}"
+    )
     for kind in KINDS:
         sql, params = scope.survey_sql(kind, select, group=False)
-        for _key, (source, sid, ticket, score, low, high, comment, label) in scope.rows(
-            sql, params
-        ):
+        for _key, row in scope.rows(sql, params):
+            source, sid, ticket, score, low, high, comment, label, theme, weight = row
             unhappy = _unhappy(kind, score, low, high)
-            found.append(Response(source, sid, ticket, kind, score, unhappy, comment, label))
+            found.append(
+                Response(source, sid, ticket, kind, score, unhappy, comment, label, theme, weight)
+            )
     found.sort(key=lambda r: (r.source, r.id))
-    return found
-
-
-def contact_tickets(scope: deskmetrics.Scope) -> list[ContactTicket]:
-    """Tickets created in the period: subject and tags as one text."""
-    sql, params = scope.ticket_sql("t.source, t.id, t.subject, t.tags", "created", group=False)
-    found = []
-    for _key, (source, tid, subject, tags) in scope.rows(sql, params):
-        words = [subject or ""]
-        with contextlib.suppress(TypeError, ValueError):
-            words += [str(tag).replace("_", " ").replace("-", " ") for tag in json.loads(tags)]
-        text = " ".join(w for w in words if w).strip()
-        if text:
-            found.append(ContactTicket(source, tid, text))
-    found.sort(key=lambda t: (t.source, t.id))
     return found

@@ -9,16 +9,10 @@ from dataclasses import dataclass
 
 import deskmetrics
 from deskmetrics_feedback.cache import refresh
-from deskmetrics_feedback.naming import stable_names
-from deskmetrics_feedback.records import (
-    ContactTicket,
-    Response,
-    contact_tickets,
-    period_scope,
-    responses,
-)
+from deskmetrics_feedback.comment_themes import CommentThemes, comment_themes
+from deskmetrics_feedback.contact_reasons import ContactReasons, contact_reasons, margin_points
+from deskmetrics_feedback.records import Response, period_scope, responses
 from deskmetrics_feedback.requirements import missing_message
-from deskmetrics_feedback.themes import ThemeModel, find_themes
 
 SECTION_ID = "feedback"
 TITLE = "What customers say"
@@ -30,12 +24,13 @@ Row = list[str | int | float | None]
 
 @dataclass(frozen=True)
 class Grouping:
-    """Themes of one period: names (stable across periods), members of each, and the model."""
+    """The store's comment themes in one period: members of each and last period's counts."""
 
     names: list[str]
     members: list[list[int]]
-    model: ThemeModel
+    """Indexes into the period's English responses, per theme."""
     previous_counts: list[int | None]
+    """None when the previous period has no English comments."""
 
 
 class FeedbackSection:
@@ -48,6 +43,7 @@ class FeedbackSection:
         if missing is not None:
             return deskmetrics.ReportSection(SECTION_ID, TITLE, notes=[missing])
         refresh(store.conn)
+        store_themes = comment_themes(store.conn)  # before reading responses: their themes
         span = report.end - report.start
         now = period_scope(report, store.conn, report.start, report.end)
         before = period_scope(report, store.conn, report.start - span, report.start)
@@ -59,44 +55,39 @@ class FeedbackSection:
         previous = [r for r in responses(before) if r.label in SCORED]
         section = deskmetrics.ReportSection(SECTION_ID, TITLE, notes=[_coverage(commented)])
         section.tables.append(_sentiment_table(commented))
-        themes = _group([_text(r) for r in english], [_text(r) for r in previous if r.comment])
+        themes = _group(store_themes, english, previous)
         if themes is not None:
             section.tables.append(_theme_table(themes, english, current))
             section.tables.append(_examples_table(themes, english))
         else:
-            section.notes.append("Too few English comments in this period to find themes.")
-        tickets = contact_tickets(now)
-        reasons = _group([t.text for t in tickets], [t.text for t in contact_tickets(before)])
+            section.notes.append("Too few English comments to find themes.")
+        reasons = contact_reasons(store.conn, now, before)
         if reasons is not None:
-            section.tables.append(_reasons_table(reasons, tickets))
+            section.tables.append(_reasons_table(reasons))
+            if reasons.now.estimated:
+                section.notes.append(_sampling_note(reasons))
+        section.notes.extend(_breakdown_notes(report))
         return section
 
 
-def _text(response: Response) -> str:
-    return response.comment or ""
-
-
-def _group(texts: Sequence[str], previous_texts: Sequence[str]) -> Grouping | None:
-    model = find_themes(texts)
-    if model is None:
+def _group(
+    themes: CommentThemes, english: Sequence[Response], previous: Sequence[Response]
+) -> Grouping | None:
+    members: list[list[int]] = [[] for _ in themes.names]
+    for index, response in enumerate(english):
+        if response.theme is not None:
+            members[response.theme].append(index)
+    if not any(members):
         return None
-    before = find_themes(previous_texts)
-    previous_terms = before.terms if before is not None else []
-    names, matched = stable_names(model.terms, previous_terms)
-    members: list[list[int]] = [[] for _ in model.terms]
-    for index, theme in enumerate(model.assignment):
-        if theme >= 0:
-            members[theme].append(index)
-    counts_before = Counter(before.assignment) if before is not None else Counter()
-    previous_counts = [None if j is None else counts_before[j] for j in matched]
-    return Grouping(names, members, model, previous_counts)
+    before = Counter(r.theme for r in previous)
+    previous_counts = [before[i] if previous else None for i in range(len(themes.names))]
+    return Grouping(themes.names, members, previous_counts)
 
 
 def _order(grouping: Grouping) -> list[int]:
-    """Biggest theme first; ties by name, so the order is stable."""
-    return sorted(
-        range(len(grouping.names)), key=lambda i: (-len(grouping.members[i]), grouping.names[i])
-    )
+    """Themes with comments in the period, biggest first; ties by name, so the order is stable."""
+    shown = [i for i, members in enumerate(grouping.members) if members]
+    return sorted(shown, key=lambda i: (-len(grouping.members[i]), grouping.names[i]))
 
 
 def _coverage(commented: Sequence[Response]) -> str:
@@ -106,9 +97,10 @@ def _coverage(commented: Sequence[Response]) -> str:
     return (
         f"{len(commented)} comments: {scored} scored for sentiment (support-domain VADER, "
         f"rough, not human-grade), {other} in another or undetermined language counted but "
-        "not scored. Themes: TF-IDF + NMF over the English comments; contact reasons: the "
-        "same over ticket subjects and tags. Trends compare with the previous period of the "
-        "same length."
+        "not scored. Themes: TF-IDF + NMF fitted once over all English comments in the "
+        "store, so a theme has the same name in every period; contact reasons: the same over "
+        "this period's ticket subjects and tags. Trends compare with the previous period of "
+        "the same length."
     )
 
 
@@ -183,7 +175,7 @@ def _examples_table(themes: Grouping, english: Sequence[Response]) -> deskmetric
     )
     for i in _order(themes):
         seen: set[str] = set()
-        ranked = sorted(themes.members[i], key=lambda j: (-themes.model.weight[j], j))
+        ranked = sorted(themes.members[i], key=lambda j: (-(english[j].weight or 0.0), j))
         for j in ranked:
             response = english[j]
             text = " ".join((response.comment or "").split())
@@ -201,13 +193,30 @@ def _examples_table(themes: Grouping, english: Sequence[Response]) -> deskmetric
     return table
 
 
-def _reasons_table(reasons: Grouping, tickets: Sequence[ContactTicket]) -> deskmetrics.SectionTable:
+def _reasons_table(reasons: ContactReasons) -> deskmetrics.SectionTable:
     rows: list[Row] = []
-    for i in _order(reasons):
-        count = len(reasons.members[i])
+    order = sorted(range(len(reasons.names)), key=lambda i: (-reasons.counts[i], reasons.names[i]))
+    for i in order:
+        count, before = reasons.counts[i], reasons.previous[i]
+        if count == 0 and not before:
+            continue
         rows.append([
-            reasons.names[i], count, _pct(count, len(tickets)),
-            reasons.previous_counts[i], _change(count, reasons.previous_counts[i]),
+            reasons.names[i], count, _pct(count, reasons.now.total), before, _change(count, before),
         ])  # fmt: skip
     columns = ["contact reason", "tickets", "share %", "previous period", "change"]
     return deskmetrics.SectionTable("Contact reasons (ticket subjects and tags)", columns, rows)
+
+
+def _sampling_note(reasons: ContactReasons) -> str:
+    now, before = reasons.now, reasons.before
+    text = (
+        f"Contact reasons are estimated from a seeded sample of {now.drawn:,} of the period's "
+        f"{now.total:,} tickets (share ±{margin_points(now):.1f} points at 95 %)"
+    )
+    if before.estimated:
+        text += f" and {before.drawn:,} of the previous period's {before.total:,}"
+    return text + "; counts are the sample's shares times the tickets."
+
+
+def _breakdown_notes(report: deskmetrics.Report) -> list[str]:
+    return []

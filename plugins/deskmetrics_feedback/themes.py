@@ -23,6 +23,8 @@ MIN_TEXTS: Final = 12
 """Fewer texts than this make no themes worth showing."""
 TOP_TERMS: Final = 10
 NAME_TERMS: Final = 3
+METHOD: Final = f"tfidf-nmf/1 fit<={FIT_SAMPLE} k<={MAX_THEMES} seed={SEED} top={TOP_TERMS}"
+"""Names the method and its settings in the cache fingerprints: a change of method refits."""
 
 # Words every support comment uses; as theme terms they would name nothing.
 DOMAIN_STOP_WORDS: Final = frozenset(
