@@ -219,4 +219,18 @@ def _sampling_note(reasons: ContactReasons) -> str:
 
 
 def _breakdown_notes(report: deskmetrics.Report) -> list[str]:
-    return []
+    """What --by means here: the themes are the period's; a breakdown splits the metrics."""
+    by = list(report.breakdowns)
+    if not by:
+        return []
+    if by == ["theme"]:
+        return [
+            "--by theme breaks the survey KPIs above down by these themes (each answer by its "
+            "comment's theme; no English comment: (none)); the tables here are the whole period."
+        ]
+    shown = ", ".join(f"--by {name}" for name in by)
+    return [
+        f"{shown} splits the KPIs above, not these tables (themes are fitted over every "
+        f"comment, so that they are the same in every row): for CSAT or NPS by theme per "
+        f"{by[0]}, use --by {by[0]} --by theme."
+    ]

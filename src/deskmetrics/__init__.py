@@ -54,6 +54,7 @@ from deskmetrics.metrics import (
     ValuesRequest,
     seconds_between,
 )
+from deskmetrics.metrics.dimensions import Dimension
 from deskmetrics.metrics.member_links import ticket_links
 from deskmetrics.metrics.members import Members
 from deskmetrics.metrics.members_listing import Member, MemberList, TicketLink, list_members
@@ -78,6 +79,7 @@ from deskmetrics.models import (
 )
 from deskmetrics.plugin.register import (
     RegisterConnector,
+    RegisterDimension,
     RegisterMetric,
     RegisterReporter,
     RegisterReportSection,
@@ -166,6 +168,7 @@ __all__ = [
     "CountRequest",
     "Customer",
     "DeskmetricsError",
+    "Dimension",
     "Filter",
     "Group",
     "HttpClient",
@@ -179,6 +182,7 @@ __all__ = [
     "Record",
     "RecordError",
     "RegisterConnector",
+    "RegisterDimension",
     "RegisterMetric",
     "RegisterReportSection",
     "RegisterReporter",
