@@ -28,6 +28,7 @@ from typing import Final
 import deskmetrics
 from deskmetrics_feedback.comment_themes import MODELS, TABLES, now_text
 from deskmetrics_feedback.derived import visible, write_derived
+from deskmetrics_feedback.records import BEFORE, NOW
 from deskmetrics_feedback.themes import FIT_SAMPLE, METHOD, SEED, fit_themes, theme_name
 
 SAMPLE: Final = FIT_SAMPLE
@@ -80,30 +81,44 @@ def _text(subject: str | None, tags: str | None) -> str:
     return " ".join(w for w in words if w).strip()
 
 
-def sample_period(scope: deskmetrics.Scope) -> PeriodSample:
-    """The period's ticket count and the texts of its (sampled) tickets."""
-    sql, params = scope.ticket_sql("t.source, t.id", "created", group=False)
-    keys = sorted(row for _key, row in scope.rows(sql, params))
-    total = len(keys)
-    if total > SAMPLE:
-        keys = [keys[i] for i in sorted(random.Random(SEED).sample(range(total), SAMPLE))]
-    return PeriodSample(total, _texts(scope.conn, keys), len(keys))
+def sample_periods(scope: deskmetrics.Scope) -> dict[str, PeriodSample]:
+    """By period key: the period's ticket count and the texts of its (sampled) tickets.
+
+    The sample is drawn from the creation times alone (a covering index read, no ticket row
+    touched); then only the sampled tickets' rows are read. Tickets created in the same
+    microsecond are sampled together.
+    """
+    sql, params = scope.ticket_sql("t.created_at", "created", group=False)
+    times: dict[str, list[str]] = {key: [] for key, _lo, _hi in scope.periods}
+    for period, created in scope.conn.execute(f"SELECT * FROM ({sql})", params).fetchall():
+        times[period].append(created)
+    found = {}
+    for period, created in times.items():
+        created.sort()
+        total = len(created)
+        if total > SAMPLE:
+            created = [created[i] for i in random.Random(SEED).sample(range(total), SAMPLE)]
+        drawn, texts = _texts(scope, period, sorted(set(created))) if total else (0, [])
+        found[period] = PeriodSample(total, texts, total if total <= SAMPLE else drawn)
+    return found
 
 
-def _texts(conn: sqlite3.Connection, keys: Sequence[tuple[str, str]]) -> list[str]:
-    """Subject and tags of the tickets ``keys``, in that order (blank ones left out)."""
-    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_KEYS} (n INTEGER, source TEXT, id TEXT)")
-    conn.executemany(
-        f"INSERT INTO temp.{_KEYS} VALUES (?, ?, ?)", [(i, s, t) for i, (s, t) in enumerate(keys)]
-    )
+def _texts(scope: deskmetrics.Scope, period: str, created: Sequence[str]) -> tuple[int, list[str]]:
+    """How many of the period's tickets were created at ``created``, and their subject and
+    tags (blank ones left out)."""
+    conn = scope.conn
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_KEYS} (created_at TEXT PRIMARY KEY)")
+    conn.executemany(f"INSERT INTO temp.{_KEYS} VALUES (?)", [(c,) for c in created])
     try:
-        rows = conn.execute(
-            f"SELECT t.subject, t.tags FROM temp.{_KEYS} k JOIN tickets t "
-            "ON t.source = k.source AND t.id = k.id ORDER BY k.n"
-        ).fetchall()
+        where = f"t.created_at IN (SELECT created_at FROM temp.{_KEYS}) AND p.k = :sampled"
+        sql, params = scope.ticket_sql(
+            "t.source, t.id, t.subject, t.tags", "created", where, group=False
+        )
+        rows = conn.execute(f"{sql} ORDER BY 2, 3", {**params, "sampled": period}).fetchall()
     finally:
         conn.execute(f"DELETE FROM temp.{_KEYS}")
-    return [text for text in (_text(subject, tags) for subject, tags in rows) if text]
+    texts = (_text(subject, tags) for _p, _s, _i, subject, tags in rows)
+    return len(rows), [text for text in texts if text]
 
 
 def _fingerprint(now: PeriodSample, before: PeriodSample) -> str:
@@ -114,12 +129,13 @@ def _fingerprint(now: PeriodSample, before: PeriodSample) -> str:
     return digest.hexdigest()
 
 
-def contact_reasons(
-    conn: sqlite3.Connection, now: deskmetrics.Scope, before: deskmetrics.Scope
-) -> ContactReasons | None:
-    """Themes of the period's contact reasons with the previous period's counts, or None when
-    there are too few tickets (or shared words) to find any."""
-    current, previous = sample_period(now), sample_period(before)
+def contact_reasons(scope: deskmetrics.Scope) -> ContactReasons | None:
+    """Themes of the report period's contact reasons with the previous period's counts, or
+    None when there are too few tickets (or shared words) to find any. ``scope``: the two
+    periods, keys ``now`` and ``before`` (records.periods_scope)."""
+    samples = sample_periods(scope)
+    current, previous = samples[NOW], samples[BEFORE]
+    conn = scope.conn
     key = _fingerprint(current, previous)
     cached = _cached(conn, key)
     if cached is None:

@@ -8,10 +8,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import deskmetrics
+from deskmetrics_feedback.cache import TABLE as SENTIMENT
 from deskmetrics_feedback.comment_themes import ASSIGNED
 from deskmetrics_feedback.derived import visible
 from deskmetrics_feedback.metrics import KINDS, LABEL
 
+COMMENTED = (
+    f"EXISTS (SELECT 1 FROM {SENTIMENT} cf WHERE cf.source = s.source AND cf.survey_id = s.id)"
+)
+"""The response has a comment: the sentiment table holds a row for every survey with one."""
+UNHAPPY_CSAT = "s.score <= (s.scale_min + s.scale_max) / 2.0"
 _COMMENT = "(SELECT x.comment FROM surveys x WHERE x.source = s.source AND x.id = s.id)"
 _ASSIGNED = f"FROM {ASSIGNED} ct WHERE ct.source = s.source AND ct.survey_id = s.id"
 _THEME = f"(SELECT ct.theme {_ASSIGNED}), (SELECT ct.weight {_ASSIGNED})"
@@ -38,12 +44,20 @@ def db_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def period_scope(
-    report: deskmetrics.Report, conn: object, start: datetime, end: datetime
-) -> deskmetrics.Scope:
+NOW, BEFORE = "now", "before"
+"""Period keys of the section's scope: the report period and the one of the same length before."""
+
+
+def periods_scope(report: deskmetrics.Report, conn: object) -> deskmetrics.Scope:
+    """One scope for both periods, so each query (and each survey kind's table of latest
+    responses) serves the two at once."""
+    span = report.end - report.start
     return deskmetrics.Scope(
         conn=conn,  # type: ignore[arg-type]
-        periods=(("", db_time(start), db_time(end)),),
+        periods=(
+            (NOW, db_time(report.start), db_time(report.end)),
+            (BEFORE, db_time(report.start - span), db_time(report.start)),
+        ),
         as_of=db_time(report.as_of),
         filters=report.filters,
     )
@@ -57,20 +71,31 @@ def _unhappy(kind: str, score: float, low: float, high: float) -> bool | None:
     return None
 
 
-def responses(scope: deskmetrics.Scope) -> list[Response]:
-    """Each ticket's latest answered response of every kind created in the scope's period."""
-    found = []
+def responses(scope: deskmetrics.Scope) -> dict[str, list[Response]]:
+    """By period key: each ticket's latest answered response of every kind with a comment (as
+    the survey KPIs count them), in (source, id) order."""
+    found: dict[str, list[Response]] = {key: [] for key, _lo, _hi in scope.periods}
     select = (
         f"s.source, s.id, s.ticket_id, s.score, s.scale_min, s.scale_max, {_COMMENT}, {LABEL}, "
         f"{_THEME if visible(scope.conn, ASSIGNED) else 'NULL, NULL'}"
     )
     for kind in KINDS:
-        sql, params = scope.survey_sql(kind, select, group=False)
-        for _key, row in scope.rows(sql, params):
+        sql, params = scope.survey_sql(kind, select, COMMENTED, group=False)
+        for (period, *_keys), row in scope.rows(sql, params):
             source, sid, ticket, score, low, high, comment, label, theme, weight = row
             unhappy = _unhappy(kind, score, low, high)
-            found.append(
+            found[str(period)].append(
                 Response(source, sid, ticket, kind, score, unhappy, comment, label, theme, weight)
             )
-    found.sort(key=lambda r: (r.source, r.id))
+    for rows in found.values():
+        rows.sort(key=lambda r: (r.source, r.id))
     return found
+
+
+def csat_totals(scope: deskmetrics.Scope) -> dict[str, tuple[int, int]]:
+    """By period key: (CSAT answers, satisfied ones), commented or not."""
+    sql, params = scope.survey_sql("csat", f"count(*), sum(NOT ({UNHAPPY_CSAT}))")
+    return {
+        str(key[0]): (int(n or 0), int(happy or 0))
+        for key, (n, happy) in scope.aggregate(sql, params).items()
+    }

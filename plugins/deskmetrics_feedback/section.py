@@ -11,7 +11,14 @@ import deskmetrics
 from deskmetrics_feedback.cache import refresh
 from deskmetrics_feedback.comment_themes import CommentThemes, comment_themes
 from deskmetrics_feedback.contact_reasons import ContactReasons, contact_reasons, margin_points
-from deskmetrics_feedback.records import Response, period_scope, responses
+from deskmetrics_feedback.records import (
+    BEFORE,
+    NOW,
+    Response,
+    csat_totals,
+    periods_scope,
+    responses,
+)
 from deskmetrics_feedback.requirements import missing_message
 
 SECTION_ID = "feedback"
@@ -44,24 +51,23 @@ class FeedbackSection:
             return deskmetrics.ReportSection(SECTION_ID, TITLE, notes=[missing])
         refresh(store.conn)
         store_themes = comment_themes(store.conn)  # before reading responses: their themes
-        span = report.end - report.start
-        now = period_scope(report, store.conn, report.start, report.end)
-        before = period_scope(report, store.conn, report.start - span, report.start)
-        current = responses(now)
-        commented = [r for r in current if r.comment and r.comment.strip()]
+        scope = periods_scope(report, store.conn)
+        answers = responses(scope)
+        commented = [r for r in answers[NOW] if r.comment and r.comment.strip()]
         if not commented:
             return None
         english = [r for r in commented if r.label in SCORED]
-        previous = [r for r in responses(before) if r.label in SCORED]
+        previous = [r for r in answers[BEFORE] if r.label in SCORED]
+        csat_all = csat_totals(scope).get(NOW, (0, 0))
         section = deskmetrics.ReportSection(SECTION_ID, TITLE, notes=[_coverage(commented)])
         section.tables.append(_sentiment_table(commented))
         themes = _group(store_themes, english, previous)
         if themes is not None:
-            section.tables.append(_theme_table(themes, english, current))
+            section.tables.append(_theme_table(themes, english, csat_all))
             section.tables.append(_examples_table(themes, english))
         else:
             section.notes.append("Too few English comments to find themes.")
-        reasons = contact_reasons(store.conn, now, before)
+        reasons = contact_reasons(scope)
         if reasons is not None:
             section.tables.append(_reasons_table(reasons))
             if reasons.now.estimated:
@@ -141,16 +147,22 @@ def _change(now: int, before: int | None) -> str:
     return f"{now - before:+d}"
 
 
+def _csat_rest(members: Sequence[Response], everyone: tuple[int, int]) -> float | None:
+    """CSAT of every other answer of the period: all answers' totals less the theme's."""
+    csat = [r for r in members if r.kind == "csat"]
+    n, satisfied = everyone
+    return _pct(satisfied - sum(not r.unhappy for r in csat), n - len(csat))
+
+
 def _theme_table(
-    themes: Grouping, english: Sequence[Response], everyone: Sequence[Response]
+    themes: Grouping, english: Sequence[Response], everyone: tuple[int, int]
 ) -> deskmetrics.SectionTable:
+    """``everyone``: (CSAT answers, satisfied) of the whole period, commented or not."""
     rows: list[Row] = []
     for i in _order(themes):
         members = [english[j] for j in themes.members[i]]
-        ids = {(r.source, r.id) for r in members}
-        rest = [r for r in everyone if (r.source, r.id) not in ids]
         judged = [r for r in members if r.unhappy is not None]
-        csat, csat_rest = _csat(members), _csat(rest)
+        csat, csat_rest = _csat(members), _csat_rest(members, everyone)
         gap = None if csat is None or csat_rest is None else round(csat - csat_rest, 1)
         rows.append([
             themes.names[i],
