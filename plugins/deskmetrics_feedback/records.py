@@ -4,6 +4,7 @@ period and the report's filters, through the public Scope SQL builder (so ``--wh
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,7 +19,6 @@ COMMENTED = (
 )
 """The response has a comment: the sentiment table holds a row for every survey with one."""
 UNHAPPY_CSAT = "s.score <= (s.scale_min + s.scale_max) / 2.0"
-_COMMENT = "(SELECT x.comment FROM surveys x WHERE x.source = s.source AND x.id = s.id)"
 _ASSIGNED = f"FROM {ASSIGNED} ct WHERE ct.source = s.source AND ct.survey_id = s.id"
 _THEME = f"(SELECT ct.theme {_ASSIGNED}), (SELECT ct.weight {_ASSIGNED})"
 
@@ -32,7 +32,6 @@ class Response:
     score: float
     unhappy: bool | None
     """Dissatisfied (CSAT at or below the midpoint) or detractor (NPS 0–6); None for CES."""
-    comment: str | None
     label: str | None
     theme: int | None
     """The comment's theme in the store's theme model (comment_themes.py), if it has one."""
@@ -76,20 +75,28 @@ def responses(scope: deskmetrics.Scope) -> dict[str, list[Response]]:
     the survey KPIs count them), in (source, id) order."""
     found: dict[str, list[Response]] = {key: [] for key, _lo, _hi in scope.periods}
     select = (
-        f"s.source, s.id, s.ticket_id, s.score, s.scale_min, s.scale_max, {_COMMENT}, {LABEL}, "
+        f"s.source, s.id, s.ticket_id, s.score, s.scale_min, s.scale_max, {LABEL}, "
         f"{_THEME if visible(scope.conn, ASSIGNED) else 'NULL, NULL'}"
     )
     for kind in KINDS:
         sql, params = scope.survey_sql(kind, select, COMMENTED, group=False)
         for (period, *_keys), row in scope.rows(sql, params):
-            source, sid, ticket, score, low, high, comment, label, theme, weight = row
+            source, sid, ticket, score, low, high, label, theme, weight = row
             unhappy = _unhappy(kind, score, low, high)
             found[str(period)].append(
-                Response(source, sid, ticket, kind, score, unhappy, comment, label, theme, weight)
+                Response(source, sid, ticket, kind, score, unhappy, label, theme, weight)
             )
     for rows in found.values():
         rows.sort(key=lambda r: (r.source, r.id))
     return found
+
+
+def comment_text(conn: sqlite3.Connection, response: Response) -> str:
+    """One response's comment: read only for the few shown, not for every response."""
+    found = conn.execute(
+        "SELECT comment FROM surveys WHERE source = ? AND id = ?", (response.source, response.id)
+    ).fetchone()
+    return str(found[0] or "") if found else ""
 
 
 def csat_totals(scope: deskmetrics.Scope) -> dict[str, tuple[int, int]]:

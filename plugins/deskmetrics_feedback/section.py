@@ -3,6 +3,7 @@ example comments, and contact reasons with their trend against the previous peri
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from deskmetrics_feedback.records import (
     BEFORE,
     NOW,
     Response,
+    comment_text,
     csat_totals,
     periods_scope,
     responses,
@@ -53,18 +55,18 @@ class FeedbackSection:
         store_themes = comment_themes(store.conn)  # before reading responses: their themes
         scope = periods_scope(report, store.conn)
         answers = responses(scope)
-        commented = [r for r in answers[NOW] if r.comment and r.comment.strip()]
+        commented = [r for r in answers[NOW] if r.label != "empty"]
         if not commented:
             return None
         english = [r for r in commented if r.label in SCORED]
         previous = [r for r in answers[BEFORE] if r.label in SCORED]
-        csat_all = csat_totals(scope).get(NOW, (0, 0))
+        csat_all = _csat_everyone(report, scope)
         section = deskmetrics.ReportSection(SECTION_ID, TITLE, notes=[_coverage(commented)])
         section.tables.append(_sentiment_table(commented))
         themes = _group(store_themes, english, previous)
         if themes is not None:
             section.tables.append(_theme_table(themes, english, csat_all))
-            section.tables.append(_examples_table(themes, english))
+            section.tables.append(_examples_table(themes, english, store.conn))
         else:
             section.notes.append("Too few English comments to find themes.")
         reasons = contact_reasons(scope)
@@ -147,6 +149,14 @@ def _change(now: int, before: int | None) -> str:
     return f"{now - before:+d}"
 
 
+def _csat_everyone(report: deskmetrics.Report, scope: deskmetrics.Scope) -> tuple[int, int]:
+    """(CSAT answers, satisfied) of the period: the report's CSAT counts them already."""
+    csat = report.metrics.get("csat")
+    if csat is not None and csat.successes is not None:
+        return csat.n, round(csat.successes)
+    return csat_totals(scope).get(NOW, (0, 0))
+
+
 def _csat_rest(members: Sequence[Response], everyone: tuple[int, int]) -> float | None:
     """CSAT of every other answer of the period: all answers' totals less the theme's."""
     csat = [r for r in members if r.kind == "csat"]
@@ -181,7 +191,9 @@ def _theme_table(
     return deskmetrics.SectionTable("Comment themes", columns, rows)
 
 
-def _examples_table(themes: Grouping, english: Sequence[Response]) -> deskmetrics.SectionTable:
+def _examples_table(
+    themes: Grouping, english: Sequence[Response], conn: sqlite3.Connection
+) -> deskmetrics.SectionTable:
     table = deskmetrics.SectionTable(
         "Example comments", ["theme", "ticket", "score", "comment"], []
     )
@@ -190,7 +202,7 @@ def _examples_table(themes: Grouping, english: Sequence[Response]) -> deskmetric
         ranked = sorted(themes.members[i], key=lambda j: (-(english[j].weight or 0.0), j))
         for j in ranked:
             response = english[j]
-            text = " ".join((response.comment or "").split())
+            text = " ".join(comment_text(conn, response).split())
             if text.casefold() in seen:
                 continue
             seen.add(text.casefold())
