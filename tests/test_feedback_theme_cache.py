@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import deskmetrics
 import deskmetrics_feedback.contact_reasons as contact_reasons
 from deskmetrics import Store, SurveyKind, SurveyResponse, Ticket, build_report
 from deskmetrics.config.loading import parse_config
@@ -260,3 +261,49 @@ def test_contact_reasons_of_a_big_period_are_estimated_from_a_seeded_sample(
         "SELECT count(*) FROM feedback_theme_models WHERE kind = 'contact'"
     ).fetchone()
     assert cached == (1,)
+
+
+def test_the_answers_behind_a_theme_are_listed_by_its_key(tmp_path: Path) -> None:
+    settings = parse_config({"report": {"min_sample": 1}}, None).report_settings()
+    period = {"start": WEEK1, "end": WEEK2, "as_of": AS_OF}
+    with Store(tmp_path / "fresh.db") as db:
+        db.write(records(), source="s")
+        # A fresh store: the ticket list brings the themes up to date itself (Dimension.prepare).
+        unthemed = deskmetrics.list_members(db, "csat", settings, key=[("theme", "(none)")],
+                                            **period)  # fmt: skip
+        first = next(n for n, (topic, _c, _s) in enumerate(comments()) if topic == "dashboard")
+        name = assigned(db)[f"S{first}"]
+        listed = deskmetrics.list_members(db, "csat", settings, key=[("theme", name)], **period)
+    assert unthemed.members == []  # every answer has a comment with a theme
+    assert len(listed.members) == 30
+    assert listed.value.value == pytest.approx(20.0)  # 6 of the 30 dashboard answers satisfied
+
+
+def test_contact_reasons_of_the_previous_period_use_this_periods_themes(store: Store) -> None:
+    store.write(records(start=90, count=45, week=WEEK2), source="s")
+    rows = table(section(report(store, WEEK2, WEEK3).to_dict()),
+                 "Contact reasons (ticket subjects and tags)")["rows"]  # fmt: skip
+    assert sum(row[1] for row in rows) == 45
+    assert sum(row[3] for row in rows) == 90  # week 1's tickets, counted with week 2's themes
+    assert all(row[4] == f"{row[1] - row[3]:+d}" for row in rows)
+
+
+def test_a_locked_database_gets_its_themes_in_temporary_tables(tmp_path: Path) -> None:
+    import sqlite3
+
+    with Store(tmp_path / "help.db") as db:
+        db.write(records(), source="s")
+    other = sqlite3.connect(tmp_path / "help.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a sync holds the write lock
+    try:
+        with Store(tmp_path / "help.db", timeout=0.05) as locked:
+            built = report(locked, by=["theme"]).to_dict()
+    finally:
+        other.execute("ROLLBACK")
+    stored = other.execute(
+        "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'feedback_%theme%'"
+    ).fetchone()
+    other.close()
+    assert stored == (0,)  # nothing written to the database itself
+    assert len(table(section(built), "Comment themes")["rows"]) == 3
+    assert sorted(e["metrics"]["csat"]["n"] for e in built["breakdowns"]["theme"]) == [30, 30, 30]

@@ -183,8 +183,10 @@ def _store(conn: sqlite3.Connection, key: str, fitted: Fitted) -> None:
 
     def fill(schema: str) -> None:
         conn.execute(
-            f"INSERT OR REPLACE INTO {schema}.{MODELS} VALUES (?, ?, ?, ?)",
-            (KIND, key, payload, now_text()),
+            f"DELETE FROM {schema}.{MODELS} WHERE kind = ? AND fingerprint = ?", (KIND, key)
+        )
+        conn.execute(
+            f"INSERT INTO {schema}.{MODELS} VALUES (?, ?, ?, ?)", (KIND, key, payload, now_text())
         )
         # Only the most recent results are worth keeping.
         conn.execute(
