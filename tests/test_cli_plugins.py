@@ -179,7 +179,7 @@ def test_plugin_with_a_misspelt_hook_is_skipped_with_a_warning(fake_site: FakeSi
         "deskmetrics: warning: plugin 'typo' failed to load and was skipped: "
         "ValueError: unknown hook "
         "register_connector (deskmetrics hooks: register_commands, register_connectors, "
-        "register_metrics, register_report_sections, register_reporters)\n"
+        "register_dimensions, register_metrics, register_report_sections, register_reporters)\n"
     )
     assert by_name(result.stdout) == {}
     strict = fake_site.run("plugins", env={"DESKMETRICS_STRICT_PLUGINS": "1"})

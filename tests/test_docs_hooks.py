@@ -20,8 +20,9 @@ def test_hook_reference_is_up_to_date() -> None:
 def test_every_hook_of_the_plugin_manager_is_documented_with_its_signature() -> None:
     text = DOC.read_text(encoding="utf-8")
     hooks = [name for name in dir(pm.hook) if name.startswith("register_")]
-    assert hooks == ["register_commands", "register_connectors", "register_metrics",
-                     "register_report_sections", "register_reporters"]  # fmt: skip
+    assert hooks == ["register_commands", "register_connectors", "register_dimensions",
+                     "register_metrics", "register_report_sections",
+                     "register_reporters"]  # fmt: skip
     for name in hooks:
         assert f"\n## {name}\n" in text
     assert "def register_connectors(register: deskmetrics.RegisterConnector) -> None:" in text

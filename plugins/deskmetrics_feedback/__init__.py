@@ -25,3 +25,13 @@ def register_report_sections(register: deskmetrics.RegisterReportSection) -> Non
     from deskmetrics_feedback.section import FeedbackSection
 
     register(FeedbackSection())
+
+
+@deskmetrics.hookimpl
+def register_dimensions(register: deskmetrics.RegisterDimension) -> None:
+    from deskmetrics_feedback.requirements import missing_message
+
+    if missing_message() is None:
+        from deskmetrics_feedback.dimension import theme_dimension
+
+        register(theme_dimension())

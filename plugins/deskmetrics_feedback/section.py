@@ -3,22 +3,25 @@ example comments, and contact reasons with their trend against the previous peri
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import deskmetrics
 from deskmetrics_feedback.cache import refresh
-from deskmetrics_feedback.naming import stable_names
+from deskmetrics_feedback.comment_themes import CommentThemes, comment_themes
+from deskmetrics_feedback.contact_reasons import ContactReasons, contact_reasons, margin_points
 from deskmetrics_feedback.records import (
-    ContactTicket,
+    BEFORE,
+    NOW,
     Response,
-    contact_tickets,
-    period_scope,
+    comment_text,
+    csat_totals,
+    periods_scope,
     responses,
 )
 from deskmetrics_feedback.requirements import missing_message
-from deskmetrics_feedback.themes import ThemeModel, find_themes
 
 SECTION_ID = "feedback"
 TITLE = "What customers say"
@@ -30,12 +33,13 @@ Row = list[str | int | float | None]
 
 @dataclass(frozen=True)
 class Grouping:
-    """Themes of one period: names (stable across periods), members of each, and the model."""
+    """The store's comment themes in one period: members of each and last period's counts."""
 
     names: list[str]
     members: list[list[int]]
-    model: ThemeModel
+    """Indexes into the period's English responses, per theme."""
     previous_counts: list[int | None]
+    """None when the previous period has no English comments."""
 
 
 class FeedbackSection:
@@ -48,55 +52,50 @@ class FeedbackSection:
         if missing is not None:
             return deskmetrics.ReportSection(SECTION_ID, TITLE, notes=[missing])
         refresh(store.conn)
-        span = report.end - report.start
-        now = period_scope(report, store.conn, report.start, report.end)
-        before = period_scope(report, store.conn, report.start - span, report.start)
-        current = responses(now)
-        commented = [r for r in current if r.comment and r.comment.strip()]
+        store_themes = comment_themes(store.conn)  # before reading responses: their themes
+        scope = periods_scope(report, store.conn)
+        answers = responses(scope)
+        commented = [r for r in answers[NOW] if r.label != "empty"]
         if not commented:
             return None
         english = [r for r in commented if r.label in SCORED]
-        previous = [r for r in responses(before) if r.label in SCORED]
+        previous = [r for r in answers[BEFORE] if r.label in SCORED]
+        csat_all = _csat_everyone(report, scope)
         section = deskmetrics.ReportSection(SECTION_ID, TITLE, notes=[_coverage(commented)])
         section.tables.append(_sentiment_table(commented))
-        themes = _group([_text(r) for r in english], [_text(r) for r in previous if r.comment])
+        themes = _group(store_themes, english, previous)
         if themes is not None:
-            section.tables.append(_theme_table(themes, english, current))
-            section.tables.append(_examples_table(themes, english))
+            section.tables.append(_theme_table(themes, english, csat_all))
+            section.tables.append(_examples_table(themes, english, store.conn))
         else:
-            section.notes.append("Too few English comments in this period to find themes.")
-        tickets = contact_tickets(now)
-        reasons = _group([t.text for t in tickets], [t.text for t in contact_tickets(before)])
+            section.notes.append("Too few English comments to find themes.")
+        reasons = contact_reasons(scope)
         if reasons is not None:
-            section.tables.append(_reasons_table(reasons, tickets))
+            section.tables.append(_reasons_table(reasons))
+            if reasons.now.estimated:
+                section.notes.append(_sampling_note(reasons))
+        section.notes.extend(_breakdown_notes(report))
         return section
 
 
-def _text(response: Response) -> str:
-    return response.comment or ""
-
-
-def _group(texts: Sequence[str], previous_texts: Sequence[str]) -> Grouping | None:
-    model = find_themes(texts)
-    if model is None:
+def _group(
+    themes: CommentThemes, english: Sequence[Response], previous: Sequence[Response]
+) -> Grouping | None:
+    members: list[list[int]] = [[] for _ in themes.names]
+    for index, response in enumerate(english):
+        if response.theme is not None:
+            members[response.theme].append(index)
+    if not any(members):
         return None
-    before = find_themes(previous_texts)
-    previous_terms = before.terms if before is not None else []
-    names, matched = stable_names(model.terms, previous_terms)
-    members: list[list[int]] = [[] for _ in model.terms]
-    for index, theme in enumerate(model.assignment):
-        if theme >= 0:
-            members[theme].append(index)
-    counts_before = Counter(before.assignment) if before is not None else Counter()
-    previous_counts = [None if j is None else counts_before[j] for j in matched]
-    return Grouping(names, members, model, previous_counts)
+    before = Counter(r.theme for r in previous)
+    previous_counts = [before[i] if previous else None for i in range(len(themes.names))]
+    return Grouping(themes.names, members, previous_counts)
 
 
 def _order(grouping: Grouping) -> list[int]:
-    """Biggest theme first; ties by name, so the order is stable."""
-    return sorted(
-        range(len(grouping.names)), key=lambda i: (-len(grouping.members[i]), grouping.names[i])
-    )
+    """Themes with comments in the period, biggest first; ties by name, so the order is stable."""
+    shown = [i for i, members in enumerate(grouping.members) if members]
+    return sorted(shown, key=lambda i: (-len(grouping.members[i]), grouping.names[i]))
 
 
 def _coverage(commented: Sequence[Response]) -> str:
@@ -106,9 +105,10 @@ def _coverage(commented: Sequence[Response]) -> str:
     return (
         f"{len(commented)} comments: {scored} scored for sentiment (support-domain VADER, "
         f"rough, not human-grade), {other} in another or undetermined language counted but "
-        "not scored. Themes: TF-IDF + NMF over the English comments; contact reasons: the "
-        "same over ticket subjects and tags. Trends compare with the previous period of the "
-        "same length."
+        "not scored. Themes: TF-IDF + NMF fitted once over all English comments in the "
+        "store, so a theme has the same name in every period; contact reasons: the same over "
+        "this period's ticket subjects and tags. Trends compare with the previous period of "
+        "the same length."
     )
 
 
@@ -149,16 +149,30 @@ def _change(now: int, before: int | None) -> str:
     return f"{now - before:+d}"
 
 
+def _csat_everyone(report: deskmetrics.Report, scope: deskmetrics.Scope) -> tuple[int, int]:
+    """(CSAT answers, satisfied) of the period: the report's CSAT counts them already."""
+    csat = report.metrics.get("csat")
+    if csat is not None and csat.successes is not None:
+        return csat.n, round(csat.successes)
+    return csat_totals(scope).get(NOW, (0, 0))
+
+
+def _csat_rest(members: Sequence[Response], everyone: tuple[int, int]) -> float | None:
+    """CSAT of every other answer of the period: all answers' totals less the theme's."""
+    csat = [r for r in members if r.kind == "csat"]
+    n, satisfied = everyone
+    return _pct(satisfied - sum(not r.unhappy for r in csat), n - len(csat))
+
+
 def _theme_table(
-    themes: Grouping, english: Sequence[Response], everyone: Sequence[Response]
+    themes: Grouping, english: Sequence[Response], everyone: tuple[int, int]
 ) -> deskmetrics.SectionTable:
+    """``everyone``: (CSAT answers, satisfied) of the whole period, commented or not."""
     rows: list[Row] = []
     for i in _order(themes):
         members = [english[j] for j in themes.members[i]]
-        ids = {(r.source, r.id) for r in members}
-        rest = [r for r in everyone if (r.source, r.id) not in ids]
         judged = [r for r in members if r.unhappy is not None]
-        csat, csat_rest = _csat(members), _csat(rest)
+        csat, csat_rest = _csat(members), _csat_rest(members, everyone)
         gap = None if csat is None or csat_rest is None else round(csat - csat_rest, 1)
         rows.append([
             themes.names[i],
@@ -177,16 +191,18 @@ def _theme_table(
     return deskmetrics.SectionTable("Comment themes", columns, rows)
 
 
-def _examples_table(themes: Grouping, english: Sequence[Response]) -> deskmetrics.SectionTable:
+def _examples_table(
+    themes: Grouping, english: Sequence[Response], conn: sqlite3.Connection
+) -> deskmetrics.SectionTable:
     table = deskmetrics.SectionTable(
         "Example comments", ["theme", "ticket", "score", "comment"], []
     )
     for i in _order(themes):
         seen: set[str] = set()
-        ranked = sorted(themes.members[i], key=lambda j: (-themes.model.weight[j], j))
+        ranked = sorted(themes.members[i], key=lambda j: (-(english[j].weight or 0.0), j))
         for j in ranked:
             response = english[j]
-            text = " ".join((response.comment or "").split())
+            text = " ".join(comment_text(conn, response).split())
             if text.casefold() in seen:
                 continue
             seen.add(text.casefold())
@@ -201,13 +217,44 @@ def _examples_table(themes: Grouping, english: Sequence[Response]) -> deskmetric
     return table
 
 
-def _reasons_table(reasons: Grouping, tickets: Sequence[ContactTicket]) -> deskmetrics.SectionTable:
+def _reasons_table(reasons: ContactReasons) -> deskmetrics.SectionTable:
     rows: list[Row] = []
-    for i in _order(reasons):
-        count = len(reasons.members[i])
+    order = sorted(range(len(reasons.names)), key=lambda i: (-reasons.counts[i], reasons.names[i]))
+    for i in order:
+        count, before = reasons.counts[i], reasons.previous[i]
+        if count == 0 and not before:
+            continue
         rows.append([
-            reasons.names[i], count, _pct(count, len(tickets)),
-            reasons.previous_counts[i], _change(count, reasons.previous_counts[i]),
+            reasons.names[i], count, _pct(count, reasons.now.total), before, _change(count, before),
         ])  # fmt: skip
     columns = ["contact reason", "tickets", "share %", "previous period", "change"]
     return deskmetrics.SectionTable("Contact reasons (ticket subjects and tags)", columns, rows)
+
+
+def _sampling_note(reasons: ContactReasons) -> str:
+    now, before = reasons.now, reasons.before
+    text = (
+        f"Contact reasons are estimated from a seeded sample of {now.drawn:,} of the period's "
+        f"{now.total:,} tickets (share ±{margin_points(now):.1f} points at 95 %)"
+    )
+    if before.estimated:
+        text += f" and {before.drawn:,} of the previous period's {before.total:,}"
+    return text + "; counts are the sample's shares times the tickets."
+
+
+def _breakdown_notes(report: deskmetrics.Report) -> list[str]:
+    """What --by means here: the themes are the period's; a breakdown splits the metrics."""
+    by = list(report.breakdowns)
+    if not by:
+        return []
+    if by == ["theme"]:
+        return [
+            "--by theme breaks the survey KPIs above down by these themes (each answer by its "
+            "comment's theme; no English comment: (none)); the tables here are the whole period."
+        ]
+    shown = ", ".join(f"--by {name}" for name in by)
+    return [
+        f"{shown} splits the KPIs above, not these tables (themes are fitted over every "
+        f"comment, so that they are the same in every row): for CSAT or NPS by theme per "
+        f"{by[0]}, use --by {by[0]} --by theme."
+    ]

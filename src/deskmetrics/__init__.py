@@ -54,6 +54,7 @@ from deskmetrics.metrics import (
     ValuesRequest,
     seconds_between,
 )
+from deskmetrics.metrics.dimensions import Dimension
 from deskmetrics.metrics.member_links import ticket_links
 from deskmetrics.metrics.members import Members
 from deskmetrics.metrics.members_listing import Member, MemberList, TicketLink, list_members
@@ -80,6 +81,7 @@ from deskmetrics.models import (
 )
 from deskmetrics.plugin.register import (
     RegisterConnector,
+    RegisterDimension,
     RegisterMetric,
     RegisterReporter,
     RegisterReportSection,
@@ -168,6 +170,7 @@ __all__ = [
     "CountRequest",
     "Customer",
     "DeskmetricsError",
+    "Dimension",
     "EventField",
     "Filter",
     "Group",
@@ -182,6 +185,7 @@ __all__ = [
     "Record",
     "RecordError",
     "RegisterConnector",
+    "RegisterDimension",
     "RegisterMetric",
     "RegisterReportSection",
     "RegisterReporter",

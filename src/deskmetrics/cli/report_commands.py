@@ -16,7 +16,7 @@ from deskmetrics.calendar.timezones import iana_zone
 from deskmetrics.cli.app import App, pass_app
 from deskmetrics.cli.output_file import check_output, write_output
 from deskmetrics.config.loading import Config
-from deskmetrics.metrics.dimensions import DIMENSIONS
+from deskmetrics.metrics.dimensions import DIMENSIONS, all_dimensions
 from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.member_links import ticket_links
 from deskmetrics.metrics.members_listing import TicketLink
@@ -71,9 +71,9 @@ def _parse_by(
     lists = [[part.strip() for part in value.split(",") if part.strip()] for value in values]
     for names in lists:
         for name in names:
-            if name not in DIMENSIONS:
+            if name not in all_dimensions():
                 raise click.BadParameter(
-                    f"unknown dimension {name!r} (choose from {', '.join(DIMENSIONS)})"
+                    f"unknown dimension {name!r} (choose from {', '.join(all_dimensions())})"
                 )
     if any(len(names) > 1 for names in lists):
         if len(lists) > 1:

@@ -21,7 +21,7 @@ from deskmetrics.cli.report_commands import (
     pick_schedules,
     scope_options,
 )
-from deskmetrics.metrics.dimensions import DIMENSIONS
+from deskmetrics.metrics.dimensions import all_dimensions
 from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.member_links import ticket_links
 from deskmetrics.metrics.members_listing import MemberList, list_members
@@ -46,9 +46,9 @@ def _parse_keys(
         name, value = name.strip(), value.strip()
         if not sep or not name or not value:
             raise click.BadParameter(f"{text!r} is not DIM=VALUE (e.g. agent='Ann Lee')")
-        if name not in DIMENSIONS:
+        if name not in all_dimensions():
             raise click.BadParameter(
-                f"unknown dimension {name!r} (choose from {', '.join(DIMENSIONS)})"
+                f"unknown dimension {name!r} (choose from {', '.join(all_dimensions())})"
             )
         found.append((name, value))
     return tuple(found)

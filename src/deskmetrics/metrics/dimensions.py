@@ -8,7 +8,8 @@ express (a customer has no agent) is simply not offered for it.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 SUBJECTS = ("tickets", "surveys", "customers")
 NONE_LABEL = "(none)"
@@ -19,6 +20,12 @@ TICKET_ID = {"tickets": "t.id", "surveys": "s.ticket_id"}
 
 @dataclass(frozen=True)
 class Dimension:
+    """A breakdown (``--by NAME``): the SQL key of each subject it applies to.
+
+    Plugins register their own with ``register_dimensions``; ``keys`` maps a subject
+    (``tickets``, ``surveys``, ``customers``) to a SQL expression over its aliases (scope.py).
+    """
+
     name: str
     keys: dict[str, str]
     """SQL key expression per subject that supports this dimension."""
@@ -27,6 +34,12 @@ class Dimension:
     per_source: bool = False
     """Ids are only unique within a source: prefix them with it when several sources exist."""
     tag_join: bool = False
+    prepare: Callable[[sqlite3.Connection], None] | None = field(
+        default=None, compare=False, repr=False
+    )
+    """Called with the store's connection inside a report's (or ticket list's) snapshot, before
+    the first query that breaks down by this dimension: e.g. to bring a derived table it reads
+    up to date."""
 
     def key_sql(self, subject: str, multi_source: bool) -> str:
         expr = self.keys[subject]
@@ -122,6 +135,14 @@ DIMENSIONS: dict[str, Dimension] = {
         *(Dimension(name, {"tickets": sql, "surveys": sql}) for name, sql in _COLUMN_ITEMS),
     )
 }
+
+
+def all_dimensions() -> dict[str, Dimension]:
+    """The built-in dimensions, then those plugins register (a built-in keeps its name)."""
+    from deskmetrics.plugin.registry import get_registry
+
+    added = get_registry().dimensions
+    return {**DIMENSIONS, **{name: d for name, d in added.items() if name not in DIMENSIONS}}
 
 
 def label_lookup(

@@ -17,7 +17,7 @@ from deskmetrics.calendar.schedule_choice import ScheduleChoice
 from deskmetrics.calendar.timezones import iana_zone
 from deskmetrics.config.report_settings import ReportSettings
 from deskmetrics.metrics.definition import Metric
-from deskmetrics.metrics.dimensions import DIMENSIONS, NONE_LABEL, label_for, label_lookup
+from deskmetrics.metrics.dimensions import NONE_LABEL, all_dimensions, label_for, label_lookup
 from deskmetrics.metrics.engine import applies, compute, value_for
 from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.members import MemberRow, member_rows, members_of
@@ -118,14 +118,15 @@ def list_members(
     zone = ZoneInfo(iana_zone(timezone or settings.timezone))
     as_of = (as_of or datetime.now(UTC)).astimezone(UTC)
     span = resolve_period(start, end, as_of, zone)
+    known = all_dimensions()
     for name, _value in key:
-        if name not in DIMENSIONS:
-            raise ValueError(f"unknown dimension {name!r} (choose from {', '.join(DIMENSIONS)})")
+        if name not in known:
+            raise ValueError(f"unknown dimension {name!r} (choose from {', '.join(known)})")
     scope = Scope(
         conn=store.conn,
         periods=((PERIOD, to_db_time(span.start), to_db_time(span.end)),),
         as_of=to_db_time(as_of),
-        dimensions=tuple(DIMENSIONS[name] for name, _v in key),
+        dimensions=tuple(known[name] for name, _v in key),
         filters=tuple(filters),
         multi_source=_multi_source(store.conn, filters),
         backlog_overdue_hours=settings.backlog_overdue_hours,
@@ -138,6 +139,9 @@ def list_members(
         )
     with store.snapshot():
         try:
+            for dimension in scope.dimensions:
+                if dimension.prepare is not None:
+                    dimension.prepare(store.conn)
             wanted, labels = _resolve_key(scope, key)
             value = value_for(metric, compute(metric, scope, settings.min_sample), wanted,
                               settings.min_sample)  # fmt: skip
@@ -162,8 +166,8 @@ def _resolve_key(
     sources = frozenset(f.value for f in scope.filters if f.field == "source")
     resolved: list[str | None] = [PERIOD]
     labels = []
-    for name, given in key:
-        names = label_lookup(scope.conn, DIMENSIONS[name], scope.multi_source, sources)
+    for dimension, (name, given) in zip(scope.dimensions, key, strict=True):
+        names = label_lookup(scope.conn, dimension, scope.multi_source, sources)
         if given == NONE_LABEL:
             resolved.append(None)
         elif given in names:

@@ -96,6 +96,20 @@ def register_report_sections(register: deskmetrics.RegisterReportSection) -> Non
 
 
 @hookspec
+def register_dimensions(register: deskmetrics.RegisterDimension) -> None:
+    """Register breakdown dimensions: ``register(deskmetrics.Dimension("theme", keys))``.
+
+    A dimension is a :class:`deskmetrics.Dimension`: a unique ``name`` (what users write in
+    ``--by NAME`` and ``tickets --by-key NAME=VALUE``) and ``keys``, a SQL key expression per
+    subject it applies to (``{"surveys": "..."}`` over the survey alias ``s``, ``{"tickets":
+    "..."}`` over ``t``); metrics of other subjects leave its breakdown. Optional:
+    ``names_table`` (display names by (source, id)), ``per_source`` and ``prepare(conn)``,
+    called inside the report's snapshot before the first query that uses it (bring a derived
+    table the keys read up to date there). A built-in dimension keeps its name.
+    """
+
+
+@hookspec
 def register_commands(cli: click.Group) -> None:
     """Add commands to the ``deskmetrics`` command line.
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from deskmetrics.connect.connector import Connector
     from deskmetrics.metrics.definition import Metric
+    from deskmetrics.metrics.dimensions import Dimension
     from deskmetrics.report.reporter import Reporter
     from deskmetrics.report.section import SectionBuilder
 
@@ -31,6 +32,12 @@ class RegisterMetric(Protocol):
     """``register(metric)``: a :class:`deskmetrics.Metric` object."""
 
     def __call__(self, metric: Metric, /) -> None: ...
+
+
+class RegisterDimension(Protocol):
+    """``register(dimension)``: a :class:`deskmetrics.Dimension` object."""
+
+    def __call__(self, dimension: Dimension, /) -> None: ...
 
 
 class RegisterReportSection(Protocol):

@@ -17,6 +17,7 @@ from deskmetrics.plugin.manager import call_hookimpl, load_plugins, pm, report_b
 if TYPE_CHECKING:
     from deskmetrics.connect.connector import Connector
     from deskmetrics.metrics.definition import Metric
+    from deskmetrics.metrics.dimensions import Dimension
     from deskmetrics.report.reporter import Reporter
 
 KINDS = ("connectors", "reporters", "metrics")
@@ -45,6 +46,10 @@ class Registry:
     @property
     def report_sections(self) -> dict[str, Any]:
         return self._table("report_sections")
+
+    @property
+    def dimensions(self) -> dict[str, Dimension]:
+        return self._table("dimensions")
 
     @property
     def provided_by(self) -> dict[str, dict[str, list[str]]]:

@@ -18,7 +18,7 @@ from deskmetrics.calendar.timezones import iana_zone
 from deskmetrics.config.report_settings import ReportSettings
 from deskmetrics.gc_tuning import bulk_allocations
 from deskmetrics.metrics.definition import Metric
-from deskmetrics.metrics.dimensions import DIMENSIONS, label_for, label_lookup
+from deskmetrics.metrics.dimensions import Dimension, all_dimensions, label_for, label_lookup
 from deskmetrics.metrics.engine import applies, compute_all, keys_of, value_for
 from deskmetrics.metrics.filters import Filter
 from deskmetrics.metrics.retention_unit import customer_table
@@ -69,9 +69,13 @@ def build_report(
     zone_name = timezone or settings.timezone
     zone = ZoneInfo(iana_zone(zone_name))
     as_of = (as_of or datetime.now(UTC)).astimezone(UTC)
+    known_dimensions = all_dimensions()
     for name in by:
-        if name not in DIMENSIONS:
-            raise ValueError(f"unknown dimension {name!r} (choose from {', '.join(DIMENSIONS)})")
+        if name not in known_dimensions:
+            raise ValueError(
+                f"unknown dimension {name!r} (choose from {', '.join(known_dimensions)})"
+            )
+    dimensions = [known_dimensions[name] for name in by]
     if len(set(by)) != len(by):
         raise ValueError("each --by dimension may be given once")
     span = resolve_period(start, end, as_of, zone)
@@ -119,9 +123,10 @@ def build_report(
                 series = Series(grain, bucket_list)
 
             overall_only = replace(base, periods=base.periods[:1], first_is_union=False)
+            _prepare(dimensions, store.conn)
             notes: list[str] = _customer_notes(store.conn, chosen, filters, settings.churn_file)
-            breakdowns = _all_breakdowns(overall_only, metrics, by, separate, min_sample,
-                                         notes)  # fmt: skip
+            breakdowns = _all_breakdowns(overall_only, metrics, dimensions, separate,
+                                         min_sample, notes)  # fmt: skip
             report = Report(
                 as_of=as_of,
                 start=span.start,
@@ -142,6 +147,12 @@ def build_report(
         finally:
             # Temp tables live on the store's connection: drop them, the report holds the results.
             base.release()
+
+
+def _prepare(dimensions: Sequence[Dimension], conn: sqlite3.Connection) -> None:
+    for dimension in dimensions:
+        if dimension.prepare is not None:
+            dimension.prepare(conn)
 
 
 def _sections(store: Store, report: Report) -> list[ReportSection]:
@@ -185,7 +196,7 @@ def _multi_source(conn: sqlite3.Connection, filters: Sequence[Filter]) -> bool:
 def _all_breakdowns(
     scope: Scope,
     metrics: Mapping[str, Metric],
-    by: Sequence[str],
+    by: Sequence[Dimension],
     separate: bool,
     min_sample: int,
     notes: list[str],
@@ -193,8 +204,8 @@ def _all_breakdowns(
     if not separate:
         return _breakdowns(scope, metrics, list(by), min_sample, notes)
     found: dict[str, list[BreakdownEntry]] = {}
-    for name in by:
-        found.update(_breakdowns(scope, metrics, [name], min_sample, notes))
+    for dimension in by:
+        found.update(_breakdowns(scope, metrics, [dimension], min_sample, notes))
     return found
 
 
@@ -219,21 +230,25 @@ def _drop_uncarried(
 
 
 def _breakdowns(
-    scope: Scope, metrics: Mapping[str, Metric], by: list[str], min_sample: int, notes: list[str]
+    scope: Scope,
+    metrics: Mapping[str, Metric],
+    dimensions: list[Dimension],
+    min_sample: int,
+    notes: list[str],
 ) -> dict[str, list[BreakdownEntry]]:
     """Nested breakdowns: level j groups by the first j dimensions; entries nest by prefix."""
-    if not by:
+    if not dimensions:
         return {}
+    by = [dimension.name for dimension in dimensions]
     levels = []
     for depth in range(1, len(by) + 1):
-        dims = tuple(DIMENSIONS[name] for name in by[:depth])
-        level_scope = replace(scope, dimensions=dims)
+        level_scope = replace(scope, dimensions=tuple(dimensions[:depth]))
         chosen = {mid: m for mid, m in metrics.items() if applies(m, level_scope)}
         results = compute_all(chosen, level_scope, min_sample)
         _drop_uncarried(chosen, results, by[depth - 1], notes)
         levels.append((chosen, results))
     sources = frozenset(f.value for f in scope.filters if f.field == "source")
-    names = [label_lookup(scope.conn, DIMENSIONS[name], scope.multi_source, sources) for name in by]
+    names = [label_lookup(scope.conn, d, scope.multi_source, sources) for d in dimensions]
 
     def entries(depth: int, prefix: Key) -> list[BreakdownEntry]:
         chosen, results = levels[depth]
