@@ -222,7 +222,7 @@ def report(
     config = app.config
     if output is not None:
         check_output(output, config, force=force)
-    if not config.database.exists():
+    if config.database_url is None and not config.database.exists():
         raise click.ClickException(no_database_message(config))
     filters = (
         *where,
