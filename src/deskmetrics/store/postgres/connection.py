@@ -14,7 +14,6 @@ from typing import Any
 
 import psycopg
 from psycopg.adapt import Loader
-from psycopg.types import TypeInfo  # noqa: F401  (documents where oids come from)
 
 from deskmetrics.store.postgres.dialect import translate
 
@@ -43,9 +42,18 @@ class _SqliteNumeric(Loader):
         return int(text)
 
 
+class _JsonText(Loader):
+    """json as SQLite's JSON functions return it: text, for the caller to parse."""
+
+    def load(self, data: Any) -> str:
+        return bytes(data).decode()
+
+
 def configure(conn: psycopg.Connection[Any]) -> None:
     conn.adapters.register_loader("bool", _IntBool)
     conn.adapters.register_loader("numeric", _SqliteNumeric)
+    conn.adapters.register_loader("json", _JsonText)
+    conn.adapters.register_loader("jsonb", _JsonText)
 
 
 class PgConnection:

@@ -56,6 +56,10 @@ _CODE_REWRITES: list[_Rewrite] = [
     (re.compile(r"\bsubstr\(([^()]+), 21, 6\)", re.I), r"CAST(substr(\1, 21, 6) AS BIGINT)"),
     (re.compile(r"(?<![\w.:])(\d+\.\d+)(?![\w.])"), r"\1::float8"),
     (re.compile(r"\bchar\((?=\d)", re.I), "chr("),
+    (re.compile(r"\bjson_group_array\(", re.I), "json_agg("),
+    (re.compile(r"\bjson_array\(", re.I), "json_build_array("),
+    # A row's place in its table: a temp table's rows keep the order they were written in.
+    (re.compile(r"(?<=\w)\.rowid\b", re.I), ".ctid"),
     (
         re.compile(r"\bFROM\s+json_each\(([^()]*)\)", re.I),
         r"FROM json_array_elements_text(CAST(\1 AS json)) AS j(value)",
