@@ -50,5 +50,5 @@ COMPAT_FUNCTIONS: tuple[str, ...] = (
         c.relname::text AS name, c.relname::text AS tbl_name, NULL::text AS sql
     FROM pg_class c
     WHERE c.relnamespace IN (current_schema()::regnamespace, pg_my_temp_schema())
-        AND c.relkind IN ('r', 'v', 'i', 'p')""",
+        AND c.relkind IN ('r', 'v', 'i', 'p') AND c.relname <> 'dm_sqlite_schema'""",
 )
