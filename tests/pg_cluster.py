@@ -68,8 +68,9 @@ def _run(args: list[str]) -> None:
     subprocess.run(_as_postgres(args), check=True, capture_output=True, timeout=120)
 
 
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[Cluster]:
+@pytest.fixture(scope="session", name="pg_cluster")
+def pg_cluster_fixture() -> Iterator[Cluster]:
+    """The session's cluster (import this name; tests ask for ``pg_cluster``)."""
     bin_dir = _bin_dir()
     if bin_dir is None:
         pytest.skip("no PostgreSQL binaries (pg_ctl, initdb) on this machine")

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pg_cluster import Cluster, pg_cluster  # noqa: F401  (the session's cluster fixture)
 
 from deskmetrics.cli import cli
 from deskmetrics.config.loading import load_config
@@ -19,6 +18,7 @@ from deskmetrics.demo.data import DemoSpec, write_demo_config, write_demo_csv
 from deskmetrics.store import Store
 from deskmetrics.store.opening import open_store
 from deskmetrics.sync.engine import sync
+from pg_cluster import Cluster, pg_cluster_fixture  # noqa: F401  (the session's cluster)
 
 END = datetime(2026, 11, 30, tzinfo=UTC)
 AS_OF = ["--as-of", "2026-11-30T00:00:00Z"]
@@ -42,7 +42,7 @@ def _pg_config(sqlite_config: Path, url: str, name: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo(pg_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:  # noqa: F811
+def demo(pg_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     folder = tmp_path_factory.mktemp("pg-demo")
     write_demo_csv(folder / "data", DemoSpec(end=END))
     sqlite_config = write_demo_config(

@@ -15,7 +15,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from pg_cluster import Cluster, pg_cluster  # noqa: F401  (the session's cluster fixture)
 
 from deskmetrics import Agent, Customer, Status, SurveyResponse, Ticket, TicketUpdate
 from deskmetrics.errors import StoreError
@@ -25,6 +24,7 @@ from deskmetrics.store.opening import open_url
 from deskmetrics.store.postgres import database as pg_database
 from deskmetrics.store.postgres import schema as pg_schema
 from deskmetrics.store.schema import MIGRATIONS, SCHEMA_VERSION
+from pg_cluster import Cluster, pg_cluster_fixture  # noqa: F401  (the session's cluster)
 
 T0 = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 
@@ -167,7 +167,7 @@ def test_survey_and_customer_rows_read_back_the_same(store: StoreBackend) -> Non
 
 
 @pytest.fixture
-def pg_url(pg_cluster: Cluster) -> str:  # noqa: F811
+def pg_url(pg_cluster: Cluster) -> str:
     return pg_cluster.url(pg_cluster.new_database())
 
 
@@ -205,7 +205,11 @@ def test_the_views_read_the_same_on_both(pg_url: str, tmp_path: Path) -> None:
         with store:
             store.write(records, source="desk")
             found.append(_rows(store, sql))
-    assert found[0] == found[1] == [("1", 90.0, 3600.0, 1, 1, None, 1), ("2", None, None, None, None, 0, 0)]
+    assert (
+        found[0]
+        == found[1]
+        == [("1", 90.0, 3600.0, 1, 1, None, 1), ("2", None, None, None, None, 0, 0)]
+    )
 
 
 def test_a_new_migration_upgrades_an_existing_postgres_store(
@@ -234,7 +238,7 @@ ALTER TABLE tickets ADD COLUMN note_count INTEGER NOT NULL DEFAULT 0;
         assert _rows(store, "SELECT weight, n FROM ticket_notes") == [(1.5, 2)]
 
 
-def test_a_newer_or_foreign_postgres_schema_is_refused(pg_cluster: Cluster) -> None:  # noqa: F811
+def test_a_newer_or_foreign_postgres_schema_is_refused(pg_cluster: Cluster) -> None:
     newer = pg_cluster.new_database()
     with open_url(pg_cluster.url(newer)) as store:
         store.conn.execute("UPDATE deskmetrics_schema SET version = 99")
@@ -243,10 +247,12 @@ def test_a_newer_or_foreign_postgres_schema_is_refused(pg_cluster: Cluster) -> N
     foreign = pg_cluster.new_database()
     with psycopg.connect(pg_cluster.plain_url(foreign), autocommit=True) as conn:
         conn.execute("CREATE TABLE invoices (id int)")
-    with pytest.raises(StoreError, match="not a deskmetrics database .*invoices"):
+    with pytest.raises(StoreError, match=r"not a deskmetrics database .*invoices"):
         open_url(pg_cluster.url(foreign))
     with psycopg.connect(pg_cluster.plain_url(foreign)) as conn:
-        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (1,)
+        assert conn.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchone() == (1,)
 
 
 def test_a_report_snapshot_does_not_see_later_commits(pg_url: str) -> None:
@@ -259,7 +265,9 @@ def test_a_report_snapshot_does_not_see_later_commits(pg_url: str) -> None:
         assert reader.count("tickets") == 2
 
 
-def test_the_password_never_shows_in_errors(pg_cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+def test_the_password_never_shows_in_errors(
+    pg_cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"postgresql://deskmetrics:${{DM_WRONG_PW}}@127.0.0.1:{pg_cluster.port}/postgres"
     monkeypatch.setenv("DM_WRONG_PW", "wrong-Pa55word")
     with pytest.raises(StoreError) as caught:

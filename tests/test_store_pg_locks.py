@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from pg_cluster import Cluster, pg_cluster  # noqa: F401  (the session's cluster fixture)
 
 from deskmetrics.config.loading import load_config
 from deskmetrics.demo.data import DemoSpec, write_demo_csv
 from deskmetrics.store.opening import open_store
 from deskmetrics.store.postgres.locks import lock_key
+from pg_cluster import Cluster, pg_cluster_fixture  # noqa: F401  (the session's cluster)
 
 CONNECTIONS = ["north", "south", "east", "west"]
 
@@ -44,7 +44,7 @@ def _sync(config: Path, *names: str) -> subprocess.Popen[str]:
 
 @pytest.mark.slow
 def test_processes_sync_different_connections_into_one_database_at_once(
-    pg_cluster: Cluster,  # noqa: F811
+    pg_cluster: Cluster,
     tmp_path: Path,
 ) -> None:
     config = _project(tmp_path, f'url = "{pg_cluster.url(pg_cluster.new_database())}"')
@@ -74,7 +74,7 @@ def _locked_message(config: Path, held_by: str) -> str:
 
 @pytest.mark.slow
 def test_a_second_sync_of_one_connection_is_refused_like_on_sqlite(
-    pg_cluster: Cluster,  # noqa: F811
+    pg_cluster: Cluster,
     tmp_path: Path,
 ) -> None:
     me = str(os.getpid())
@@ -90,9 +90,13 @@ def test_a_second_sync_of_one_connection_is_refused_like_on_sqlite(
             assert store.count("tickets", "north") == 0
     since = re.compile(r"since \S+;")
     host = socket.gethostname()
-    assert since.sub("since T;", messages[0]) == since.sub("since T;", messages[1]) == (
-        f"connection 'north' is being synced by pid {me} on {host} since T; "
-        "try again when it has finished"
+    assert (
+        since.sub("since T;", messages[0])
+        == since.sub("since T;", messages[1])
+        == (
+            f"connection 'north' is being synced by pid {me} on {host} since T; "
+            "try again when it has finished"
+        )
     )
     # Once the holder is gone, the connection syncs.
     worker = _sync(pg_config, "north")

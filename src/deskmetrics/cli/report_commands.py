@@ -26,7 +26,7 @@ from deskmetrics.report.period import GRAINS
 from deskmetrics.report.reporter import Reporter, make_reporter
 from deskmetrics.report.safe_text import escape_terminal
 from deskmetrics.report.targets import TargetResult, missed
-from deskmetrics.store import Store
+from deskmetrics.store.interface import StoreBackend as Store
 
 DEFAULT_FORMAT = "table"
 

@@ -91,7 +91,9 @@ class DatabaseSection(Section):
     url: Annotated[
         str | None,
         _rule(
-            lambda v: v is None or (isinstance(v, str) and v.startswith(("postgresql://", "postgres://"))),
+            lambda v: (
+                v is None or (isinstance(v, str) and v.startswith(("postgresql://", "postgres://")))
+            ),
             'must be a PostgreSQL URL such as "postgresql://user:${PGPASSWORD}@host:5432/db"',
         ),
     ] = None

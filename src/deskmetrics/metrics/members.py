@@ -103,9 +103,7 @@ def member_rows(members: Members, scope: Scope) -> Iterator[MemberRow]:
         select = ", ".join(["t.source", "t.id", "t.id", *columns])
         # In the cohort's time order (its index order), ties by record: the same on every store.
         order = f"{COHORT_TIMES.get(members.cohort, 't.created_at')}, t.source, t.id"
-        sql, sql_params = scope.ticket_sql(
-            select, members.cohort, among, group=False, order=order
-        )
+        sql, sql_params = scope.ticket_sql(select, members.cohort, among, group=False, order=order)
         sql_params.update(params)
     else:
         select = ", ".join(["s.source", "s.id", "s.ticket_id", *columns])

@@ -68,7 +68,8 @@ class PgConnection:
         try:
             return self.raw.execute(statement, _params(params), prepare=False)
         except psycopg.Error:
-            import os, sys  # DEBUG
+            import os
+            import sys  # DEBUG
 
             if os.environ.get("DM_PG_DEBUG"):
                 print("FAILED SQL:", statement, file=sys.stderr)

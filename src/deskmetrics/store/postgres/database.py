@@ -24,8 +24,8 @@ from deskmetrics.store.database import JSONState, RejectedRow, Run, Store
 from deskmetrics.store.encoding import RowEncoder, field_encoders, now_db_time
 from deskmetrics.store.postgres import locks
 from deskmetrics.store.postgres.connection import PgConnection, configure
-from deskmetrics.store.postgres.schema import VERSION_TABLE, baseline, upgrade
 from deskmetrics.store.postgres.functions import COMPAT_FUNCTIONS
+from deskmetrics.store.postgres.schema import VERSION_TABLE, baseline, upgrade
 from deskmetrics.store.postgres.url import DatabaseUrl
 from deskmetrics.store.schema import DURATION_COLUMNS, SCHEMA_VERSION
 

@@ -40,7 +40,7 @@ def _holder(conn: psycopg.Connection[Any], key: int) -> str:
     if row is None or not row[1].startswith("deskmetrics "):
         return "another process"
     # application_name is "deskmetrics pid N on HOST since TIME" (set by the holder).
-    return row[1].removeprefix("deskmetrics ")
+    return str(row[1]).removeprefix("deskmetrics ")
 
 
 @contextmanager
