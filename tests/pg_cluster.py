@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import pytest
 _BIN_DIRS = [Path("/usr/lib/postgresql/15/bin"), *sorted(Path("/usr/lib/postgresql").glob("*/bin"))]
 
 
-def _bin_dir() -> Path | None:
+def find_bin_dir() -> Path | None:
     for folder in _BIN_DIRS:
         if (folder / "pg_ctl").exists() and (folder / "initdb").exists():
             return folder
@@ -68,12 +69,10 @@ def _run(args: list[str]) -> None:
     subprocess.run(_as_postgres(args), check=True, capture_output=True, timeout=120)
 
 
-@pytest.fixture(scope="session", name="pg_cluster")
-def pg_cluster_fixture() -> Iterator[Cluster]:
-    """The session's cluster (import this name; tests ask for ``pg_cluster``)."""
-    bin_dir = _bin_dir()
-    if bin_dir is None:
-        pytest.skip("no PostgreSQL binaries (pg_ctl, initdb) on this machine")
+@contextmanager
+def running_cluster(bin_dir: Path, settings: str = "-c fsync=off") -> Iterator[Cluster]:
+    """A new cluster from ``bin_dir``'s binaries, stopped and deleted on exit (``settings``:
+    more server options; tests need no durability)."""
     root = Path(tempfile.mkdtemp(prefix="deskmetrics-pg-"))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
@@ -83,43 +82,28 @@ def pg_cluster_fixture() -> Iterator[Cluster]:
     pwfile.write_text(cluster.password)
     if os.geteuid() == 0:
         shutil.chown(pwfile, "postgres", "postgres")
-    _run(
-        [
-            str(bin_dir / "initdb"),
-            "-D",
-            str(data),
-            "-U",
-            cluster.user,
-            "-A",
-            "scram-sha-256",
-            f"--pwfile={pwfile}",
-            "-E",
-            "UTF8",
-            "--locale=en_US.UTF-8" if _has_locale() else "--no-locale",
-        ]
-    )
-    options = (
-        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
-    )
-    _run(
-        [
-            str(bin_dir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-l",
-            str(root / "log"),
-            "-w",
-            "start",
-        ]
-    )
+    locale = "--locale=en_US.UTF-8" if _has_locale() else "--no-locale"
+    _run([str(bin_dir / "initdb"), "-D", str(data), "-U", cluster.user, "-A", "scram-sha-256",
+          f"--pwfile={pwfile}", "-E", "UTF8", locale])  # fmt: skip
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=60 {settings}"
+    _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
+          "-w", "start"])  # fmt: skip
     os.environ["PGPASSWORD_TEST"] = cluster.password
     try:
         yield cluster
     finally:
         _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"])
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", name="pg_cluster")
+def pg_cluster_fixture() -> Iterator[Cluster]:
+    """The session's cluster (import this name; tests ask for ``pg_cluster``)."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        pytest.skip("no PostgreSQL binaries (pg_ctl, initdb) on this machine")
+    with running_cluster(bin_dir) as cluster:
+        yield cluster
 
 
 def _has_locale() -> bool:
