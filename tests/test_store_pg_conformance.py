@@ -293,3 +293,20 @@ def test_json_text_and_numbers_come_back_as_sqlite_returns_them(pg_url: str) -> 
             "1 = 1, group_concat(x, '; ') FROM (SELECT 'p' AS x UNION ALL SELECT 'q')"
         ).fetchone()
         assert (json.loads(row[0]), *row[1:]) == ([[1, "a"], [1, "a"]], 4, 3.0, 3, 3.5, 1, "p; q")
+
+
+def test_with_conn_commits_statements_together_as_sqlite_code_expects(pg_url: str) -> None:
+    # sync/churn_file.py writes churn dates this way.
+    with open_url(pg_url) as store:
+        store.write(
+            [Customer(id="c1", created_at=T0), Customer(id="c2", created_at=T0)], source="d"
+        )
+        with store.conn:
+            store.conn.executemany(
+                "UPDATE customers SET churned_at = ? WHERE source = ? AND id = ?",
+                [("2026-03-01T00:00:00.000000Z", "d", "c1"), (None, "d", "c2")],
+            )
+        assert _rows(store, "SELECT id, churned_at FROM customers ORDER BY id") == [
+            ("c1", "2026-03-01T00:00:00.000000Z"),
+            ("c2", None),
+        ]

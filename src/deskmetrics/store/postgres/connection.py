@@ -8,7 +8,9 @@ for ``sqlite3`` reads the same rows from either store.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -56,31 +58,54 @@ def configure(conn: psycopg.Connection[Any]) -> None:
     conn.adapters.register_loader("jsonb", _JsonText)
 
 
+_BUSY = (
+    psycopg.errors.SerializationFailure,
+    psycopg.errors.DeadlockDetected,
+    psycopg.errors.LockNotAvailable,
+    psycopg.errors.ReadOnlySqlTransaction,
+    psycopg.errors.InsufficientPrivilege,
+)
+"""What SQLite reports as a locked or read-only database (``sqlite3.OperationalError``), which
+code written for SQLite catches to fall back (the feedback plugin's temporary cache)."""
+
+
+@contextmanager
+def _as_sqlite_errors() -> Iterator[None]:
+    try:
+        yield
+    except _BUSY as exc:
+        raise sqlite3.OperationalError(f"database is locked or read-only: {exc}") from exc
+
+
 class PgConnection:
-    """The part of ``sqlite3.Connection`` the store's users call: execute and executemany."""
+    """The part of ``sqlite3.Connection`` the store's users call: ``execute``,
+    ``executemany`` and ``with conn:`` (one transaction)."""
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.raw = conn
         self._keys: dict[str, tuple[list[str], list[str]]] = {}
+        self._blocks: list[AbstractContextManager[Any]] = []
 
     def execute(self, sql: str, params: Params = ()) -> psycopg.Cursor[Any]:
-        statement = self._statement(sql)
-        try:
-            return self.raw.execute(statement, _params(params), prepare=False)
-        except psycopg.Error:
-            import os
-            import sys  # DEBUG
-
-            if os.environ.get("DM_PG_DEBUG"):
-                print("FAILED SQL:", statement, file=sys.stderr)
-            raise
+        with _as_sqlite_errors():
+            return self.raw.execute(self._statement(sql), _params(params), prepare=False)
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> psycopg.Cursor[Any]:
         cursor = self.raw.cursor()
-        rows = [_params(row) for row in rows]
-        if rows:
-            cursor.executemany(self._statement(sql), rows)
+        listed = [_params(row) for row in rows]
+        if listed:
+            with _as_sqlite_errors():
+                cursor.executemany(self._statement(sql), listed)
         return cursor
+
+    def __enter__(self) -> PgConnection:
+        block = self.raw.transaction()
+        block.__enter__()
+        self._blocks.append(block)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._blocks.pop().__exit__(*exc)
 
     def _statement(self, sql: str) -> str:
         match = _OR_REPLACE.match(sql)
