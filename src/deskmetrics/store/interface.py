@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any, Protocol
 
 from deskmetrics.models import Record
@@ -43,9 +42,6 @@ class SqlConnection(Protocol):
 
 class StoreBackend(Protocol):
     """A deskmetrics store: records, cursor state, run history, rejected rows, locks."""
-
-    path: Path
-    """The SQLite file, or (PostgreSQL) the URL as configured, for messages."""
 
     @property
     def conn(self) -> Any: ...

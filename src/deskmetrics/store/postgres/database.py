@@ -13,7 +13,6 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -101,7 +100,6 @@ class PgStore:
 
     def __init__(self, url: str | DatabaseUrl, *, timeout: float = 30.0) -> None:
         self.url = url if isinstance(url, DatabaseUrl) else DatabaseUrl(url)
-        self.path = Path(self.url.shown())
         self.timeout = timeout
         try:
             raw = psycopg.connect(
