@@ -15,8 +15,9 @@ import pytest
 
 from deskmetrics.config.loading import load_config
 from deskmetrics.demo.data import DemoSpec, write_demo_csv
-from deskmetrics.store.opening import open_store
+from deskmetrics.store.opening import open_store, sync_lock
 from deskmetrics.store.postgres.locks import lock_key
+from deskmetrics.sync.locks import LockedError
 from pg_cluster import Cluster, pg_cluster_fixture  # noqa: F401  (the session's cluster)
 
 CONNECTIONS = ["north", "south", "east", "west"]
@@ -108,3 +109,22 @@ def test_lock_keys_are_stable_and_distinct() -> None:
     assert lock_key("north") == lock_key("north")
     assert len({lock_key(name) for name in [*CONNECTIONS, "job-north", "#schema"]}) == 6
     assert -(2**63) <= lock_key("north") < 2**63
+
+
+def test_scheduler_job_locks_are_advisory_locks_on_postgres(
+    pg_cluster: Cluster,
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "deskmetrics.toml"
+    config.write_text(f'[database]\nurl = "{pg_cluster.url("postgres")}"\n', encoding="utf-8")
+    loaded = load_config(config)
+    assert not (tmp_path / "deskmetrics.db.locks").exists()
+    with sync_lock(loaded, "job-nightly"):
+        held = "connection 'job-nightly' is being synced by pid"
+        with pytest.raises(LockedError, match=held), sync_lock(loaded, "job-nightly"):
+            pass  # pragma: no cover
+        with sync_lock(loaded, "job-hourly"):
+            pass
+    with sync_lock(loaded, "job-nightly"):
+        pass
+    assert not (tmp_path / "deskmetrics.db.locks").exists()
