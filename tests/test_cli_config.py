@@ -199,7 +199,7 @@ def test_check_of_an_unknown_connection_name(dm: Any, two_connections: Path) -> 
             "reports: unknown section (known: database, report, connections, schedules, "
             "targets, jobs, reporters, churn)",
         ),
-        ("[database]\nfile = 'x.db'\n", "database.file: unknown key (known: path, timeout)"),
+        ("[database]\nfile = 'x.db'\n", "database.file: unknown key (known: path, url, timeout)"),
         (
             "[report]\ntimezone = 'Berlin'\n",
             "report.timezone: 'Berlin' is not an IANA time zone (e.g. Europe/Berlin)",

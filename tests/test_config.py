@@ -140,7 +140,7 @@ def test_a_utf8_bom_is_accepted(in_tmp: Path) -> None:
     [
         ("[databse]\npath = 'x'\n", f"databse: unknown section (known: {KNOWN})"),
         ("database = 'x.db'\n", "database: must be a table, e.g. [database]"),
-        ("[database]\npaht = 'x.db'\n", "database.paht: unknown key (known: path, timeout)"),
+        ("[database]\npaht = 'x.db'\n", "database.paht: unknown key (known: path, url, timeout)"),
         ("[database]\npath = ''\n", "database.path: must be a non-empty string"),
         (
             "[report]\ntimezon = 'UTC'\n",

@@ -20,6 +20,7 @@ from deskmetrics.cli import (
     serve_commands,
     state_commands,
     status_commands,
+    store_commands,
     sync_commands,
     tickets_commands,
     verify_commands,
@@ -56,6 +57,7 @@ for family in (
     config_commands,
     demo_commands,
     verify_commands,
+    store_commands,
 ):
     family.register(cli)
 

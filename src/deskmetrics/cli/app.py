@@ -8,7 +8,8 @@ import click
 
 from deskmetrics.config.loading import Config, load_config
 from deskmetrics.errors import ConfigError, DeskmetricsError
-from deskmetrics.store import Store
+from deskmetrics.store.interface import StoreBackend
+from deskmetrics.store.opening import open_store
 
 
 class App:
@@ -24,16 +25,13 @@ class App:
             self._config = load_config(self.config_path)
         return self._config
 
-    def open_store(self, *, create: bool = True) -> Store:
+    def open_store(self, *, create: bool = True) -> StoreBackend:
         """The configured store; ``create=False`` (read commands) never makes a file.
 
         Without a database yet, a read command sees an empty in-memory store instead, so
         ``status`` or ``state show`` in the wrong folder leaves no stray ``deskmetrics.db``.
         """
-        path = self.config.database
-        if not create and not path.exists():
-            return Store(":memory:")
-        return Store(path, timeout=self.config.database_timeout)
+        return open_store(self.config, create=create)
 
 
 pass_app = click.make_pass_decorator(App)

@@ -26,7 +26,7 @@ from deskmetrics.report.period import GRAINS
 from deskmetrics.report.reporter import Reporter, make_reporter
 from deskmetrics.report.safe_text import escape_terminal
 from deskmetrics.report.targets import TargetResult, missed
-from deskmetrics.store import Store
+from deskmetrics.store.interface import StoreBackend as Store
 
 DEFAULT_FORMAT = "table"
 
@@ -222,7 +222,7 @@ def report(
     config = app.config
     if output is not None:
         check_output(output, config, force=force)
-    if not config.database.exists():
+    if config.database_url is None and not config.database.exists():
         raise click.ClickException(no_database_message(config))
     filters = (
         *where,

@@ -69,6 +69,12 @@ def serve(app: App, host: str, port: int) -> None:
             "deskmetrics serve needs Datasette: pip install 'deskmetrics[web]'"
         ) from None
     config = app.config
+    if config.database_url is not None:
+        raise click.ClickException(
+            "deskmetrics serve browses a SQLite store (Datasette); this configuration's store "
+            "is PostgreSQL ([database] url): use `deskmetrics tickets`, or point a PostgreSQL "
+            "client at it"
+        )
     if not config.database.exists():
         raise click.ClickException(no_database_message(config))
     # Opening the store once applies pending migrations, as any command would; the pages then

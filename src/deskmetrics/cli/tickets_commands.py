@@ -99,7 +99,7 @@ def tickets(
     condition; the count listed is the KPI's n, the met rows its numerator.
     """
     config = app.config
-    if not config.database.exists():
+    if config.database_url is None and not config.database.exists():
         raise click.ClickException(no_database_message(config))
     filters = (*where, *(Filter("source", s) for s in source), *(Filter("tag", t) for t in tag))
     if as_of is not None and as_of.tzinfo is None:

@@ -19,7 +19,7 @@ from deskmetrics.config.loading import Config, build_connector, secret_values
 from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.report.safe_text import escape_rich
-from deskmetrics.store import Store
+from deskmetrics.store.interface import StoreBackend as Store
 from deskmetrics.sync.churn_file import match_churn_file
 
 

@@ -63,6 +63,8 @@ class Config:
     database: Path
     database_timeout: float = 30.0
     """Seconds to wait for a database another process is writing before giving up."""
+    database_url: str | None = None
+    """``[database] url`` as written (``${ENV}`` references unresolved): a PostgreSQL store."""
     connections: dict[str, ConnectionConfig] = field(default_factory=dict)
     report: ReportSection = field(default_factory=ReportSection)
     churn_section: ChurnSection | None = None
@@ -182,6 +184,7 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
         path=path,
         database=Path("deskmetrics.db"),
         database_timeout=parsed.database.timeout,
+        database_url=parsed.database.url,
         report=parsed.report,
         churn_section=parsed.churn,
         schedules=dict(parsed.schedules),

@@ -88,6 +88,16 @@ class DatabaseSection(Section):
 
     path: Text = "deskmetrics.db"
     """The SQLite file, relative to the configuration file."""
+    url: Annotated[
+        str | None,
+        _rule(
+            lambda v: (
+                v is None or (isinstance(v, str) and v.startswith(("postgresql://", "postgres://")))
+            ),
+            'must be a PostgreSQL URL such as "postgresql://user:${PGPASSWORD}@host:5432/db"',
+        ),
+    ] = None
+    """A PostgreSQL store instead of the SQLite file (docs/store.md); ``path`` is then unused."""
     timeout: Annotated[
         float, _rule(lambda v: _is_number(v) and v >= 0, "must be a number of seconds (0 or more)")
     ] = 30.0

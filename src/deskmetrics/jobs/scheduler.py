@@ -18,14 +18,15 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from deskmetrics.config.loading import Config
 from deskmetrics.jobs.definitions import Job
 from deskmetrics.jobs.timing import Every
-from deskmetrics.store import Store, from_db_time
-from deskmetrics.sync.locks import LockedError, connection_lock
+from deskmetrics.store import from_db_time
+from deskmetrics.store.interface import StoreBackend as Store
+from deskmetrics.store.opening import open_store, sync_lock
+from deskmetrics.sync.locks import LockedError
 
 
 @dataclass
@@ -85,7 +86,7 @@ class Scheduler:
     def plan(self) -> None:
         """First due times: sync jobs continue from their last run recorded in the store."""
         now = self.now()
-        with Store(self.config.database) as store:
+        with open_store(self.config) as store:
             for job in self.jobs:
                 if job.timing is None:
                     continue
@@ -127,7 +128,7 @@ class Scheduler:
         clock = time.monotonic()
         outcome = Outcome(job.name, "succeeded", _stamp(started), 0.0)
         try:
-            with connection_lock(Path(self.config.database), f"job-{job.name}"):
+            with sync_lock(self.config, f"job-{job.name}"):
                 self._run_process(job, outcome)
         except LockedError:
             outcome.outcome, outcome.error = "skipped", "running in another scheduler"

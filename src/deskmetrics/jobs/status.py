@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from deskmetrics.config.loading import Config
 from deskmetrics.jobs.definitions import load_jobs
 from deskmetrics.jobs.timing import Every
-from deskmetrics.store import Store, from_db_time
-from deskmetrics.sync.locks import lock_held
+from deskmetrics.store import from_db_time
+from deskmetrics.store.interface import StoreBackend as Store
 
 DEAD_SYNC = "the sync process ended without finishing (killed?); the next sync resumes it"
 
@@ -47,7 +47,7 @@ def connection_status(config: Config, store: Store, now: datetime) -> list[Conne
             (name,),
         ).fetchall()
         outcomes = [_outcome(row[3].split(",")) for row in syncs]
-        dead = bool(outcomes) and outcomes[0] == "running" and not lock_held(config.database, name)
+        dead = bool(outcomes) and outcomes[0] == "running" and not store.lock_held(name)
         if dead:
             outcomes[0] = "interrupted"  # its process is gone: it will never finish
         failures = 0

@@ -231,7 +231,7 @@ def _nps(scope: Scope) -> dict[Key, MetricValue]:
 
 
 _CES_NORMALIZED = (
-    "100.0 * (CASE WHEN s.higher_is_better THEN s.score - s.scale_min "
+    "100.0 * (CASE WHEN s.higher_is_better = 1 THEN s.score - s.scale_min "
     "ELSE s.scale_max - s.score END) / (s.scale_max - s.scale_min)"
 )
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from deskmetrics.metrics.requests import CountRequest, ValuesRequest
-from deskmetrics.metrics.scope import Key, Scope
+from deskmetrics.metrics.scope import COHORT_TIMES, Key, Scope
 
 if TYPE_CHECKING:
     from deskmetrics.metrics.definition import Metric
@@ -101,7 +101,9 @@ def member_rows(members: Members, scope: Scope) -> Iterator[MemberRow]:
         return
     if members.subject == "tickets":
         select = ", ".join(["t.source", "t.id", "t.id", *columns])
-        sql, sql_params = scope.ticket_sql(select, members.cohort, among, group=False)
+        # In the cohort's time order (its index order), ties by record: the same on every store.
+        order = f"{COHORT_TIMES.get(members.cohort, 't.created_at')}, t.source, t.id"
+        sql, sql_params = scope.ticket_sql(select, members.cohort, among, group=False, order=order)
         sql_params.update(params)
     else:
         select = ", ".join(["s.source", "s.id", "s.ticket_id", *columns])
@@ -109,6 +111,8 @@ def member_rows(members: Members, scope: Scope) -> Iterator[MemberRow]:
             members.cohort, select, among, answered_only=members.answered_only, group=False,
             params=params,
         )  # fmt: skip
+        # The latest responses' table order (s.rowid: the order it was written in).
+        sql += f" ORDER BY {', '.join(scope._keys('surveys'))}, s.rowid"
     for key, (source, id_, ticket_id, met, value, *extra) in scope.rows(sql, sql_params):
         if members.convert is not None:
             value = members.convert(scope, tuple(extra))
@@ -124,5 +128,6 @@ def _customer_rows(
     row = ", ".join(["c.source", "c.id", *columns[:2]])
     sql, params = scope.customer_sql(f"json_group_array(json_array({row}))", among)
     for key, (found,) in scope.aggregate(sql, params).items():
-        for source, id_, met, value in json.loads(found):
+        # Sorted: an aggregate's order is the scan's, which differs between stores.
+        for source, id_, met, value in sorted(json.loads(found), key=lambda row: row[:2]):
             yield MemberRow(key, source, id_, None, value, None if met is None else bool(met))

@@ -24,8 +24,8 @@ from deskmetrics.metrics.members import MemberRow, member_rows, members_of
 from deskmetrics.metrics.retention_unit import customer_table
 from deskmetrics.metrics.scope import Scope
 from deskmetrics.metrics.value import MetricValue
-from deskmetrics.store.database import Store
 from deskmetrics.store.encoding import to_db_time
+from deskmetrics.store.interface import StoreBackend as Store
 
 TicketLink = Callable[[str, str], str | None]
 """(source, ticket id) → the ticket's page in its helpdesk, or None."""

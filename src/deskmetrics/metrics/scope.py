@@ -111,7 +111,7 @@ _RIDING_COUNTS = 31
 
 def _count_conditions(request: CountRequest) -> tuple[str, str]:
     """SQL conditions for a count request's (n, hits): among its tickets, and also ``where``."""
-    among = request.among or "1"
+    among = request.among or "TRUE"  # TRUE, not 1: a condition on PostgreSQL too
     return among, f"({among}) AND ({request.where})" if request.where else among
 
 
@@ -302,7 +302,7 @@ class Scope:
             # Every response is its ticket's latest: a copy, without the window. Its rows keep
             # the window's order, in which the survey KPIs' sums (CES's avg) add them up.
             self.conn.execute(
-                f"CREATE TABLE {name} AS SELECT {columns}, 1 AS latest, "
+                f"CREATE TABLE {name} AS SELECT {columns}, TRUE AS latest, "
                 "score IS NOT NULL AS latest_answered FROM surveys "
                 "WHERE kind = ? AND (created_at >= ? OR answered_at >= ?) ORDER BY source, "
                 "ticket_id IS NULL, COALESCE(ticket_id, id), created_at DESC, id DESC",

@@ -30,8 +30,8 @@ from deskmetrics.report.model import BreakdownEntry, Bucket, Report, Series
 from deskmetrics.report.period import buckets, resolve_period
 from deskmetrics.report.section import ReportSection
 from deskmetrics.report.targets import parse_targets
-from deskmetrics.store.database import Store
 from deskmetrics.store.encoding import to_db_time
+from deskmetrics.store.interface import StoreBackend as Store
 from deskmetrics.sync.churn_file import ChurnFile
 
 OVERALL = ""

@@ -8,7 +8,7 @@ import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,6 +218,19 @@ class Store:
                 yield self
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from exc
+
+    def connection_lock(
+        self, connection: str, *, wait: float = 0.0
+    ) -> AbstractContextManager[None]:
+        """``connection``'s sync lock: a file lock beside the database (sync/locks.py)."""
+        from deskmetrics.sync.locks import connection_lock  # sync imports the store
+
+        return connection_lock(self.path, connection, wait=wait)
+
+    def lock_held(self, connection: str) -> bool:
+        from deskmetrics.sync.locks import lock_held
+
+        return lock_held(self.path, connection)
 
     # -- records ---------------------------------------------------------------------------
 

@@ -20,9 +20,9 @@ from deskmetrics.connect.secrets import scrub
 from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.gc_tuning import bulk_allocations
 from deskmetrics.plugin.registry import get_registry
-from deskmetrics.store import Store
+from deskmetrics.store.interface import StoreBackend as Store
 from deskmetrics.sync.churn_file import ChurnMatch, apply_churn_file
-from deskmetrics.sync.locks import LockedError, connection_lock
+from deskmetrics.sync.locks import LockedError
 from deskmetrics.sync.sla_targets import SlaTargets, sla_targets
 
 CONFIG_STREAM = "(configuration)"
@@ -276,7 +276,7 @@ def sync(
             )
             continue
         try:
-            with connection_lock(store.path, name, wait=lock_wait):
+            with store.connection_lock(name, wait=lock_wait):
                 result = sync_connector(
                     store, connector, full_refresh=full_refresh, observer=observer, sla=sla
                 )
