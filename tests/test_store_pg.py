@@ -83,7 +83,7 @@ def test_the_whole_report_is_the_same_json_on_both_stores(demo: Demo, options: l
     assert metrics["first_response_time"]["p90"] > metrics["first_response_time"]["median"] > 0
     assert 0 < metrics["csat"]["ci_low"] < metrics["csat"]["value"] < metrics["csat"]["ci_high"]
     assert metrics["ces"]["normalized"] > 0
-    assert [s["id"] for s in report["sections"]] == ["explore", "feedback"]
+    assert [s["id"] for s in report["sections"]] == ["explore", "history_check", "feedback"]
     assert on_postgres == on_sqlite
 
 
@@ -116,9 +116,15 @@ def test_state_status_and_verify_read_the_postgres_store(demo: Demo) -> None:
     assert [(s["stream"], s["state"]) for s in states] == [
         (s["stream"], s["state"]) for s in expected
     ]
-    assert len(states) == 7
+    assert len(states) == 8  # the demo's eight CSV streams, ticket_events included
     status = _run(demo.postgres, "status")
-    assert "succeeded" in status and "31,109" in status
+    [pg_status] = json.loads(_run(demo.postgres, "status", "--json"))["connections"]
+    [sqlite_status] = json.loads(_run(demo.sqlite, "status", "--json"))["connections"]
+    # 6,000 tickets, 20,735 messages, 44,716 history rows, 3,150 surveys, 1,200 customers,
+    # 12 agents, 4 groups, 8 organizations.
+    assert (pg_status["last_outcome"], pg_status["last_records"]) == ("succeeded", 75_825)
+    assert sqlite_status["last_records"] == 75_825
+    assert "succeeded" in status and "75,825" in status
     assert "all checks passed" in _run(demo.postgres, "verify")
 
 
@@ -152,7 +158,7 @@ def test_a_copied_store_reports_what_its_original_does(demo: Demo, tmp_path: Pat
         # Cursors came along: the next sync reads nothing; new runs continue the ids.
         summary = sync(load_config(copied), store)
         assert summary.ok and sum(c.records for c in summary.connections) == 0
-        assert store.runs()[0].id == len(runs) + 7
+        assert store.runs()[0].id == len(runs) + 8  # one run per stream
 
     again = CliRunner().invoke(cli, ["--config", str(demo.sqlite), "store", "copy", "--to", url])
     assert again.exit_code == 1

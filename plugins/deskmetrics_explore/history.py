@@ -51,10 +51,10 @@ def status_seconds(statuses: tuple[str, ...]) -> str:
     # Stretches are cut to the ticket's life: a change stamped before creation or after the
     # resolution counts nothing outside it, and never a negative time.
     # (Stored times are text of one format, so max/min compare them as times.)
-    span = f"max(0, {seconds_between('max(s.at, t.created_at)', 'min(s.until, t.resolved_at)')})"
+    span = f"max(0.0, {seconds_between('max(s.at, t.created_at)', 'min(s.until, t.resolved_at)')})"
     return (
-        f"(SELECT total(CASE WHEN s.status IN ({names}) THEN {span} END) "
-        f"* (count(*) > 0 OR NULL) FROM ({timeline()}) s)"
+        f"(SELECT CASE WHEN count(*) > 0 THEN total(CASE WHEN s.status IN ({names}) THEN {span}"
+        f" END) END FROM ({timeline()}) s)"
     )
 
 

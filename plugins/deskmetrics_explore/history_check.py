@@ -51,7 +51,9 @@ MEASURES = (
 
 # One text per resolved ticket with any history: its id, then each measure's two figures.
 _PAIRS = " || char(31) || ".join(
-    f"COALESCE({m.stated}, '') || char(30) || COALESCE({m.derived}, '')" for m in MEASURES
+    # CAST: a number never meets '' in one COALESCE (PostgreSQL wants one type; docs/store.md).
+    f"COALESCE(CAST({m.stated} AS TEXT), '') || char(30) || COALESCE(CAST({m.derived} AS TEXT), '')"
+    for m in MEASURES
 )
 PAIRS = deskmetrics.ValuesRequest(
     "resolved",

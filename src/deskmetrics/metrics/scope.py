@@ -73,13 +73,14 @@ def seconds_between(start: str, end: str) -> str:
     SQLite's date functions round to milliseconds (``…59.999999`` would become the next second)
     and julianday arithmetic is off by up to ~50 µs at today's dates. So: whole seconds from the
     julianday difference of the first 19 characters, rounded (exact: the error is far below half
-    a second, and julianday is cheaper than strftime), plus the six fraction digits of the text,
-    in integer microseconds with one division at the end.
+    a second, and julianday is cheaper than strftime), plus the six fraction digits of the text
+    (cast, so PostgreSQL reads them as numbers too), in integer microseconds with one division
+    at the end.
     """
     return (
         f"((CAST(round((julianday(substr({end}, 1, 19)) - julianday(substr({start}, 1, 19)))"
-        f" * 86400) AS INTEGER) * 1000000 + substr({end}, 21, 6) - substr({start}, 21, 6))"
-        " / 1000000.0)"
+        f" * 86400) AS INTEGER) * 1000000 + CAST(substr({end}, 21, 6) AS INTEGER)"
+        f" - CAST(substr({start}, 21, 6) AS INTEGER)) / 1000000.0)"
     )
 
 

@@ -41,6 +41,25 @@ COMPAT_FUNCTIONS: tuple[str, ...] = (
     """CREATE OR REPLACE FUNCTION round(value double precision, digits integer)
     RETURNS double precision LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
     $$ SELECT round(value::numeric, digits)::double precision $$""",
+    # SQLite's scalar min(a, b) / max(a, b): NULL when either is (LEAST/GREATEST skip NULLs).
+    *(
+        f"""CREATE OR REPLACE FUNCTION {name}(a {kind}, b {kind}) RETURNS {kind}
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
+    $$ SELECT CASE WHEN a{collate} {op} b{collate} THEN a ELSE b END $$"""
+        for name, op in (("min", "<="), ("max", ">="))
+        for kind, collate in (
+            ("text", ' COLLATE "C"'),
+            ("bigint", ""),
+            ("double precision", ""),
+        )
+    ),
+    # total(x): SQLite's float sum, 0.0 over no rows or only NULLs.
+    """CREATE OR REPLACE FUNCTION dm_total(state double precision, value double precision)
+    RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+    $$ SELECT state + coalesce(value, 0) $$""",
+    "DROP AGGREGATE IF EXISTS total(double precision)",
+    "CREATE AGGREGATE total(double precision) (SFUNC = dm_total, STYPE = double precision,"
+    " INITCOND = '0')",
     """CREATE OR REPLACE FUNCTION instr(haystack text, needle text) RETURNS integer
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT strpos(haystack, needle) $$""",
     # What SQLite's sqlite_schema says about the store's tables, views and indexes (and the
