@@ -58,8 +58,12 @@ def test_killed_twenty_times_at_random_then_finished_equals_a_clean_sync(tmp_pat
         config = write_config(tmp_path / "killed.toml", "killed.db", server.url)
         kills = 0
         for _ in range(20):
+            before = account.requests
             process = start_sync(config)
-            time.sleep(rng.uniform(0.2, 0.9))  # from before the first page to mid-stream
+            # Timed from the run's first request, not its start: on a loaded machine the CLI's
+            # start-up alone can outlast a fixed delay, and no kill would land mid-stream.
+            _wait_for_a_request(account, before, process)
+            time.sleep(rng.uniform(0.0, 0.6))  # from the first page to mid-stream
             if process.poll() is None:
                 os.kill(process.pid, signal.SIGKILL)
                 kills += 1
@@ -79,6 +83,15 @@ def test_killed_twenty_times_at_random_then_finished_equals_a_clean_sync(tmp_pat
         statuses = [r.status for r in store.runs("fd", limit=1000)]
     assert statuses.count("interrupted") >= 1
     assert statuses[0] == "succeeded"
+
+
+def _wait_for_a_request(
+    account: FakeFreshdesk, before: int, process: subprocess.Popen[str], timeout: float = 60.0
+) -> None:
+    deadline = time.monotonic() + timeout
+    while account.requests <= before and process.poll() is None:
+        assert time.monotonic() < deadline, "the sync made no request within a minute"
+        time.sleep(0.005)
 
 
 class Flaky:
