@@ -17,6 +17,7 @@ from deskmetrics.config.loading import load_config
 from deskmetrics.demo.data import DemoSpec, write_demo_config, write_demo_csv
 from deskmetrics.store import Store
 from deskmetrics.store.opening import open_store
+from deskmetrics.store.schema import SCHEMA_VERSION
 from deskmetrics.sync.engine import sync
 from pg_cluster import Cluster, pg_cluster_fixture  # noqa: F401  (the session's cluster)
 
@@ -171,3 +172,29 @@ def test_a_copied_store_reports_what_its_original_does(demo: Demo, tmp_path: Pat
     with open_store(load_config(copied)) as store:
         assert store.count("tickets") == 6000
         assert len(store.runs()) == len(runs)
+
+
+def test_check_connects_to_the_postgres_store(demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = CliRunner().invoke(cli, ["--config", str(demo.postgres), "check"])
+    assert good.exit_code == 0, good.output
+    assert good.output.splitlines()[:2] == [
+        f"{demo.postgres}: all good",
+        f"ok   database: connected, schema version {SCHEMA_VERSION}",
+    ]
+    monkeypatch.setenv("DM_WRONG_PASSWORD", "not-the-password-4711")
+    wrong = _pg_config(
+        demo.sqlite,
+        demo.cluster.url(demo.database).replace("${PGPASSWORD_TEST}", "${DM_WRONG_PASSWORD}"),
+        "wrong.toml",
+    )
+    refused = CliRunner().invoke(cli, ["--config", str(wrong), "check", "--json"])
+    assert refused.exit_code == 1, refused.output
+    database = json.loads(refused.stdout)["database"]
+    assert database["ok"] is False
+    assert database["message"].startswith(
+        f"postgresql://deskmetrics:${{DM_WRONG_PASSWORD}}@127.0.0.1:{demo.cluster.port}/"
+    )
+    assert "password authentication failed" in database["message"]
+    assert "not-the-password-4711" not in refused.output
+    # The connections are still tested: the CSV one is fine.
+    assert [c["ok"] for c in json.loads(refused.stdout)["connections"]] == [True]

@@ -17,6 +17,7 @@ from deskmetrics.errors import ConfigError, DeskmetricsError
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.report.reporter import check_reporter_tables
 from deskmetrics.report.targets import parse_targets
+from deskmetrics.store.opening import open_store
 from deskmetrics.sync.churn_file import read_churn_file
 
 STARTER = """\
@@ -107,9 +108,11 @@ def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
     """Validate the config and test every connection (or the NAMES given).
 
     Every problem of the file is listed, one line each naming the file, the key and the reason;
-    then each connector proves its credentials with one cheap call.
+    then a PostgreSQL store is connected to, and each connector proves its credentials with one
+    cheap call.
 
-    Exit codes: 0 all good; 1 a connection failed its test; 2 a problem in the configuration.
+    Exit codes: 0 all good; 1 the database or a connection failed its test; 2 a problem in the
+    configuration.
     """
     try:
         config = app.config
@@ -125,14 +128,20 @@ def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
             known = ", ".join(config.connections) or "none"
             raise ConfigError(f"{config.where}: no connection named {name!r} (configured: {known})")
     check_reporter_tables(config, get_registry().reporters)
+    database = _check_database(config)
     results = [_check_connection(config, name) for name in names or tuple(config.connections)]
     config_errors = sum(item.pop("config_error") for item in results)
     if as_json:
-        click.echo(json.dumps({"config": config.where, "connections": results}, indent=2))
+        found = {"config": config.where, "connections": results}
+        click.echo(json.dumps(found | ({"database": database} if database else {}), indent=2))
     else:
         failed = sum(not item["ok"] for item in results)
         verdict = f"{failed} of {len(results)} connections failed" if failed else "all good"
+        if database and not database["ok"]:
+            verdict = "the database failed" + (f", {verdict}" if failed else "")
         click.echo(f"{config.where}: {verdict}")
+        if database:
+            click.echo(f"{'ok  ' if database['ok'] else 'FAIL'} database: {database['message']}")
         if not results:
             click.echo("No connections configured yet.")
         for item in results:
@@ -140,8 +149,21 @@ def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
             click.echo(f"{mark} {item['connection']} ({item['connector']}): {item['message']}")
     if config_errors:
         sys.exit(2)  # a connection's configuration is wrong: the documented config-error code
-    if not all(item["ok"] for item in results):
+    if not all(item["ok"] for item in results) or (database and not database["ok"]):
         sys.exit(1)
+
+
+def _check_database(config: Config) -> dict[str, Any] | None:
+    """A PostgreSQL store is a server that can be down or refuse the login: connect to it (which
+    brings its schema up to date, as any command would). A SQLite file needs no check."""
+    if config.database_url is None:
+        return None
+    try:
+        with open_store(config) as store:
+            return {"ok": True, "message": f"connected, schema version {store.schema_version}"}
+    except DeskmetricsError as exc:
+        # The store's own message: the URL as written, its password never (store.md).
+        return {"ok": False, "message": str(exc)}
 
 
 def _target_problems(config: Config) -> list[str]:
