@@ -156,8 +156,9 @@ def scope_options(command: Callable[..., Any]) -> Callable[..., Any]:
     multiple=True,
     callback=_parse_by,
     metavar="DIM[,DIM…]",
-    help=f"Break down by {', '.join(DIMENSIONS)}; repeat for nested breakdowns, "
-    "or give a comma list (--by agent,group,channel) for separate ones.",
+    help=f"Break down by {', '.join(DIMENSIONS)}, or a dimension a plugin adds (theme, with "
+    "the feedback extra; a wrong name lists every installed one); repeat for nested "
+    "breakdowns, or give a comma list (--by agent,group,channel) for separate ones.",
 )
 @click.option(
     "--grain",
