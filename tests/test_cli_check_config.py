@@ -111,7 +111,7 @@ def test_a_good_file_is_all_good_and_its_sections_are_typed(dm: Any, in_tmp: Pat
 
 def test_check_help_documents_the_exit_codes(dm: Any) -> None:
     result = dm("check", "--help")
-    assert "Exit codes: 0 all good; 1 a connection failed its test; 2 a problem in the" in (
+    assert "Exit codes: 0 all good; 1 the database or a connection failed its test; 2 a" in (
         " ".join(result.stdout.split())
     )
 
