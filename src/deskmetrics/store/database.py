@@ -5,11 +5,9 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,38 +16,10 @@ from deskmetrics.models import RECORD_TYPES, Record, Ticket, TicketUpdate
 from deskmetrics.store.encoding import RowEncoder, field_encoders, now_db_time
 from deskmetrics.store.lean_sqlite_utils import sqlite_utils
 from deskmetrics.store.schema import DURATION_COLUMNS, MIGRATIONS, SCHEMA_VERSION, micros
-
-JSONState = dict[str, Any]
+from deskmetrics.store.sync_log import SyncLog
 
 _OWN_TABLES = frozenset({"tickets", "sync_state", "sync_runs"})
 """Tables every deskmetrics store has had since schema 1: a file without them is not ours."""
-
-
-@dataclass(frozen=True)
-class RejectedRow:
-    """An input row a connector could not store, kept for the user to inspect and fix."""
-
-    location: str
-    reason: str
-    field: str | None = None
-    value: str | None = None
-    data: dict[str, Any] | None = None
-
-
-@dataclass
-class Run:
-    id: int
-    sync_id: str
-    connection: str
-    stream: str
-    started_at: str
-    ended_at: str | None
-    status: str
-    full_refresh: bool
-    records: int
-    rejected: int
-    counts: dict[str, int] = field(default_factory=dict)
-    error: str | None = None
 
 
 class _Upsert:
@@ -100,7 +70,7 @@ _UPSERTS = {model: _Upsert(model) for model in RECORD_TYPES}
 _UPDATE_ENCODERS = field_encoders(TicketUpdate)
 
 
-class Store:
+class Store(SyncLog):
     """The deskmetrics database.
 
     Opening it applies pending migrations. Writes happen inside :meth:`transaction`; the sync
@@ -383,129 +353,6 @@ class Store:
         sql = f'SELECT count(*) FROM "{table}" WHERE source = ?'
         of_source: int = self.conn.execute(sql, (source,)).fetchone()[0]
         return of_source
-
-    # -- cursor state ----------------------------------------------------------------------
-
-    def get_state(self, connection: str, stream: str) -> JSONState | None:
-        row = self.conn.execute(
-            "SELECT state FROM sync_state WHERE connection = ? AND stream = ?", (connection, stream)
-        ).fetchone()
-        return json.loads(row[0]) if row else None
-
-    def set_state(self, connection: str, stream: str, state: JSONState) -> None:
-        self.conn.execute(
-            "INSERT INTO sync_state (connection, stream, state, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (connection, stream) DO UPDATE SET state = excluded.state, "
-            "updated_at = excluded.updated_at",
-            (connection, stream, json.dumps(state, sort_keys=True), now_db_time()),
-        )
-
-    def states(self, connection: str | None = None) -> list[dict[str, Any]]:
-        sql = "SELECT connection, stream, state, updated_at FROM sync_state"
-        args: tuple[str, ...] = ()
-        if connection is not None:
-            sql += " WHERE connection = ?"
-            args = (connection,)
-        rows = self.conn.execute(sql + " ORDER BY connection, stream", args).fetchall()
-        return [
-            {"connection": c, "stream": s, "state": json.loads(st), "updated_at": u}
-            for c, s, st, u in rows
-        ]
-
-    def reset_state(self, connection: str, stream: str | None = None) -> int:
-        """Forget saved cursors so the next sync reads from the start; returns rows removed."""
-        with self.transaction():
-            sql = "DELETE FROM sync_state WHERE connection = ?"
-            args: tuple[str, ...] = (connection,)
-            if stream is not None:
-                sql += " AND stream = ?"
-                args += (stream,)
-            cur = self.conn.execute(sql, args)
-        return cur.rowcount
-
-    # -- run history -----------------------------------------------------------------------
-
-    def start_run(
-        self,
-        connection: str,
-        stream: str,
-        *,
-        sync_id: str | None = None,
-        full_refresh: bool = False,
-    ) -> int:
-        """Record a stream's run as running; ``sync_id`` groups the streams of one sync."""
-        sync_id = sync_id or uuid.uuid4().hex
-        with self.transaction():
-            # A run still marked running was cut off (killed process, power loss).
-            self.conn.execute(
-                "UPDATE sync_runs SET status = 'interrupted' "
-                "WHERE connection = ? AND stream = ? AND status = 'running'",
-                (connection, stream),
-            )
-            cur = self.conn.execute(
-                "INSERT INTO sync_runs (sync_id, connection, stream, started_at, status, "
-                "full_refresh) VALUES (?, ?, ?, ?, 'running', ?)",
-                (sync_id, connection, stream, now_db_time(), int(full_refresh)),
-            )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
-
-    def add_to_run(self, run_id: int, counts: Counter[str], rejected: int) -> None:
-        """Add a committed batch's counts to its run (call inside the batch's transaction)."""
-        row = self.conn.execute("SELECT counts FROM sync_runs WHERE id = ?", (run_id,)).fetchone()
-        merged = Counter(json.loads(row[0])) + counts
-        self.conn.execute(
-            "UPDATE sync_runs SET records = records + ?, rejected = rejected + ?, counts = ? "
-            "WHERE id = ?",
-            (sum(counts.values()), rejected, json.dumps(dict(merged), sort_keys=True), run_id),
-        )
-
-    def finish_run(self, run_id: int, status: str, error: str | None = None) -> None:
-        with self.transaction():
-            self.conn.execute(
-                "UPDATE sync_runs SET status = ?, ended_at = ?, error = ? WHERE id = ?",
-                (status, now_db_time(), error, run_id),
-            )
-
-    def runs(self, connection: str | None = None, limit: int = 100) -> list[Run]:
-        sql = "SELECT * FROM sync_runs"
-        args: list[Any] = []
-        if connection is not None:
-            sql += " WHERE connection = ?"
-            args.append(connection)
-        sql += " ORDER BY id DESC LIMIT ?"
-        args.append(limit)
-        result = []
-        for row in self.db.query(sql, args):
-            row["counts"] = json.loads(row["counts"])
-            row["full_refresh"] = bool(row["full_refresh"])
-            result.append(Run(**row))
-        return result
-
-    # -- rejected rows ---------------------------------------------------------------------
-
-    def add_rejected(
-        self, run_id: int, connection: str, stream: str, rows: Sequence[RejectedRow]
-    ) -> None:
-        now = now_db_time()
-        self.conn.executemany(
-            "INSERT INTO rejected_rows (run_id, connection, stream, location, field, value, "
-            "reason, data, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    run_id,
-                    connection,
-                    stream,
-                    r.location,
-                    r.field,
-                    r.value,
-                    r.reason,
-                    json.dumps(r.data, ensure_ascii=False) if r.data is not None else None,
-                    now,
-                )
-                for r in rows
-            ],
-        )
 
 
 def _split_sql(script: str) -> list[str]:

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from deskmetrics.models import Record
-from deskmetrics.store.database import JSONState, RejectedRow, Run
+from deskmetrics.store.sync_log import JSONState, RejectedRow, Run
 
 
 class SqlCursor(Protocol):

@@ -9,9 +9,8 @@ engine's SQLite SQL (connection.py); a report reads in one REPEATABLE READ snaps
 from __future__ import annotations
 
 import json
-import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
@@ -19,7 +18,7 @@ import psycopg
 
 from deskmetrics.errors import StoreError
 from deskmetrics.models import RECORD_TYPES, Record, Ticket, TicketUpdate
-from deskmetrics.store.database import JSONState, RejectedRow, Run, Store
+from deskmetrics.store.database import Store
 from deskmetrics.store.encoding import RowEncoder, field_encoders, now_db_time
 from deskmetrics.store.postgres import locks
 from deskmetrics.store.postgres.connection import PgConnection, configure
@@ -27,6 +26,7 @@ from deskmetrics.store.postgres.functions import COMPAT_FUNCTIONS
 from deskmetrics.store.postgres.schema import VERSION_TABLE, baseline, upgrade
 from deskmetrics.store.postgres.url import DatabaseUrl
 from deskmetrics.store.schema import DURATION_COLUMNS, SCHEMA_VERSION
+from deskmetrics.store.sync_log import SyncLog
 
 _OWN_TABLES = frozenset({"tickets", "sync_state", "sync_runs"})
 _UPDATE_ENCODERS = field_encoders(TicketUpdate)
@@ -89,7 +89,7 @@ class _PgUpsert:
 _UPSERTS = {model: _PgUpsert(model) for model in RECORD_TYPES}
 
 
-class PgStore:
+class PgStore(SyncLog):
     """The deskmetrics database on a PostgreSQL server (``[database] url``).
 
     The tables live in the session's current schema (``public`` unless the URL's
@@ -109,7 +109,7 @@ class PgStore:
             raise StoreError(f"{self.url.shown()}: cannot connect ({self._why(exc)})") from None
         configure(raw)
         self.raw = raw
-        self.conn = PgConnection(raw)
+        self._conn = PgConnection(raw)
         try:
             self._migrate()
         except psycopg.Error as exc:
@@ -139,6 +139,11 @@ class PgStore:
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
         ).fetchall()
         return {row[0] for row in rows}
+
+    @property
+    def conn(self) -> PgConnection:
+        """Takes the engine's SQLite SQL, translated (connection.py)."""
+        return self._conn
 
     @property
     def schema_version(self) -> int:
@@ -347,133 +352,3 @@ class PgStore:
             ).fetchone()
         assert row is not None
         return int(row[0])
-
-    # -- cursor state ----------------------------------------------------------------------
-
-    def get_state(self, connection: str, stream: str) -> JSONState | None:
-        row = self.raw.execute(
-            "SELECT state FROM sync_state WHERE connection = %s AND stream = %s",
-            (connection, stream),
-        ).fetchone()
-        return json.loads(row[0]) if row else None
-
-    def set_state(self, connection: str, stream: str, state: JSONState) -> None:
-        self.raw.execute(
-            "INSERT INTO sync_state (connection, stream, state, updated_at) "
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (connection, stream) DO UPDATE SET "
-            "state = excluded.state, updated_at = excluded.updated_at",
-            (connection, stream, json.dumps(state, sort_keys=True), now_db_time()),
-        )
-
-    def states(self, connection: str | None = None) -> list[dict[str, Any]]:
-        sql = "SELECT connection, stream, state, updated_at FROM sync_state"
-        args: tuple[str, ...] = ()
-        if connection is not None:
-            sql += " WHERE connection = %s"
-            args = (connection,)
-        rows = self.raw.execute(sql + " ORDER BY connection, stream", args).fetchall()
-        return [
-            {"connection": c, "stream": s, "state": json.loads(st), "updated_at": u}
-            for c, s, st, u in rows
-        ]
-
-    def reset_state(self, connection: str, stream: str | None = None) -> int:
-        with self.transaction():
-            sql = "DELETE FROM sync_state WHERE connection = %s"
-            args: tuple[str, ...] = (connection,)
-            if stream is not None:
-                sql += " AND stream = %s"
-                args += (stream,)
-            cur = self.raw.execute(sql, args)
-        return cur.rowcount
-
-    # -- run history -----------------------------------------------------------------------
-
-    def start_run(
-        self,
-        connection: str,
-        stream: str,
-        *,
-        sync_id: str | None = None,
-        full_refresh: bool = False,
-    ) -> int:
-        sync_id = sync_id or uuid.uuid4().hex
-        with self.transaction():
-            self.raw.execute(
-                "UPDATE sync_runs SET status = 'interrupted' "
-                "WHERE connection = %s AND stream = %s AND status = 'running'",
-                (connection, stream),
-            )
-            row = self.raw.execute(
-                "INSERT INTO sync_runs (sync_id, connection, stream, started_at, status, "
-                "full_refresh) VALUES (%s, %s, %s, %s, 'running', %s) RETURNING id",
-                (sync_id, connection, stream, now_db_time(), int(full_refresh)),
-            ).fetchone()
-        assert row is not None
-        return int(row[0])
-
-    def add_to_run(self, run_id: int, counts: Counter[str], rejected: int) -> None:
-        row = self.raw.execute("SELECT counts FROM sync_runs WHERE id = %s", (run_id,)).fetchone()
-        assert row is not None
-        merged = Counter(json.loads(row[0])) + counts
-        self.raw.execute(
-            "UPDATE sync_runs SET records = records + %s, rejected = rejected + %s, counts = %s "
-            "WHERE id = %s",
-            (sum(counts.values()), rejected, json.dumps(dict(merged), sort_keys=True), run_id),
-        )
-
-    def finish_run(self, run_id: int, status: str, error: str | None = None) -> None:
-        with self.transaction():
-            self.raw.execute(
-                "UPDATE sync_runs SET status = %s, ended_at = %s, error = %s WHERE id = %s",
-                (status, now_db_time(), error, run_id),
-            )
-
-    def runs(self, connection: str | None = None, limit: int = 100) -> list[Run]:
-        sql = (
-            "SELECT id, sync_id, connection, stream, started_at, ended_at, status, full_refresh, "
-            "records, rejected, counts, error FROM sync_runs"
-        )
-        args: list[Any] = []
-        if connection is not None:
-            sql += " WHERE connection = %s"
-            args.append(connection)
-        sql += " ORDER BY id DESC LIMIT %s"
-        args.append(limit)
-        cursor = self.raw.execute(sql, args)
-        names = [column.name for column in cursor.description or ()]
-        result = []
-        for values in cursor:
-            row = dict(zip(names, values, strict=True))
-            row["counts"] = json.loads(row["counts"])
-            row["full_refresh"] = bool(row["full_refresh"])
-            result.append(Run(**row))
-        return result
-
-    # -- rejected rows ---------------------------------------------------------------------
-
-    def add_rejected(
-        self, run_id: int, connection: str, stream: str, rows: Sequence[RejectedRow]
-    ) -> None:
-        if not rows:
-            return
-        now = now_db_time()
-        with self.raw.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO rejected_rows (run_id, connection, stream, location, field, value, "
-                "reason, data, rejected_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [
-                    (
-                        run_id,
-                        connection,
-                        stream,
-                        r.location,
-                        r.field,
-                        r.value,
-                        r.reason,
-                        json.dumps(r.data, ensure_ascii=False) if r.data is not None else None,
-                        now,
-                    )
-                    for r in rows
-                ],
-            )
