@@ -84,3 +84,18 @@ def test_serve_computes_the_dashboard_and_ticket_lists_on_postgres(config: Path)
         assert "is on PostgreSQL: its tables are not browsable here" in about.text
         served = {db["name"] for db in client.get("/-/databases.json").json()}
         assert "ticket_lists" in served and not served & {"deskmetrics", "help"}
+
+
+def test_serve_stops_at_start_when_the_server_is_down(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PGPASSWORD_DOWN", "never-shown-secret")
+    config = tmp_path / "deskmetrics.toml"
+    config.write_text(
+        '[database]\nurl = "postgresql://dm:${PGPASSWORD_DOWN}@127.0.0.1:1/support"\ntimeout = 2\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["--config", str(config), "serve", "--port", "0"])
+    assert result.exit_code == 1
+    assert "postgresql://dm:${PGPASSWORD_DOWN}@127.0.0.1:1/support: cannot connect" in result.output
+    assert "never-shown-secret" not in result.output and "Traceback" not in result.output

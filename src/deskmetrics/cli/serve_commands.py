@@ -80,6 +80,11 @@ def serve(app: App, host: str, port: int) -> None:
         open_store(config).close()
     except DeskmetricsError as exc:
         raise click.ClickException(str(exc)) from None
-    shown = None if config.database_url is None else DatabaseUrl(config.database_url).shown()
+    if config.database_url is None:
+        run(config, host, port, token, echo=click.echo)
+        return
+    # Datasette reads SQLite only: the pages compute on the PostgreSQL store through the store
+    # interface, and Datasette serves just the ticket lists.
+    shown = DatabaseUrl(config.database_url).shown()
     run(config, host, port, token, echo=click.echo, opener=partial(open_store, config),
         label=shown)  # fmt: skip
