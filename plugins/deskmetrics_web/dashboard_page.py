@@ -53,7 +53,7 @@ class TicketListLinks:
 
 def compute_report(site: Site, params: ViewParams) -> deskmetrics.Report:
     """The report the page shows (run in a worker thread: it opens its own store connection)."""
-    with deskmetrics.Store(site.path) as store:
+    with site.open_store() as store:
         return deskmetrics.build_report(
             store, site.settings, start=params.start, end=params.end, as_of=params.as_of,
             by=params.by, separate=True, grain=params.grain, filters=params.filters,

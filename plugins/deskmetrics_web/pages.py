@@ -22,6 +22,7 @@ from deskmetrics_web.dashboard_page import (
     render_dashboard,
 )
 from deskmetrics_web.site import ACTOR, LISTS, Site, site_of
+from deskmetrics_web.store_reads import StoreReads
 from deskmetrics_web.ticket_lists import FACETS, compute_list, parse_key, write_list
 from deskmetrics_web.view_params import BadParams, ViewParams, parse_params
 
@@ -50,8 +51,16 @@ async def _site(datasette: Any, request: Any) -> Site | Any:
     return site
 
 
+def _store(datasette: Any, site: Site) -> Any:
+    """What the pages query the store with: Datasette's read-only connection to the SQLite
+    file, or the store's own connections when Datasette does not serve it (PostgreSQL)."""
+    if site.database is None:
+        return StoreReads(site.open_store)
+    return datasette.get_database(site.database)
+
+
 async def _choices(datasette: Any, site: Site) -> dict[str, list[str]]:
-    db = datasette.get_database(site.database)
+    db = _store(datasette, site)
     found = {}
     for name, sql in CHOICE_SQL.items():
         found[name] = [row[0] for row in await db.execute(sql)]
@@ -85,7 +94,7 @@ async def dashboard(datasette: Any, request: Any) -> Any:
 async def _agent_links(datasette: Any, site: Site) -> list[tuple[str, str]]:
     return [
         (a["name"] or a["id"], datasette.urls.path(f"{PREFIX}/agent/{a['source']}/{a['id']}"))
-        for a in await records.agents(datasette.get_database(site.database))
+        for a in await records.agents(_store(datasette, site))
     ]
 
 
@@ -111,7 +120,7 @@ async def agent(datasette: Any, request: Any) -> Any:
     if not isinstance(site, Site):
         return site
     source, agent_id = request.url_vars["source"], request.url_vars["id"]
-    db = datasette.get_database(site.database)
+    db = _store(datasette, site)
     found = await records.agent(db, source, agent_id)
     if found is None:
         return await _bad(datasette, request, ValueError(f"no agent {agent_id!r} in {source!r}"))
@@ -124,8 +133,11 @@ async def agent(datasette: Any, request: Any) -> Any:
         report = await asyncio.to_thread(compute_report, site, params)
     except (BadParams, ValueError) as exc:
         return await _bad(datasette, request, exc)
-    tickets = datasette.urls.table(site.database, "ticket_facts") + (
-        f"?source={source}&agent_id={agent_id}&_sort_desc=created_at"
+    tickets = (
+        None
+        if site.database is None
+        else datasette.urls.table(site.database, "ticket_facts")
+        + f"?source={source}&agent_id={agent_id}&_sort_desc=created_at"
     )
     return await _page(
         datasette, request, "deskmetrics_agent.html", title=f"Agent {found['name'] or agent_id}",
@@ -140,7 +152,7 @@ async def ticket(datasette: Any, request: Any) -> Any:
     if not isinstance(site, Site):
         return site
     source, ticket_id = request.url_vars["source"], request.url_vars["id"]
-    db = datasette.get_database(site.database)
+    db = _store(datasette, site)
     facts = await records.ticket_facts(db, source, ticket_id)
     if facts is None:
         return await _bad(datasette, request, ValueError(f"no ticket {ticket_id!r} in {source!r}"))
@@ -159,13 +171,15 @@ async def about(datasette: Any, request: Any) -> Any:
     site = await _site(datasette, request)
     if not isinstance(site, Site):
         return site
-    db = datasette.get_database(site.database)
+    db = _store(datasette, site)
+    served = site.database is not None
     return await _page(
         datasette, request, "deskmetrics_about.html", title="About this database",
-        database=site.database, database_url=datasette.urls.database(site.database),
+        database=site.database or site.label,
+        database_url=datasette.urls.database(site.database) if served else None,
         streams=await records.last_syncs(db), counts=await records.counts(db),
         views=[(name, datasette.urls.table(site.database, name))
-               for name in await db.view_names()],
+               for name in await db.view_names()] if served else [],
     )  # fmt: skip
 
 

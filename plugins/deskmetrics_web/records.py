@@ -48,7 +48,7 @@ async def ticket_facts(db: Any, source: str, ticket_id: str) -> dict[str, Any] |
 async def timeline(db: Any, source: str, ticket_id: str) -> list[dict[str, Any]]:
     """Replies and notes as stored, with the ticket's lifecycle timestamps, in time order."""
     events = _dicts(await db.execute(
-        "SELECT i.created_at AS at, CASE WHEN i.public THEN 'reply' ELSE 'internal note' END "
+        "SELECT i.created_at AS at, CASE WHEN i.public = 1 THEN 'reply' ELSE 'internal note' END "
         "AS event, i.author_role AS who, COALESCE(a.name, i.author_id) AS author "
         "FROM interactions i LEFT JOIN agents a ON a.source = i.source AND a.id = i.author_id "
         "WHERE i.source = ? AND i.ticket_id = ?", [source, ticket_id],

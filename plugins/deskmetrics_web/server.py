@@ -6,6 +6,7 @@ import asyncio
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from datasette.app import Datasette
@@ -22,22 +23,32 @@ def run(
     port: int,
     token: str | None,
     echo: Callable[[str], None] = print,
+    opener: Callable[[], Any] | None = None,
+    label: str | None = None,
 ) -> None:
-    """Serve ``config``'s store until interrupted; ``token`` set: visitors must sign in."""
-    datasette = Datasette([str(config.database)], settings={"allow_download": False})
+    """Serve ``config``'s store until interrupted; ``token`` set: visitors must sign in.
+
+    ``opener`` opens the configured store (default: the SQLite file). ``label`` set: the store
+    is not a SQLite file Datasette can read (PostgreSQL, ``label`` its URL as shown); the pages
+    compute through ``opener`` and Datasette serves only the ticket lists.
+    """
+    files = [] if label is not None else [str(config.database)]
+    datasette = Datasette(files, settings={"allow_download": False})
     set_site(
         datasette,
         Site(
-            database=_name_of(datasette, config.database),
-            path=config.database,
+            database=None if label is not None else _name_of(datasette, config.database),
+            path=None if label is not None else config.database,
             settings=config.report_settings(),
             links=deskmetrics.ticket_links(config),
             token=token,
+            opener=opener,
+            label=label or "",
         ),
     )
     asyncio.run(datasette.invoke_startup())
     shown = f"[{host}]" if ":" in host else host
-    echo(f"Serving {config.database} read-only at http://{shown}:{port}{PAGES}")
+    echo(f"Serving {label or config.database} read-only at http://{shown}:{port}{PAGES}")
     if token is not None:
         echo("Visitors sign in with the token in $DESKMETRICS_SERVE_TOKEN.")
     echo("Press Ctrl+C to stop.")

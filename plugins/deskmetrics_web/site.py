@@ -6,6 +6,7 @@ database that looks like a deskmetrics store, default report settings, no helpde
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,26 @@ ACTOR = "deskmetrics"
 
 @dataclass
 class Site:
-    database: str
-    """Datasette's name of the store, e.g. ``deskmetrics``."""
-    path: Path
+    database: str | None
+    """Datasette's name of the store, e.g. ``deskmetrics``; None when Datasette does not serve
+    it (a PostgreSQL store: the pages read it through ``opener`` only)."""
+    path: Path | None
     settings: deskmetrics.ReportSettings = field(default_factory=deskmetrics.ReportSettings)
     links: deskmetrics.TicketLink | None = None
     token: str | None = None
     """When set, every page needs a sign-in with it (serving beyond localhost)."""
+    opener: Callable[[], Any] | None = None
+    """Opens the configured store (any backend); unset: the SQLite file at ``path``."""
+    label: str = ""
+    """How the pages name the store when Datasette does not serve it."""
+
+    def open_store(self) -> Any:
+        """A new connection to the store, for one computation in a worker thread."""
+        if self.opener is not None:
+            return self.opener()
+        if self.path is None:
+            raise RuntimeError("a site without a store path needs an opener")
+        return deskmetrics.Store(self.path)
 
     def ticket_url(self, source: str, ticket_id: str) -> str | None:
         return self.links(source, ticket_id) if self.links else None

@@ -53,7 +53,7 @@ def compute_list(
     site: Site, metric_id: str, params: ViewParams, key: list[tuple[str, str]]
 ) -> TicketList:
     """The members and their ticket facts (run in a worker thread)."""
-    with deskmetrics.Store(site.path) as store:
+    with site.open_store() as store:
         try:
             listed = deskmetrics.list_members(
                 store, metric_id, site.settings, start=params.start, end=params.end,
@@ -85,7 +85,7 @@ def compute_list(
 
 
 def _facts(
-    conn: sqlite3.Connection, listed: deskmetrics.MemberList
+    conn: Any, listed: deskmetrics.MemberList
 ) -> dict[tuple[str, str | None], tuple[Any, ...]]:
     by_source: dict[str, list[str]] = {}
     for m in listed.members:

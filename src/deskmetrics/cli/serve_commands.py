@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from functools import partial
 
 import click
 
 from deskmetrics.cli.app import App, pass_app
 from deskmetrics.cli.report_commands import no_database_message
-from deskmetrics.store import Store
+from deskmetrics.errors import DeskmetricsError
+from deskmetrics.store.opening import open_store
+from deskmetrics.store.postgres.url import DatabaseUrl
 
 TOKEN_ENV = "DESKMETRICS_SERVE_TOKEN"
 MIN_TOKEN = 16
@@ -69,15 +72,19 @@ def serve(app: App, host: str, port: int) -> None:
             "deskmetrics serve needs Datasette: pip install 'deskmetrics[web]'"
         ) from None
     config = app.config
-    if config.database_url is not None:
-        raise click.ClickException(
-            "deskmetrics serve browses a SQLite store (Datasette); this configuration's store "
-            "is PostgreSQL ([database] url): use `deskmetrics tickets`, or point a PostgreSQL "
-            "client at it"
-        )
-    if not config.database.exists():
+    if config.database_url is None and not config.database.exists():
         raise click.ClickException(no_database_message(config))
-    # Opening the store once applies pending migrations, as any command would; the pages then
-    # only read it (Datasette opens it read-only).
-    Store(config.database, timeout=config.database_timeout).close()
-    run(config, host, port, token, echo=click.echo)
+    # Opening the store once applies pending migrations, as any command would, and shows a
+    # down or refusing PostgreSQL server at once; the pages then only read it.
+    try:
+        open_store(config).close()
+    except DeskmetricsError as exc:
+        raise click.ClickException(str(exc)) from None
+    if config.database_url is None:
+        run(config, host, port, token, echo=click.echo)
+        return
+    # Datasette reads SQLite only: the pages compute on the PostgreSQL store through the store
+    # interface, and Datasette serves just the ticket lists.
+    shown = DatabaseUrl(config.database_url).shown()
+    run(config, host, port, token, echo=click.echo, opener=partial(open_store, config),
+        label=shown)  # fmt: skip
