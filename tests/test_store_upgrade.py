@@ -11,7 +11,7 @@ from pathlib import Path
 from deskmetrics import Status, Store, Ticket, TicketUpdate, build_report
 from deskmetrics.demo.data import DemoSpec, demo_records
 from deskmetrics.store.database import _split_sql
-from deskmetrics.store.schema import MIGRATIONS, SCHEMA_VERSION
+from deskmetrics.store.schema import MIGRATIONS, RESOLVED_INDEX_STATUS_TIMES, SCHEMA_VERSION
 
 END = datetime(2026, 1, 5, tzinfo=UTC)
 TABLES = ("groups", "agents", "organizations", "customers", "tickets", "ticket_tags", "surveys")
@@ -76,7 +76,7 @@ def test_a_schema_2_store_with_data_upgrades_in_place(tmp_path: Path) -> None:
     schema_2_copy(fresh_path, old_path)
 
     with Store(old_path) as upgraded:
-        assert upgraded.schema_version == SCHEMA_VERSION == 7  # #18's columns and history
+        assert upgraded.schema_version == SCHEMA_VERSION == 8  # #18; #14 resolved index
         conn = upgraded.conn
         assert (
             conn.execute(
@@ -141,3 +141,69 @@ def test_stored_durations_follow_updates(tmp_path: Path) -> None:
         ("1", 1_000_250, 86_400_000_000, 7_200_000_000),
         ("2", 3_600_000_000, None, None),
     ]
+
+
+RESOLVED_SCAN = (
+    "SELECT t.requester_wait_seconds, t.agent_wait_business_seconds, t.on_hold_seconds,"
+    " t.assignee_stations, t.group_stations, t.first_assigned_at,"
+    " COALESCE(t.on_hold_business_seconds, (SELECT count(*) FROM ticket_events e"
+    " WHERE e.source = t.source AND e.ticket_id = t.id))"
+    " FROM tickets t WHERE t.resolved_at >= '2025-11-03' AND t.resolved_at < '2026-01-05'"
+    " AND t.status IN ('solved', 'closed')"
+)
+"""A resolved-cohort read of the explore plugin's columns, with a history fallback naming the
+ticket's key as its correlated subqueries do."""
+
+
+def test_the_resolved_index_upgrade_keeps_the_data_and_covers_the_status_times(
+    tmp_path: Path,
+) -> None:
+    before = MIGRATIONS.index(RESOLVED_INDEX_STATUS_TIMES)
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:before]:
+        for statement in _split_sql(script):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {before}")
+    conn.close()
+    spec = DemoSpec(tickets=600, weeks=9, end=END, seed=5, interactions=False, history=True)
+    with Store(tmp_path / "fresh.db") as fresh:
+        fresh.write(list(demo_records(spec)), source="demo")
+        expected = report_json(fresh)
+    # The older store's own index does not cover these columns; it gets the same rows.
+    with sqlite3.connect(path) as old:
+        assert "COVERING INDEX tickets_resolved_at" not in _plan(old, RESOLVED_SCAN)
+    _copy_rows(tmp_path / "fresh.db", path)
+
+    with Store(path) as upgraded:
+        assert upgraded.schema_version == SCHEMA_VERSION == before + 1
+        conn = upgraded.conn
+        stored = conn.execute(
+            "SELECT count(*), count(requester_wait_seconds), sum(assignee_stations),"
+            " count(first_assigned_at) FROM tickets"
+        ).fetchone()
+        assert stored[0] >= 600 and stored[1] > 300 and stored[2] > 300 and stored[3] > 300
+        assert conn.execute("SELECT count(*) FROM ticket_events").fetchone()[0] > 1000
+        assert "COVERING INDEX tickets_resolved_at" in _plan(conn, RESOLVED_SCAN)
+        from_table = RESOLVED_SCAN.replace("FROM tickets t", "FROM tickets t NOT INDEXED")
+        assert sorted(conn.execute(RESOLVED_SCAN), key=repr) == sorted(
+            conn.execute(from_table), key=repr
+        )
+        assert report_json(upgraded) == expected
+
+
+def _plan(conn: sqlite3.Connection, sql: str) -> str:
+    return " | ".join(row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+
+
+def _copy_rows(fresh: Path, old: Path) -> None:
+    """Every row of ``fresh`` into the older store ``old`` (same columns, older indexes)."""
+    conn = sqlite3.connect(old, isolation_level=None)
+    conn.execute("ATTACH DATABASE ? AS fresh", (str(fresh),))
+    for table in (*TABLES, "ticket_events"):
+        columns = ", ".join(f'"{r[1]}"' for r in conn.execute(f'PRAGMA table_info("{table}")'))
+        conn.execute(
+            f'INSERT INTO main."{table}" ({columns}) SELECT {columns} FROM fresh."{table}"'
+        )
+    conn.execute("DETACH DATABASE fresh")
+    conn.close()
