@@ -278,30 +278,39 @@ class ZendeskConnector(deskmetrics.Connector):
             start = self._start_time(state)
             position = {"start_time": start}
             resume = {"start_time": start}
-        per_page = self.options.per_page
-        while True:
-            page, per_page = self._ticket_page({**params, **position}, per_page)
+        # The next page is requested and decoded while this one is mapped and stored.
+        for page in deskmetrics.prefetched(self._export_pages(params, position), name="tickets"):
             records, rejected = self._ticket_records(page, mapper)
             after = page.get("after_cursor")
-            end_of_stream = page.get("end_of_stream")
-            empty = not page.get("tickets")
-            # Freed before the next request, so memory holds one decoded page, not two.
+            # Freed before the next page is taken, so memory holds two decoded pages, not three.
             del page
             if after:
                 resume = _EXPORT_CURSOR.state(after)
             yield deskmetrics.Batch(records, state=resume, rejected=rejected)
-            if end_of_stream:
-                break
-            where = f"{self.api.host}: the ticket export"
-            after = _EXPORT_CURSOR.check_advanced(
-                position.get("cursor"), after, empty=empty, where=where
-            )
-            position = {"cursor": after}
         if mapper.dropped_times:
             self.warn(
                 f"tickets: {mapper.dropped_times} metric time(s) earlier than their ticket's "
                 f"created_at were left empty (imported tickets?)"
             )
+
+    def _export_pages(
+        self, params: dict[str, Any], position: dict[str, Any]
+    ) -> Iterator[dict[str, Any]]:
+        """The export's pages from ``position`` to ``end_of_stream``, each checked to advance."""
+        per_page = self.options.per_page
+        while True:
+            page, per_page = self._ticket_page({**params, **position}, per_page)
+            end_of_stream = page.get("end_of_stream")
+            after, empty = page.get("after_cursor"), not page.get("tickets")
+            yield page
+            del page
+            if end_of_stream:
+                return
+            where = f"{self.api.host}: the ticket export"
+            after = _EXPORT_CURSOR.check_advanced(
+                position.get("cursor"), after, empty=empty, where=where
+            )
+            position = {"cursor": after}
 
     def _ticket_page(self, params: dict[str, Any], per_page: int) -> tuple[dict[str, Any], int]:
         """A page of the export; on timeouts, the same page again with half as many tickets."""
