@@ -481,3 +481,46 @@ def test_a_malformed_rating_is_rejected_and_the_rest_stored(fake_time: FakeClock
     assert [(r.id, r.score) for r in batch.records] == [("10", 1.0)]
     assert [r.location for r in batch.rejected] == ["rating 2"]
     assert "created_at" in batch.rejected[0].reason
+
+
+@respx.mock
+def test_a_rejected_ticket_keeps_every_key_zendesk_sent_though_pages_decode_lean(
+    fake_time: FakeClock,
+) -> None:
+    # Only the mapped keys are decoded (export_page.py); a rejected row still shows the whole
+    # item, ``fields`` left out as before.
+    empty_fields()
+    bad = {**ticket(2), "tags": "not-a-list", "description": "It is on fire.", "fields": []}
+    respx.get(TICKETS).respond(
+        json={"tickets": [ticket(1), bad], "after_cursor": "c1", "end_of_stream": True}
+    )
+    (batch,) = list(oauth(fake_time).read("tickets", {"cursor": "c0"}))
+    assert [r.id for r in batch.records] == ["1"]
+    (rejected,) = batch.rejected
+    assert rejected.location == "ticket 2"
+    assert rejected.data == {
+        "id": 2,
+        "created_at": "2024-03-04T09:12:00Z",
+        "status": "open",
+        "tags": "not-a-list",
+        "description": "It is on fire.",
+    }
+
+
+@respx.mock
+def test_a_page_the_lean_decoder_refuses_is_decoded_whole_and_mapped_as_before(
+    fake_time: FakeClock,
+) -> None:
+    # A metric set that is no object, and an item that is no ticket object at all: the lean
+    # TypedDicts refuse the page, orjson decodes it whole, the mapper rejects what it must.
+    empty_fields()
+    odd_metrics = {**ticket(1), "metric_set": [1, 2]}
+    respx.get(TICKETS).respond(
+        json={"tickets": [odd_metrics, "not a ticket"], "after_cursor": "c1", "end_of_stream": True}
+    )
+    (batch,) = list(oauth(fake_time).read("tickets", {"cursor": "c0"}))
+    assert [(r.id, r.status) for r in batch.records] == [("1", deskmetrics.Status.OPEN)]
+    # Before, an item that is no object crashed the stream (AttributeError on .get).
+    assert [r.location for r in batch.rejected] == ["ticket #2 of the page (not a JSON object)"]
+    assert batch.rejected[0].data == {"item": "not a ticket"}
+    assert batch.state == {"cursor": "c1"}

@@ -16,6 +16,7 @@ import deskmetrics
 from deskmetrics_zendesk.api import INCREMENTAL, USERS, ZendeskApi
 from deskmetrics_zendesk.customers import customer_from
 from deskmetrics_zendesk.escalation import Escalation
+from deskmetrics_zendesk.export_page import full_tickets, lean_page
 from deskmetrics_zendesk.labels import TicketLabels
 from deskmetrics_zendesk.options import ZendeskOptions
 from deskmetrics_zendesk.organizations import organization_from
@@ -317,7 +318,11 @@ class ZendeskConnector(deskmetrics.Connector):
         while True:
             try:
                 page = self.api.get(
-                    TICKETS_PATH, {**params, "per_page": per_page}, bucket=INCREMENTAL
+                    TICKETS_PATH,
+                    {**params, "per_page": per_page},
+                    bucket=INCREMENTAL,
+                    # The raw payload needs every key: only the mapped ones are decoded without.
+                    decode=None if self.keep_raw else lean_page,
                 )
                 return page, per_page
             except deskmetrics.HttpError as exc:
@@ -340,13 +345,24 @@ class ZendeskConnector(deskmetrics.Connector):
             if agent is not None:
                 records.append(agent)
         records.extend(group_from(group) for group in page.get("groups") or ())
-        rejected = []
-        for ticket in page.get("tickets") or ():
+        failed: list[tuple[int, Exception]] = []
+        for index, ticket in enumerate(page.get("tickets") or ()):
             try:
                 records.append(mapper.ticket(ticket))
             except _BAD_PAYLOAD as exc:
-                # One malformed ticket is kept for the user to see; it does not stop the sync.
-                rejected.append(_rejection(f"ticket {ticket.get('id')}", exc, ticket))
+                failed.append((index, exc))
+        rejected = []
+        if failed:
+            # One malformed ticket is kept, whole, for the user to see; it does not stop the sync.
+            whole = full_tickets(page)
+            for index, exc in failed:
+                ticket = whole[index]
+                if not isinstance(ticket, dict):  # it would crash the stream on .get below
+                    where = f"ticket #{index + 1} of the page (not a JSON object)"
+                    ticket = {"item": ticket}
+                else:
+                    where = f"ticket {ticket.get('id')}"
+                rejected.append(_rejection(where, exc, ticket))
         return records, rejected
 
     @deskmetrics.stream("satisfaction_ratings", records=(deskmetrics.SurveyResponse,))
