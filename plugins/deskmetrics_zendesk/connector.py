@@ -147,6 +147,8 @@ class ZendeskConnector(deskmetrics.Connector):
         pages = time_pages(
             fetch, start, "organizations", export="organization export", host=self.api.host
         )
+        # Each next page is fetched while this one is mapped and stored.
+        pages = deskmetrics.prefetched(pages, name="zendesk export")
         try:
             for organizations, following in pages:
                 records: list[deskmetrics.Record] = []
@@ -419,6 +421,8 @@ class ZendeskConnector(deskmetrics.Connector):
             export="metric-event export",
             host=self.api.host,
         )
+        # Each next page is fetched while this one is mapped and stored.
+        pages = deskmetrics.prefetched(pages, name="zendesk export")
         try:
             for events, following in pages:
                 yield deskmetrics.Batch(deadlines.updates(events), state={"start_time": following})
@@ -447,6 +451,8 @@ class ZendeskConnector(deskmetrics.Connector):
             fetch, self._start_time(state), "ticket_events", export="ticket event export",
             host=self.api.host,
         )  # fmt: skip
+        # Each next page is fetched while this one is mapped and stored.
+        pages = deskmetrics.prefetched(pages, name="zendesk export")
         try:
             for events, following in pages:
                 records: list[deskmetrics.Record] = []
