@@ -184,42 +184,53 @@ class ZendeskConnector(deskmetrics.Connector):
             else {"start_time": self._start_time(state, use_start_date=False)}
         )
         resume: deskmetrics.State = dict(state or {}) if token else dict(position)
+        try:
+            # Each next page is fetched while this one is mapped and stored.
+            for page in deskmetrics.prefetched(self._user_pages(position), name="users"):
+                records, rejected = self._customer_records(page)
+                after = page.get("after_cursor")
+                if after:
+                    resume = _EXPORT_CURSOR.state(after)
+                yield deskmetrics.Batch(records, state=resume, rejected=rejected)
+        except deskmetrics.HttpError as exc:
+            if exc.status != 403:
+                raise
+            # Optional like organizations: tickets keep their requester ids.
+            self.warn(f"customers skipped: {exc}")
+
+    def _user_pages(self, position: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """The user export's pages from ``position`` to ``end_of_stream``, checked to advance."""
         while True:
-            try:
-                page = self.api.get(
-                    USERS_PATH, {**position, "per_page": self.options.per_page}, bucket=USERS
-                )
-            except deskmetrics.HttpError as exc:
-                if exc.status != 403:
-                    raise
-                # Optional like organizations: tickets keep their requester ids.
-                self.warn(f"customers skipped: {exc}")
+            page = self.api.get(
+                USERS_PATH, {**position, "per_page": self.options.per_page}, bucket=USERS
+            )
+            end_of_stream = page.get("end_of_stream")
+            after, empty = page.get("after_cursor"), not page.get("users")
+            yield page
+            if end_of_stream:
                 return
-            records: list[deskmetrics.Record] = []
-            rejected: list[deskmetrics.RejectedRow] = []
-            for user in page.get("users") or ():
-                try:
-                    customer = customer_from(
-                        user, churn_field=self.options.churn_field, keep_raw=self.keep_raw
-                    )
-                except _BAD_PAYLOAD as exc:
-                    rejected.append(_rejection(f"user {user.get('id')}", exc, user))
-                    continue
-                if customer is not None:
-                    records.append(customer)
-            after = page.get("after_cursor")
-            if after:
-                resume = _EXPORT_CURSOR.state(after)
-            yield deskmetrics.Batch(records, state=resume, rejected=rejected)
-            if page.get("end_of_stream"):
-                return
+            where = f"{self.api.host}: the user export"
             after = _EXPORT_CURSOR.check_advanced(
-                position.get("cursor"),
-                after,
-                empty=not page.get("users"),
-                where=f"{self.api.host}: the user export",
+                position.get("cursor"), after, empty=empty, where=where
             )
             position = {"cursor": after}
+
+    def _customer_records(
+        self, page: dict[str, Any]
+    ) -> tuple[list[deskmetrics.Record], list[deskmetrics.RejectedRow]]:
+        records: list[deskmetrics.Record] = []
+        rejected: list[deskmetrics.RejectedRow] = []
+        for user in page.get("users") or ():
+            try:
+                customer = customer_from(
+                    user, churn_field=self.options.churn_field, keep_raw=self.keep_raw
+                )
+            except _BAD_PAYLOAD as exc:
+                rejected.append(_rejection(f"user {user.get('id')}", exc, user))
+                continue
+            if customer is not None:
+                records.append(customer)
+        return records, rejected
 
     def _field_registry(self) -> FieldRegistry:
         definitions = [
