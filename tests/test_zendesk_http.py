@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from typing import Any
 
 import httpx
@@ -524,3 +525,25 @@ def test_a_page_the_lean_decoder_refuses_is_decoded_whole_and_mapped_as_before(
     assert [r.location for r in batch.rejected] == ["ticket #2 of the page (not a JSON object)"]
     assert batch.rejected[0].data == {"item": "not a ticket"}
     assert batch.state == {"cursor": "c1"}
+
+
+@respx.mock
+def test_the_next_export_page_is_requested_while_a_page_is_stored_and_its_failure_comes_after(
+    fake_time: FakeClock,
+) -> None:
+    empty_fields()
+    first = respx.get(TICKETS, params={"cursor": "c0"}).mock(
+        return_value=page([ticket(1)], "c1", False)
+    )
+    second = respx.get(TICKETS, params={"cursor": "c1"}).respond(404)
+    batches = oauth(fake_time).read("tickets", {"cursor": "c0"})
+    batch = next(batches)
+    assert [r.id for r in batch.records] == ["1"] and batch.state == {"cursor": "c1"}
+    for _ in range(500):  # the second page is asked for before the first batch is consumed
+        if second.call_count:
+            break
+        threading.Event().wait(0.01)
+    assert (first.call_count, second.call_count) == (1, 1)
+    # Its failure is raised only when the engine asks for the batch after the stored one.
+    with pytest.raises(deskmetrics.HttpError, match="404"):
+        next(batches)
