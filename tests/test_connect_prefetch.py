@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from collections.abc import Iterator
 
 import httpx
@@ -101,3 +103,29 @@ def test_link_pages_request_the_next_page_while_the_current_one_is_handled() -> 
     assert second.call_count == 1
     assert [page.json() for page in pages] == [[3]]
     assert client.requests == 2
+
+
+def test_an_item_the_consumer_drops_is_freed_before_the_next_one_is_taken() -> None:
+    class Page:
+        pass
+
+    alive: list[weakref.ref[Page]] = []
+
+    def pages() -> Iterator[Page]:
+        for _ in range(3):
+            page = Page()
+            alive.append(weakref.ref(page))
+            yield page
+            del page
+
+    items = deskmetrics.prefetched(pages())
+    page: Page | None = next(items)
+    del page
+    gc.collect()
+    # Only the page fetched ahead is alive; the first one went with the consumer's reference.
+    for _ in range(500):
+        if len(alive) == 2:
+            break
+        threading.Event().wait(0.01)
+    assert [ref() is None for ref in alive] == [True, False]
+    assert len(list(items)) == 2

@@ -73,6 +73,7 @@ def prefetched(items: Iterator[T], *, name: str = "prefetch") -> Iterator[T]:
             if current.ended:
                 return
             current.take()  # raises the worker's exception
-        item = current.take()
+        taken = [current.take()]
         current = _Ahead(items, name)  # the next fetch runs while this item is consumed
-        yield item
+        # Popped, not held in a local while suspended: a consumer that drops a page frees it.
+        yield taken.pop()
