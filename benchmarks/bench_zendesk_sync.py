@@ -50,12 +50,15 @@ TICKET_GOAL_PER_SECOND = 20_000
 REQUESTS_PER_THOUSAND_GOAL = 1.0
 
 
-def serve(tickets: int, pipe: Connection) -> None:
-    """The fake Zendesk, in a child process: answers until the parent says stop."""
-    from deskmetrics.testing.fake_server import FakeServer
-    from zendesk_fake import FakeAccount, ZendeskHandler
+def serve(tickets: int, pipe: Connection, page_delay: float = 0.0) -> None:
+    """The fake Zendesk, in a child process: answers until the parent says stop.
 
-    handler = ZendeskHandler(FakeAccount(tickets))
+    ``page_delay`` seconds pass before each ticket export page is answered (a real account's
+    latency; the local fake answers as fast as it can encode)."""
+    from deskmetrics.testing.fake_server import FakeServer
+    from zendesk_fake import FakeAccount, Faults, ZendeskHandler
+
+    handler = ZendeskHandler(FakeAccount(tickets), faults=Faults(page_delay=page_delay))
     handler._ordered()  # sort once before the clock starts
     with FakeServer(handler) as server:
         pipe.send(server.url)
@@ -209,6 +212,12 @@ def main() -> None:
         action="store_true",
         help="diagnostic: disable Python's cyclic garbage collector during the sync",
     )
+    parser.add_argument(
+        "--page-delay",
+        type=float,
+        default=0.0,
+        help="seconds the fake waits before each ticket export page (a real account's latency)",
+    )
     parser.add_argument("--baseline", type=Path, help="another checkout's src folder to compare")
     parser.add_argument("--child-sync", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -218,7 +227,9 @@ def main() -> None:
         return
 
     parent, child = multiprocessing.Pipe()
-    server = multiprocessing.Process(target=serve, args=(args.tickets, child), daemon=True)
+    server = multiprocessing.Process(
+        target=serve, args=(args.tickets, child, args.page_delay), daemon=True
+    )
     started = time.perf_counter()
     server.start()
     url = parent.recv()
