@@ -47,10 +47,8 @@ class _Ahead(Generic[T]):
         finally:
             self._done.set()
 
-    def wait(self) -> bool:
-        """Wait for the worker; True when it produced an item."""
+    def wait(self) -> None:
         self._done.wait()
-        return bool(self._items)
 
     def take(self) -> T:
         """The item; re-raises in the consumer what the worker raised."""
@@ -63,17 +61,16 @@ class _Ahead(Generic[T]):
 def prefetched(items: Iterator[T], *, name: str = "prefetch") -> Iterator[T]:
     """``items``, each produced in a background thread while the previous one is consumed.
 
-    The first item is requested at once; each later one as soon as the one before it was
-    handed out. The threads are daemons: a consumer that stops early (an error, Ctrl-C) does not
-    wait for a request in flight, whose answer is dropped.
+    The first item is requested when the consumer first asks; each later one as soon as the
+    one before it was handed out. The threads are daemons: a consumer that stops early (an
+    error, Ctrl-C) does not wait for a request in flight, whose answer is dropped.
     """
     current = _Ahead(items, name)
     while True:
-        if not current.wait():
-            if current.ended:
-                return
-            current.take()  # raises the worker's exception
-        taken = [current.take()]
+        current.wait()
+        if current.ended:
+            return
+        taken = [current.take()]  # or the worker's exception, raised here
         current = _Ahead(items, name)  # the next fetch runs while this item is consumed
         # Popped, not held in a local while suspended: a consumer that drops a page frees it.
         yield taken.pop()
