@@ -31,20 +31,19 @@ class _Upsert:
 
     def __init__(self, model: type[Record]) -> None:
         self.table = model.table
-        self.encode = RowEncoder(model)
-        names = self.encode.columns
-        # Tickets also get their stored durations, computed in SQL from the row's own values
-        # (numbered parameters name them), in this same statement.
+        # Tickets also get their stored durations, computed by the encoder from the record's
+        # own times (bit-identical to schema.micros on their stored text).
         self._derived = DURATION_COLUMNS if model is Ticket else {}
-        number = {name: i for i, name in enumerate(names, 1)}
-        values = [f"?{i}" for i in number.values()]
-        values += [micros(f"?{number[a]}", f"?{number[b]}") for a, b in self._derived.values()]
-        quoted = ", ".join(f'"{n}"' for n in [*names, *self._derived])
+        self.encode = RowEncoder(model, self._derived)
+        names = self.encode.columns
+        quoted = ", ".join(f'"{n}"' for n in names)
         self._insert = (
-            f'INSERT INTO "{self.table}" ({quoted}) VALUES ({", ".join(values)}) '
+            f'INSERT INTO "{self.table}" ({quoted}) VALUES ({", ".join("?" * len(names))}) '
             f"ON CONFLICT (source, id) DO UPDATE SET "
         )
-        self._order = [n for n in names if n not in ("source", "id", "synced_at")]
+        self._order = [
+            n for n in names if n not in ("source", "id", "synced_at") and n not in self._derived
+        ]
         self._sql: dict[frozenset[str], str] = {}
 
     def sql(self, fields_set: frozenset[str]) -> str:
@@ -53,9 +52,11 @@ class _Upsert:
             updated = [n for n in self._order if n in fields_set] + ["synced_at"]
             assignments = [f'"{n}" = excluded."{n}"' for n in updated]
             for column, (start, end) in self._derived.items():
-                if start in fields_set or end in fields_set:
+                if start in fields_set and end in fields_set:
+                    assignments.append(f'"{column}" = excluded."{column}"')
+                elif start in fields_set or end in fields_set:
                     # The row after this update: the new value if the record set it, else the
-                    # stored one.
+                    # stored one, which only SQL knows.
                     new_start, new_end = (
                         f'excluded."{c}"' if c in fields_set else f'"{self.table}"."{c}"'
                         for c in (start, end)
