@@ -56,7 +56,9 @@ def performed_at(value: Any) -> datetime:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise ActivityError(f"performed_at {value!r} is not a time (e.g. 15-01-2018 11:01:57 +0000)")
+        raise ActivityError(
+            f"performed_at {value!r} is not a time (e.g. 15-01-2018 11:01:57 +0000)"
+        )
     return parsed
 
 
@@ -114,14 +116,15 @@ class ActivityMapper:
             key = f"{ticket}:{int(at.timestamp())}:{field.value}"
             ids[key] += 1
             events.append(
-                deskmetrics.TicketEvent.build({
-                    "id": f"activity:{key}:{ids[key]}",
-                    "ticket_id": ticket,
-                    "created_at": at,
-                    "field": field,
-                    "value": value,
-                    "author_id": author,
-                })  # fmt: skip
+                deskmetrics.TicketEvent.build(
+                    {
+                        "id": f"activity:{key}:{ids[key]}",
+                        "ticket_id": ticket,
+                        "created_at": at,
+                        "field": field,
+                        "value": value,
+                        "author_id": author,
+                    }
+                )
             )
         return events
-

@@ -95,9 +95,7 @@ def _day_batches(
         yield from _batches(mapper, rows, f"{day} file {number}")
 
 
-def _batches(
-    mapper: ActivityMapper, rows: list[Any], where: str
-) -> Iterator[deskmetrics.Batch]:
+def _batches(mapper: ActivityMapper, rows: list[Any], where: str) -> Iterator[deskmetrics.Batch]:
     ids: Counter[str] = Counter()
     records: list[deskmetrics.Record] = []
     rejected: list[deskmetrics.RejectedRow] = []
