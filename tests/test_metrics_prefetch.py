@@ -118,3 +118,31 @@ def test_counts_riding_on_the_value_scan_equal_separate_queries(
     first = together[wanted[0]]
     assert {key[0] for key in first} == {"all", "w0", "w1", "w2"}
     assert any(0 < hits < n for (n, hits) in first.values())
+
+
+@pytest.mark.parametrize("cohort", ["created", "resolved"])
+def test_series_values_read_in_one_scan_equal_each_period_read_alone(
+    tmp_path: Path, cohort: str
+) -> None:
+    # A series without dimensions reads all its value requests in one time-ordered scan, cut
+    # at the bucket bounds; each period read on its own (a plain cohort query) must agree.
+    wanted = [
+        ValuesRequest(cohort, seconds_between("t.created_at", "t.first_response_at")),
+        ValuesRequest(cohort, "t.agent_replies", where="t.escalated = 0"),  # NULLs and a where
+        ValuesRequest(cohort, "t.reopens"),
+        ValuesRequest(cohort, "t.channel", where="t.reopens >= 1"),  # text values
+    ]
+    with Store(tmp_path / "x.db") as store:
+        store.write(tickets(600, seed=3), source="s")
+        series = Scope(store.conn, periods=(TOTAL, *WEEKS), as_of=TOTAL[2], first_is_union=True)
+        series.prefetch(wanted)
+        for period in (TOTAL, *WEEKS):
+            alone = Scope(store.conn, periods=(period,), as_of=TOTAL[2])
+            alone.prefetch(wanted)
+            for request in wanted:
+                key = (period[0],)
+                assert series.values(request).get(key) == alone.values(request).get(key)
+        lengths = [len(series.values(r)[(week[0],)]) for r in wanted for week in WEEKS]
+    assert min(lengths) > 5  # every week holds values of every request
+    first = series.values(wanted[0])[("all",)]
+    assert first == sorted(first) and len(first) < len(series.values(wanted[2])[("all",)])
