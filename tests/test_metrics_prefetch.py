@@ -17,7 +17,7 @@ import pytest
 from deskmetrics import Status, Store, Ticket
 from deskmetrics.metrics.dimensions import DIMENSIONS
 from deskmetrics.metrics.requests import CountRequest, Request, ValuesRequest
-from deskmetrics.metrics.scope import Scope, seconds_between
+from deskmetrics.metrics.scope import Scope, seconds_between, stored
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 WEEKS = [
@@ -146,3 +146,36 @@ def test_series_values_read_in_one_scan_equal_each_period_read_alone(
     assert min(lengths) > 5  # every week holds values of every request
     first = series.values(wanted[0])[("all",)]
     assert first == sorted(first) and len(first) < len(series.values(wanted[2])[("all",)])
+
+
+def test_count_conditions_on_a_stored_duration_count_as_the_computed_duration(
+    tmp_path: Path,
+) -> None:
+    # Bucket bounds on first response time (the explore FRT table) read the stored microseconds;
+    # the same bounds on the text timestamps, in a plain query, must count the same tickets.
+    frt = seconds_between("t.created_at", "t.first_response_at")
+    bounds = [(0.0, 3600.0), (3600.0, 14400.0), (14400.0, 86400.0), (86400.0, None)]
+    wanted = [
+        CountRequest(
+            "created",
+            f"{frt} >= {lo}" + ("" if hi is None else f" AND {frt} < {hi}"),
+            "t.first_response_at IS NOT NULL",
+        )
+        for lo, hi in bounds
+    ]
+    with Store(tmp_path / "x.db") as store:
+        store.write(tickets(500, seed=5), source="s")
+        scope = Scope(store.conn, periods=(TOTAL,), as_of=TOTAL[2])
+        scope.prefetch(wanted)
+        for request in wanted:
+            n, hits = scope.counts(request)[("all",)]
+            plain = store.conn.execute(
+                f"SELECT count(*), sum({request.where}) FROM tickets t WHERE t.created_at >= ? "
+                "AND t.created_at < ? AND t.status NOT IN ('deleted', 'spam') "
+                "AND t.first_response_at IS NOT NULL",
+                TOTAL[1:],
+            ).fetchone()
+            assert (n, hits) == plain
+            assert 0 < hits < n
+    rewritten = stored(wanted[0].where or "")
+    assert "first_response_us" in rewritten and "julianday" not in rewritten

@@ -99,8 +99,12 @@ float; reading it skips parsing two timestamps per ticket, and the cohort indexe
 
 
 def stored(expr: str) -> str:
-    """``expr``, reading a stored duration column instead when the store keeps one for it."""
-    return STORED_DURATIONS.get(expr, expr)
+    """``expr``, reading a stored duration column wherever it computes one the store keeps
+    (also inside a condition, such as a distribution's bucket bounds on first response time)."""
+    for computed, column in STORED_DURATIONS.items():
+        if computed in expr:
+            expr = expr.replace(computed, column)
+    return expr
 
 
 COHORT_TIMES = {"created": "t.created_at", "resolved": "t.resolved_at"}
@@ -112,8 +116,8 @@ _RIDING_COUNTS = 31
 
 def _count_conditions(request: CountRequest) -> tuple[str, str]:
     """SQL conditions for a count request's (n, hits): among its tickets, and also ``where``."""
-    among = request.among or "TRUE"  # TRUE, not 1: a condition on PostgreSQL too
-    return among, f"({among}) AND ({request.where})" if request.where else among
+    among = stored(request.among or "TRUE")  # TRUE, not 1: a condition on PostgreSQL too
+    return among, f"({among}) AND ({stored(request.where)})" if request.where else among
 
 
 def _count_bits(counts: list[CountRequest]) -> str:
