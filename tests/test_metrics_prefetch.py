@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -179,3 +180,36 @@ def test_count_conditions_on_a_stored_duration_count_as_the_computed_duration(
             assert 0 < hits < n
     rewritten = stored(wanted[0].where or "")
     assert "first_response_us" in rewritten and "julianday" not in rewritten
+
+
+@pytest.mark.parametrize("cohort", ["created", "resolved"])
+def test_breakdown_values_taken_from_the_series_scan_equal_a_breakdown_read_alone(
+    tmp_path: Path, cohort: str
+) -> None:
+    # With a series and a breakdown, the series' time-ordered scan also groups its values by
+    # the breakdown's dimension (Scope.companion); the breakdown then reads only its counts.
+    channel = DIMENSIONS["channel"]
+    wanted = requests(cohort, 5)
+    with Store(tmp_path / "x.db") as store:
+        store.write(tickets(500, seed=11), source="s")
+        series = Scope(
+            store.conn, periods=(TOTAL, *WEEKS), as_of=TOTAL[2], first_is_union=True,
+            companion=channel,
+        )  # fmt: skip
+        series.prefetch(wanted)
+        assert any(key[0] == "companion" for key in series.shared)
+        overall = replace(series, periods=(TOTAL,), first_is_union=False)
+        breakdown = replace(overall, dimensions=(channel,))
+        got = answers(breakdown, wanted, together=True)
+        assert not any(key[0] == "companion" for key in series.shared)  # taken, not read again
+        alone = Scope(store.conn, periods=(TOTAL,), as_of=TOTAL[2], dimensions=(channel,))
+        want = answers(alone, wanted, together=True)
+        plain_series = Scope(store.conn, periods=(TOTAL, *WEEKS), as_of=TOTAL[2],
+                             first_is_union=True)  # fmt: skip
+        series_without = answers(plain_series, wanted, together=True)
+        series_with = {r: series.counts(r) if isinstance(r, CountRequest) else series.values(r)
+                       for r in wanted}  # fmt: skip
+    assert got == want
+    assert series_with == series_without
+    values = got[wanted[-2]]
+    assert len(values) >= 4 and all(values[key] == sorted(values[key]) for key in values)

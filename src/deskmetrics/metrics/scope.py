@@ -149,6 +149,10 @@ class Scope:
     """Business-hours schedules by source, for the ``*_business`` variants."""
     first_is_union: bool = False
     """The first period is exactly the union of the others (a report and its series buckets)."""
+    companion: Dimension | None = None
+    """The breakdown the report computes after its series, over the first period: the series'
+    time-ordered value scan also groups its values by it, so the breakdown does not read the
+    cohort's values again (see _values_by_bucket)."""
     customer_table: str = "customers"
     """What customer metrics count (``metrics.retention_unit.customer_table``)."""
     shared: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False, compare=False)
@@ -352,6 +356,8 @@ class Scope:
         """Drop the report's temp tables (call once the report is computed)."""
         for key in [k for k in self.shared if k[0] == "surveys"]:
             self.conn.execute(f"DROP TABLE IF EXISTS {self.shared.pop(key)}")
+        for key in [k for k in self.shared if k[0] == "companion"]:
+            del self.shared[key]  # values no breakdown took
 
     def customer_sql(self, select: str, where: str | None = None) -> tuple[str, dict[str, Any]]:
         """A query over the customers active at each period's start (spec §6)."""
@@ -477,7 +483,7 @@ class Scope:
             buckets._prefetch_values(cohort, batch, counts)
             return buckets
         if cohort in COHORT_TIMES and buckets._contiguous():
-            buckets._values_by_bucket(cohort, batch)
+            buckets._values_by_bucket(cohort, batch, self.periods[0])
             batch = []
         for alone in buckets._periods_alone():
             alone._prefetch_values(cohort, batch, counts)
@@ -488,34 +494,47 @@ class Scope:
     def _contiguous(self) -> bool:
         return all(a[2] == b[1] for a, b in itertools.pairwise(self.periods))
 
-    def _values_by_bucket(self, cohort: str, batch: list[ValuesRequest]) -> None:
-        """Contiguous periods, no dimensions: one query over their whole span for every value,
-        in the order of the cohort's time (its index order, so no sort), each chunk of rows cut
-        at the bucket bounds. (One query per value read the cohort's index once per value: ~20
-        scans of the resolved cohort in a series with the explore plugin.)"""
+    def _values_by_bucket(
+        self, cohort: str, batch: list[ValuesRequest], total: tuple[str, str, str]
+    ) -> None:
+        """Contiguous periods, no dimensions: one query over their whole span (``total``) for
+        every value, in the order of the cohort's time (its index order, so no sort), each chunk
+        of rows cut at the bucket bounds. (One query per value read the cohort's index once per
+        value: ~20 scans of the resolved cohort in a series with the explore plugin.)
+
+        With a ``companion`` dimension the rows also carry its key, and the values are grouped
+        by it too, for the breakdown over ``total`` to take (_companion_values)."""
         at = COHORT_TIMES[cohort]
-        whole = replace(self, periods=(("", self.start, self.end),))
+        companion = self._companion_for("tickets")
+        whole = replace(self, periods=(total,), dimensions=(companion,) if companion else ())
         columns = [
             f"CASE WHEN {r.where} THEN {stored(r.expr)} END" if r.where else stored(r.expr)
             for r in batch
         ]
-        names = [f"v{i}" for i in range(len(columns))]
         select = ", ".join([f"{at} AS at", *(f"{c} AS v{i}" for i, c in enumerate(columns))])
         sql, params = whole.ticket_sql(select, cohort, group=False)
-        cursor = self.conn.execute(
-            f"SELECT at, {', '.join(names)} FROM ({sql}) ORDER BY at", params
-        )
+        cursor = self.conn.execute(f"SELECT * FROM ({sql}) ORDER BY at", params)
+        width = whole.key_width  # p.k and the companion's key, then at, then the values
         is_value = partial(operator.is_not, None)
         collected: list[list[list[float]]] = [[[] for _ in self.periods] for _ in batch]
+        grouped: list[dict[Key, list[float]]] = [{} for _ in batch]
         while chunk := cursor.fetchmany(20_000):
-            times = list(map(operator.itemgetter(0), chunk))
+            times = list(map(operator.itemgetter(width), chunk))
             for j, (_key, lo, hi) in enumerate(self.periods):
                 rows = chunk[bisect.bisect_left(times, lo) : bisect.bisect_left(times, hi)]
                 if not rows:
                     continue
-                transposed = list(zip(*rows, strict=True))[1:]
+                transposed = list(zip(*rows, strict=True))[width + 1 :]
                 for target, column in zip(collected, transposed, strict=True):
                     target[j].extend(filter(is_value, column))
+            if companion is not None:
+                by_key: dict[Key, list[tuple[Any, ...]]] = defaultdict(list)
+                for row in chunk:
+                    by_key[row[:width]].append(row)
+                for group, rows in by_key.items():
+                    transposed = list(zip(*rows, strict=True))[width + 1 :]
+                    for found_by_key, column in zip(grouped, transposed, strict=True):
+                        found_by_key.setdefault(group, []).extend(filter(is_value, column))
         for request, by_period in zip(batch, collected, strict=True):
             found: dict[Key, list[float]] = {}
             for (key, _lo, _hi), part in zip(self.periods, by_period, strict=True):
@@ -523,10 +542,44 @@ class Scope:
                     part.sort()
                     found[(key,)] = part
             self._cache[request] = found
+        if companion is not None:
+            for request, by_key_found in zip(batch, grouped, strict=True):
+                self.shared[whole._companion_key(request)] = {
+                    key: sorted(values) for key, values in by_key_found.items() if values
+                }
+
+    def _companion_for(self, subject: str) -> Dimension | None:
+        """The companion dimension, when one scan can group by it: one key per row (no tag
+        join) and nothing to prepare before its key can be read."""
+        dimension = self.companion
+        if dimension is None or not dimension.supports(subject):
+            return None
+        if dimension.tag_join or dimension.prepare is not None:
+            return None
+        return dimension
+
+    def _companion_key(self, request: ValuesRequest) -> tuple[Any, ...]:
+        names = tuple(d.name for d in self.dimensions)
+        return ("companion", request, self.periods, names, self.multi_source, self.filters)
+
+    def _companion_values(self, batch: list[ValuesRequest]) -> bool:
+        """Take the batch's values from the series' scan (_values_by_bucket) when it grouped
+        them for this scope; they are dropped from ``shared`` once taken."""
+        keys = [self._companion_key(request) for request in batch]
+        if not batch or not all(key in self.shared for key in keys):
+            return False
+        for request, key in zip(batch, keys, strict=True):
+            self._cache[request] = self.shared.pop(key)
+        return True
 
     def _prefetch_values(
         self, cohort: str, batch: list[ValuesRequest], counts: list[CountRequest]
     ) -> None:
+        if self.dimensions and self._companion_values(batch):
+            # The values came with the series' scan: only the counts are left to read.
+            if counts:
+                self._prefetch_counts(cohort, counts)
+            return
         texts = [text for r in batch for text in (r.expr, r.where)]
         bound = [r for r in counts if not self._additive(cohort, [r.among, r.where])]
         if bound and self._additive(cohort, texts):
