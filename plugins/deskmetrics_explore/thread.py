@@ -29,11 +29,17 @@ _MESSAGES = (
     "ORDER BY i.created_at, i.id"
 )
 # NULL when the ticket has no stored interactions: such tickets carry no reply data at all (the
-# source gave none) and are left out rather than counted as "no replies".
+# source gave none) and are left out rather than counted as "no replies". The EXISTS guard (one
+# index seek) skips the ordered subquery and the concatenation for them: without it a cohort of
+# tickets without messages cost 0.30 s of SQLite time per 200 k tickets for all-NULL values.
+_HAS_MESSAGES = (
+    "EXISTS (SELECT 1 FROM interactions i WHERE i.source = t.source AND i.ticket_id = t.id)"
+)
 THREAD_SQL = (
-    "(t.source || char(31) || t.created_at || char(31) || COALESCE(t.first_resolved_at, '')"
+    f"(CASE WHEN {_HAS_MESSAGES} THEN "
+    "t.source || char(31) || t.created_at || char(31) || COALESCE(t.first_resolved_at, '')"
     " || char(31) || COALESCE(t.resolved_at, '') || char(31) || t.reopens || char(31) || "
-    f"(SELECT group_concat(m, char(30)) FROM ({_MESSAGES})))"
+    f"(SELECT group_concat(m, char(30)) FROM ({_MESSAGES})) END)"
 )
 
 RESOLVED_THREADS = deskmetrics.ValuesRequest("resolved", THREAD_SQL)
