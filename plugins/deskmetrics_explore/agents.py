@@ -52,15 +52,21 @@ def _solves(scope: Scope, loads: dict[AgentId, AgentLoad], zone: ZoneInfo) -> No
             if requester is not None:
                 requesters[(source, agent)].add(requester)
     days: dict[str, date] = {}  # a slot's local date, once per slot (not per agent and slot)
-    for (source, agent, slot), count in sorted(solves.items()):
-        load = loads.setdefault((source, agent), AgentLoad())
+    found: dict[AgentId, AgentLoad] = {}
+    for (source, agent, slot), count in solves.items():
+        load = found.setdefault((source, agent), AgentLoad())
         load.solved += count
         day = days.get(slot)
         if day is None:
             day = days[slot] = local_start(slot, zone).date()
         load.days.add(day)
-    for agent_id, found in requesters.items():
-        loads[agent_id].customers = len(found)
+    # Agents in id order (the table's tie order), without sorting every (agent, slot) pair.
+    for agent_id in sorted(found):
+        load = loads.setdefault(agent_id, AgentLoad())
+        load.solved += found[agent_id].solved
+        load.days |= found[agent_id].days
+    for agent_id, helped in requesters.items():
+        loads[agent_id].customers = len(helped)
 
 
 def _replies(
