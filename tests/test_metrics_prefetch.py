@@ -213,3 +213,36 @@ def test_breakdown_values_taken_from_the_series_scan_equal_a_breakdown_read_alon
     assert series_with == series_without
     values = got[wanted[-2]]
     assert len(values) >= 4 and all(values[key] == sorted(values[key]) for key in values)
+
+
+@pytest.mark.parametrize("cohort", ["created", "resolved"])
+def test_unordered_values_are_the_ordered_values_left_unsorted(tmp_path: Path, cohort: str) -> None:
+    # ValuesRequest(ordered=False) skips the sort (explore's requester ids and threads, only
+    # counted or parsed): per key the same values, in every path (one period, a series' buckets
+    # and their merged total, a breakdown, the breakdown taken from the series' scan).
+    channel = DIMENSIONS["channel"]
+    exprs = [("t.channel", "t.reopens >= 1"), ("t.id", None), ("t.agent_replies", None)]
+    ordered = [ValuesRequest(cohort, expr, where) for expr, where in exprs]
+    unordered = [replace(request, ordered=False) for request in ordered]
+    with Store(tmp_path / "x.db") as store:
+        store.write(tickets(600, seed=13), source="s")
+        scopes = [
+            Scope(store.conn, periods=(TOTAL,), as_of=TOTAL[2]),
+            Scope(store.conn, periods=(TOTAL, *WEEKS), as_of=TOTAL[2], first_is_union=True),
+            Scope(store.conn, periods=(TOTAL,), as_of=TOTAL[2], dimensions=(channel,)),
+        ]
+        series = Scope(store.conn, periods=(TOTAL, *WEEKS), as_of=TOTAL[2], first_is_union=True,
+                       companion=channel)  # fmt: skip
+        series.prefetch([*ordered, *unordered])
+        taken = replace(series, periods=(TOTAL,), first_is_union=False, dimensions=(channel,))
+        unsorted_seen = []
+        for scope in [*scopes, taken]:
+            scope.prefetch([*ordered, *unordered])
+            unsorted_seen.append(False)
+            for sorted_request, request in zip(ordered, unordered, strict=True):
+                want, got = scope.values(sorted_request), scope.values(request)
+                assert want and {k: sorted(v) for k, v in got.items()} == want
+                assert all(v == sorted(v) for v in want.values())
+                unsorted_seen[-1] |= any(v != sorted(v) for v in got.values())
+        assert not any(key[0] == "companion" for key in series.shared)  # taken, not read again
+    assert all(unsorted_seen)  # in every path the sort was skipped, not merely harmless

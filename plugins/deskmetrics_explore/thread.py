@@ -42,8 +42,8 @@ THREAD_SQL = (
     f"(SELECT group_concat(m, char(30)) FROM ({_MESSAGES})) END)"
 )
 
-RESOLVED_THREADS = deskmetrics.ValuesRequest("resolved", THREAD_SQL)
-"""The request every reply and touch metric shares."""
+RESOLVED_THREADS = deskmetrics.ValuesRequest("resolved", THREAD_SQL, ordered=False)
+"""The request every reply and touch metric shares (parsed, never ranked: left unsorted)."""
 
 # The same touch rule in SQL, for listing a touch rate's tickets (deskmetrics.Members): public
 # agent messages up to the first solve, less the ticket's first interaction (an opening).

@@ -23,11 +23,16 @@ class CountRequest:
 
 @dataclass(frozen=True)
 class ValuesRequest:
-    """Per key: the ascending non-null values of ``expr`` over ``cohort`` rows with ``where``."""
+    """Per key: the ascending non-null values of ``expr`` over ``cohort`` rows with ``where``.
+
+    ``ordered=False`` leaves them in no particular order, for values that are only counted or
+    parsed (requester ids, conversation texts): sorting is most of their cost in Python (~0.04 s
+    per 200 k texts, once per bucket, total and breakdown key of a series)."""
 
     cohort: str
     expr: str
     where: str | None = None
+    ordered: bool = True
 
 
 Request = CountRequest | ValuesRequest

@@ -554,13 +554,16 @@ class Scope:
             found: dict[Key, list[float]] = {}
             for (key, _lo, _hi), part in zip(self.periods, by_period, strict=True):
                 if part:
-                    part.sort()
+                    if request.ordered:
+                        part.sort()
                     found[(key,)] = part
             self._cache[request] = found
         if companion is not None:
             for request, by_key_found in zip(batch, grouped, strict=True):
                 self.shared[whole._companion_key(request)] = {
-                    key: sorted(values) for key, values in by_key_found.items() if values
+                    key: _arranged(request, values)
+                    for key, values in by_key_found.items()
+                    if values
                 }
 
     def _companion_for(self, subject: str) -> Dimension | None:
@@ -614,7 +617,7 @@ class Scope:
                     merged.setdefault((total, *key[1:]), []).extend(values)
                 self._cache[request] = {
                     **found,
-                    **{key: sorted(values) for key, values in merged.items()},
+                    **{key: _arranged(request, values) for key, values in merged.items()},
                 }
             for count in counts:
                 found_counts = buckets._cache[count]
@@ -661,8 +664,8 @@ class Scope:
                 if counts:
                     bits[key].update(transposed[-1])
         found = [
-            {key: sorted(values) for key, values in result.items() if values}
-            for result in collected
+            {key: _arranged(request, values) for key, values in result.items() if values}
+            for request, result in zip(batch, collected, strict=True)
         ]
         for request, result in zip(batch, found, strict=True):
             self._cache[request] = result
@@ -675,3 +678,8 @@ class Scope:
                 )
                 for key, masks in bits.items()
             }
+
+
+def _arranged(request: ValuesRequest, values: list[Any]) -> list[Any]:
+    """A request's values as it asked for them: ascending unless ``ordered`` is off."""
+    return sorted(values) if request.ordered else values
