@@ -74,9 +74,12 @@ def _replies(
 ) -> None:
     select = "t.source AS r_source, t.id AS r_ticket, t.resolved_at AS r_resolved"
     inner, params = scope.ticket_sql(select, "resolved", group=False)
+    # One period and no dimensions (the section's scope) give each ticket one row: no DISTINCT,
+    # whose temp B-tree took 0.18 s per 200 k resolved tickets (most of this query's time).
+    distinct = "DISTINCT " if scope.dimensions or len(scope.periods) > 1 else ""
     sql = (
         f"SELECT i.source, i.author_id, {slot_sql('i.created_at')}, count(*) "
-        f"FROM (SELECT DISTINCT r_source, r_ticket, r_resolved FROM ({inner})) x "
+        f"FROM (SELECT {distinct}r_source, r_ticket, r_resolved FROM ({inner})) x "
         "JOIN interactions i ON i.source = x.r_source AND i.ticket_id = x.r_ticket "
         "WHERE i.author_role = 'agent' AND i.public = 1 AND i.author_id IS NOT NULL "
         "AND i.created_at <= x.r_resolved "
