@@ -28,19 +28,68 @@ def ensure_scored(scope: deskmetrics.Scope) -> None:
         scope.shared[("feedback", "scored")] = True
 
 
+_DIGIT = 1 << 21
+"""The three label counts ride in one sum, base 2**21: exact while each stays under 2,097,152
+per key (one period's answers of one kind); beyond that, three sums."""
+_CODE = (
+    f"(SELECT CASE f.label WHEN 'negative' THEN {1 + _DIGIT} WHEN 'positive' THEN 1 "
+    f"WHEN 'neutral' THEN 1 WHEN 'other_language' THEN {_DIGIT * _DIGIT} ELSE 0 END "
+    f"FROM {TABLE} f WHERE f.source = s.source AND f.survey_id = s.id)"
+)
+_SEPARATE = f"sum({SCORED}), sum({LABEL} = 'negative'), sum({LABEL} = 'other_language')"
+
+Counts = dict[str, int]
+"""answered, commented, scored, negative, other_language (the last three: labels)."""
+
+
+def _kind_counts(scope: deskmetrics.Scope, kind: str, labels: bool) -> dict[Key, Counts]:
+    """Every count the three metrics need for one kind, in one scan of its responses (instead
+    of one per metric, each probing the labels twice), shared by the metrics of one scope.
+    Without ``labels`` (the extra is not installed: no scores) the label counts are 0."""
+    packed = labels and _packable(scope)
+    select = f"count(*), sum({HAS_COMMENT})"
+    if labels:
+        select += f", sum({_CODE})" if packed else f", {_SEPARATE}"
+    sql, params = scope.survey_sql(kind, select)
+    memo = ("feedback", "counts", sql, *map(str, sorted(params.items())))
+    found: dict[Key, Counts] | None = scope.shared.get(memo)
+    if found is not None:
+        return found
+    found = {}
+    for key, (n, commented, *sums) in scope.aggregate(sql, params).items():
+        if packed:
+            code = int(sums[0] or 0)
+            rest = code // _DIGIT
+            sums = [code % _DIGIT, rest % _DIGIT, rest // _DIGIT]
+        scored, negative, other = (int(x or 0) for x in sums) if sums else (0, 0, 0)
+        found[key] = {
+            "answered": int(n or 0), "commented": int(commented or 0), "scored": scored,
+            "negative": negative, "other_language": other,
+        }  # fmt: skip
+    scope.shared[memo] = found
+    return found
+
+
+def _packable(scope: deskmetrics.Scope) -> bool:
+    memo = ("feedback", "packable")
+    if memo not in scope.shared:
+        labelled = scope.conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0]
+        scope.shared[memo] = int(labelled) < _DIGIT
+    return bool(scope.shared[memo])
+
+
 def _proportion(
-    among: str, hit: str, scored: bool
+    among: Callable[[Counts], int], hit: Callable[[Counts], int], scored: bool
 ) -> Callable[[deskmetrics.Scope], dict[Key, deskmetrics.MetricValue]]:
     def compute(scope: deskmetrics.Scope) -> dict[Key, deskmetrics.MetricValue]:
         if scored:
             ensure_scored(scope)
         totals: dict[Key, list[int]] = {}
         for kind in KINDS:
-            sql, params = scope.survey_sql(kind, f"sum({among}), sum(({among}) AND ({hit}))")
-            for key, (n, hits) in scope.aggregate(sql, params).items():
+            for key, counts in _kind_counts(scope, kind, scored).items():
                 found = totals.setdefault(key, [0, 0])
-                found[0] += int(n or 0)
-                found[1] += int(hits or 0)
+                found[0] += among(counts)
+                found[1] += hit(counts)
         return {
             key: deskmetrics.MetricValue.proportion(hits, n)
             for key, (n, hits) in totals.items()
@@ -51,7 +100,13 @@ def _proportion(
 
 
 def _metric(
-    id: str, label: str, among: str, hit: str, description: str, *, scored: bool = True
+    id: str,
+    label: str,
+    among: Callable[[Counts], int],
+    hit: Callable[[Counts], int],
+    description: str,
+    *,
+    scored: bool = True,
 ) -> deskmetrics.Metric:
     return deskmetrics.Metric(
         id=id,
@@ -67,14 +122,15 @@ def _metric(
     )
 
 
-def comment_rate() -> deskmetrics.Metric:
+def comment_rate(*, scored: bool = True) -> deskmetrics.Metric:
+    """``scored=False``: without the extra (no sentiment scores to count beside it)."""
     return _metric(
         "feedback_comment_rate",
         "Comment rate",
-        "1",
-        HAS_COMMENT,
+        lambda c: c["answered"],
+        lambda c: c["commented"],
         "Share of answered CSAT/NPS/CES responses (latest per ticket) with a written comment.",
-        scored=False,
+        scored=scored,
     )
 
 
@@ -82,8 +138,8 @@ def negative_comment_share() -> deskmetrics.Metric:
     return _metric(
         "feedback_negative_share",
         "Negative comments",
-        SCORED,
-        f"{LABEL} = 'negative'",
+        lambda c: c["scored"],
+        lambda c: c["negative"],
         "Share of English comments whose sentiment is negative (support-domain VADER).",
     )
 
@@ -92,8 +148,8 @@ def other_language_share() -> deskmetrics.Metric:
     return _metric(
         "feedback_other_language_share",
         "Comments not in English",
-        f"{LABEL} IN ('positive', 'negative', 'neutral', 'other_language')",
-        f"{LABEL} = 'other_language'",
+        lambda c: c["scored"] + c["other_language"],
+        lambda c: c["other_language"],
         "Share of comments left out of sentiment: another language, or undetermined.",
     )
 
