@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import deskmetrics
 from deskmetrics_feedback.cache import TABLE, refresh
+from deskmetrics_feedback.metric_counts import Counts, Key, counts_key, keep_counts, kept_counts
 
 KINDS = ("csat", "nps", "ces")
 HAS_COMMENT = (
@@ -17,8 +18,6 @@ HAS_COMMENT = (
 )
 LABEL = f"(SELECT f.label FROM {TABLE} f WHERE f.source = s.source AND f.survey_id = s.id)"
 SCORED = f"{LABEL} IN ('positive', 'negative', 'neutral')"
-
-Key = tuple[str | None, ...]
 
 
 def ensure_scored(scope: deskmetrics.Scope) -> None:
@@ -38,9 +37,6 @@ _CODE = (
 )
 _SEPARATE = f"sum({SCORED}), sum({LABEL} = 'negative'), sum({LABEL} = 'other_language')"
 
-Counts = dict[str, int]
-"""answered, commented, scored, negative, other_language (the last three: labels)."""
-
 
 def _kind_counts(scope: deskmetrics.Scope, kind: str, labels: bool) -> dict[Key, Counts]:
     """Every count the three metrics need for one kind, in one scan of its responses (instead
@@ -53,9 +49,30 @@ def _kind_counts(scope: deskmetrics.Scope, kind: str, labels: bool) -> dict[Key,
     sql, params = scope.survey_sql(kind, select)
     memo = ("feedback", "counts", sql, *map(str, sorted(params.items())))
     found: dict[Key, Counts] | None = scope.shared.get(memo)
-    if found is not None:
-        return found
-    found = {}
+    if found is None:
+        found = scope.shared[memo] = _stored_counts(scope, sql, params, packed)
+    return found
+
+
+def _stored_counts(
+    scope: deskmetrics.Scope, sql: str, params: dict[str, object], packed: bool
+) -> dict[Key, Counts]:
+    """The counts kept for this query and data (metric_counts.py), else counted and kept."""
+    key = counts_key(scope, sql, params)
+    if key is not None:
+        kept = kept_counts(scope.conn, key)
+        if kept is not None:
+            return kept
+    found = _count(scope, sql, params, packed)
+    if key is not None:
+        keep_counts(scope.conn, key, found)
+    return found
+
+
+def _count(
+    scope: deskmetrics.Scope, sql: str, params: dict[str, object], packed: bool
+) -> dict[Key, Counts]:
+    found: dict[Key, Counts] = {}
     for key, (n, commented, *sums) in scope.aggregate(sql, params).items():
         if packed:
             code = int(sums[0] or 0)
@@ -66,7 +83,6 @@ def _kind_counts(scope: deskmetrics.Scope, kind: str, labels: bool) -> dict[Key,
             "answered": int(n or 0), "commented": int(commented or 0), "scored": scored,
             "negative": negative, "other_language": other,
         }  # fmt: skip
-    scope.shared[memo] = found
     return found
 
 

@@ -12,6 +12,7 @@ import deskmetrics
 from deskmetrics_feedback.cache import refresh
 from deskmetrics_feedback.comment_themes import CommentThemes, comment_themes
 from deskmetrics_feedback.contact_reasons import ContactReasons, contact_reasons, margin_points
+from deskmetrics_feedback.kept import Missing
 from deskmetrics_feedback.records import (
     BEFORE,
     NOW,
@@ -22,7 +23,7 @@ from deskmetrics_feedback.records import (
     responses,
 )
 from deskmetrics_feedback.requirements import missing_message
-from deskmetrics_feedback.section_cache import Missing, cached_section, keep_section, section_key
+from deskmetrics_feedback.section_cache import cached_section, keep_section, section_key
 
 SECTION_ID = "feedback"
 TITLE = "What customers say"

@@ -4,35 +4,26 @@ Building the section reads every commented answer of two periods, samples the pe
 tickets for contact reasons and reads the sample's subjects and tags: ~4 s at 1,000,000
 tickets. What it shows depends only on the surveys and tickets (and, through filters, the
 agents, groups and customers), the report's period, ``as_of``, filters and breakdowns, and the
-CSAT totals the report computed; so it is kept in ``feedback_sections`` (``key``, ``section``
-as JSON, ``written_at``) under a key of all of these, the tables' states (store_state.py)
-standing for their data. A report with the same key reads the section back. The most recent
-``KEEP`` are kept; like every feedback table it is derived, and deleting it loses nothing.
+CSAT totals the report computed; so it is kept in ``feedback_sections`` (kept.py) under a key
+of all of these, the tables' states (store_state.py) standing for their data. A report with the
+same key reads the section back.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Any, Final
 
 import deskmetrics
-from deskmetrics_feedback.comment_themes import now_text
-from deskmetrics_feedback.derived import visible, write_derived
+from deskmetrics_feedback.kept import Missing, keep_value, kept_value
 from deskmetrics_feedback.records import db_time
 from deskmetrics_feedback.store_state import FILTERED, SURVEYS, TICKETS, state_of
 from deskmetrics_feedback.themes import METHOD
 
 TABLE: Final = "feedback_sections"
-COLUMNS: Final = (
-    "key TEXT NOT NULL, section TEXT NOT NULL, written_at TEXT NOT NULL, PRIMARY KEY (key)"
-)
 KEEP: Final = 24
 FORMAT: Final = "section/1"
 """Names the section's layout in the key: a plugin that shows something new rebuilds."""
-
-_NONE = "null"
-"""Stored for a period without comments (no section)."""
 
 
 def section_key(report: deskmetrics.Report, conn: sqlite3.Connection, csat: tuple[int, int]) -> str:
@@ -52,39 +43,17 @@ def section_key(report: deskmetrics.Report, conn: sqlite3.Connection, csat: tupl
     )
 
 
-class Missing:
-    """No section kept under the key."""
-
-
-MISSING: Final = Missing()
-
-
 def cached_section(
     conn: sqlite3.Connection, key: str
 ) -> deskmetrics.ReportSection | Missing | None:
-    if not visible(conn, TABLE):
-        return MISSING
-    row = conn.execute(f"SELECT section FROM {TABLE} WHERE key = ?", (key,)).fetchone()
-    if row is None:
-        return MISSING
-    return _load(json.loads(row[0]))
+    found = kept_value(conn, TABLE, key)
+    return found if isinstance(found, Missing) else _load(found)
 
 
 def keep_section(
     conn: sqlite3.Connection, key: str, section: deskmetrics.ReportSection | None
 ) -> None:
-    payload = _NONE if section is None else json.dumps(_dump(section))
-
-    def fill(schema: str) -> None:
-        conn.execute(f"DELETE FROM {schema}.{TABLE} WHERE key = ?", (key,))
-        conn.execute(f"INSERT INTO {schema}.{TABLE} VALUES (?, ?, ?)", (key, payload, now_text()))
-        conn.execute(
-            f"DELETE FROM {schema}.{TABLE} WHERE key NOT IN (SELECT key FROM {schema}.{TABLE} "
-            "ORDER BY written_at DESC, key LIMIT ?)",
-            (KEEP,),
-        )
-
-    write_derived(conn, {TABLE: COLUMNS}, fill)
+    keep_value(conn, TABLE, key, None if section is None else _dump(section), KEEP)
 
 
 def _dump(section: deskmetrics.ReportSection) -> dict[str, Any]:
