@@ -15,6 +15,7 @@ import sqlite3
 from typing import Any, Final
 
 import deskmetrics
+from deskmetrics_feedback import contact_reasons
 from deskmetrics_feedback.kept import Missing, keep_value, kept_value
 from deskmetrics_feedback.records import db_time
 from deskmetrics_feedback.store_state import FILTERED, SURVEYS, TICKETS, state_of
@@ -34,6 +35,7 @@ def section_key(report: deskmetrics.Report, conn: sqlite3.Connection, csat: tupl
         tables,
         FORMAT,
         METHOD,
+        f"contact sample={contact_reasons.SAMPLE}",
         db_time(report.start),
         db_time(report.end),
         db_time(report.as_of),
