@@ -13,6 +13,8 @@ into a new database, so wall time includes start-up; CPU time and peak RSS are t
          mapping, upserts), as a user runs it
 
 Runs alternate (floor, sync, [baseline sync], floor, …); ratios are of medians in one run.
+With ``--baseline``, the last line says whether both syncs stored the same rows (every table
+compared row by row, ``synced_at`` and run history left out).
 Goals (issue #14): sync ≤ 3× the floor at 1,000,000 tickets, peak RSS ≤ 250 MB and flat from
 100,000 to 10,000,000 tickets.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -83,9 +86,9 @@ def sync_case(name: str, folder: Path, work: Path, env: dict[str, str] | None = 
     return Case(name, [sys.executable, "-c", code, "--config", str(config), "sync"], env)
 
 
-def fresh(work: Path) -> None:
-    """Each run starts from an empty database."""
-    for leftover in work.glob("*.db*"):
+def fresh(work: Path, name: str) -> None:
+    """Each run starts from an empty database (the other cases' are kept for comparing)."""
+    for leftover in work.glob(f"{name.split()[0]}.db*"):
         if leftover.is_dir():  # the sync's lock folder
             shutil.rmtree(leftover)
         else:
@@ -116,9 +119,9 @@ def main() -> None:
         sizes: dict[str, float] = {}
         for _ in range(options.repeat):
             for case in cases:
-                fresh(work)
+                fresh(work, case.name)
                 case.runs.append(run(case.command, case.env))
-                files = [p for p in work.glob("*.db*") if p.is_file()]
+                files = [p for p in work.glob(f"{case.name.split()[0]}.db*") if p.is_file()]
                 sizes[case.name] = sum(p.stat().st_size for p in files) / 1e6
         floor = cases[0]
         header = f"{'case':<32} {'median s':>9} {'CPU s':>6} {'peak MB':>8} {'DB MB':>6}"
@@ -130,6 +133,31 @@ def main() -> None:
                 f" {sizes[case.name]:>6.0f} {case.wall / floor.wall:>8.2f}"
                 f"  (CPU {case.cpu / floor.cpu:.2f}×)"
             )
+        if options.baseline:
+            print(compare_stores(work / "sync.db", work / "sync'.db"))
+
+
+_NOT_COMPARED = {"synced_at", "started_at", "ended_at", "updated_at", "rejected_at", "sync_id"}
+"""Columns that differ between any two syncs: when they ran."""
+
+
+def compare_stores(ours: Path, theirs: Path) -> str:
+    """Whether two stores hold the same rows in every table, times of the sync left out."""
+    differ = []
+    with sqlite3.connect(ours) as a, sqlite3.connect(theirs) as b:
+        tables = [
+            row[0]
+            for row in a.execute("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY 1")
+        ]
+        for table in tables:
+            columns = [row[1] for row in a.execute(f'PRAGMA table_info("{table}")')]
+            kept = ", ".join(f'"{c}"' for c in columns if c not in _NOT_COMPARED)
+            sql = f'SELECT {kept} FROM "{table}" ORDER BY {kept}'
+            if a.execute(sql).fetchall() != b.execute(sql).fetchall():
+                differ.append(table)
+    if differ:
+        return f"stored rows DIFFER from the baseline's in: {', '.join(differ)}"
+    return f"stored rows identical to the baseline's ({len(tables)} tables, synced_at left out)"
 
 
 if __name__ == "__main__":

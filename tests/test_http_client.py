@@ -249,3 +249,24 @@ def test_against_a_real_local_server() -> None:
     assert slept[0] == pytest.approx(2.0, abs=0.1)
     assert [r.path for r in server.requests] == ["/items", "/items"]
     assert server.requests[1].query == {"page": ["3"]}
+
+
+@respx.mock
+def test_get_json_decodes_with_the_connectors_decoder_and_falls_back_on_value_error(
+    client: HttpClient,
+) -> None:
+    respx.get(f"{BASE}/page").respond(json={"items": [1, 2], "extra": "x"})
+
+    def items_only(content: bytes) -> object:
+        if b'"items"' not in content:
+            raise ValueError("not the expected shape")
+        return {"items": "decoded by the connector"}
+
+    def refuse(content: bytes) -> object:
+        raise ValueError("never fits")
+
+    assert client.get_json("/page", decode=items_only) == {"items": "decoded by the connector"}
+    assert client.get_json("/page", decode=refuse) == {"items": [1, 2], "extra": "x"}
+    respx.get(f"{BASE}/html").respond(text="<html>", headers={"content-type": "text/html"})
+    with pytest.raises(HttpError, match="not JSON"):
+        client.get_json("/html", decode=refuse)

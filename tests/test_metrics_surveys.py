@@ -154,3 +154,37 @@ def test_ces_mixed_scales_have_no_single_scale(tmp_path: Path) -> None:
     assert (m["ces"]["scale_min"], m["ces"]["scale_max"]) == (None, None)
     # 100 × 4/6 and 100 × 3/4
     assert m["ces"]["normalized"] == pytest.approx((400 / 6 + 75) / 2)
+
+
+def test_latest_responses_read_only_the_window_not_the_history(tmp_path: Path) -> None:
+    # A ticket answered twice long before the period (c0a, c0b) makes no difference to what
+    # the period reads, and the responses are reached through the time indexes: a store
+    # with years of answers pays for its window, not for its history (#14, goal 3).
+    old = [
+        response("c0a", "csat", 1, "2025-03-01 10:00", ticket_id="T0"),
+        response("c0b", "csat", 2, "2025-03-02 10:00", ticket_id="T0"),
+    ]
+    statements: list[str] = []
+    with Store(tmp_path / "x.db") as store:
+        store.write([*CSAT, *old], source="s")
+        store.conn.set_trace_callback(statements.append)
+        config = parse_config({"report": {"min_sample": 1}}, None)
+        report = build_report(store, config.report_settings(), start=START, end=END, as_of=AS_OF)
+        store.conn.set_trace_callback(None)
+        # The latest-responses check and table of each kind (a CREATE TABLE by its SELECT).
+        reads = [
+            sql.split(" AS ", 1)[1] if sql.startswith("CREATE TABLE") else sql
+            for sql in statements
+            if sql.startswith("CREATE TABLE temp.dm_latest") or "HAVING count(*) > 1" in sql
+        ]
+        plans = [
+            " | ".join(row[-1] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            for sql in reads
+        ]
+    assert (
+        report.to_dict()["metrics"]["csat"]["value"]
+        == metrics(tmp_path / "n", {"s": CSAT})["csat"]["value"]
+    )
+    assert len(plans) == 12  # 3 kinds × (a check, a table) × (the period, the one before)
+    for plan in plans:
+        assert "(kind=?)" not in plan, plan  # a search on the kind alone reads all of history

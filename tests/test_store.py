@@ -496,3 +496,17 @@ def test_rejected_rows(store: Store) -> None:
         ),
         (run, "desk", "tickets", "tickets.csv:9", None, None, "missing id", None),
     ]
+
+
+def test_a_writing_connection_gets_the_larger_page_cache(tmp_path: Path) -> None:
+    from deskmetrics.store.database import WRITE_CACHE_KIB
+
+    with Store(tmp_path / "dm.db") as store:
+        default = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+        store.write([Ticket(id="1", created_at=T0)], source="s")
+        after = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+        journal = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
+        synchronous = store.conn.execute("PRAGMA synchronous").fetchone()[0]
+    # Negative: KiB. Readers keep SQLite's default; durability settings are untouched.
+    assert (default, after) == (-2000, -WRITE_CACHE_KIB)
+    assert (journal, synchronous) == ("wal", 1)  # 1 = NORMAL

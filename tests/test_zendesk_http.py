@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from typing import Any
 
 import httpx
@@ -481,3 +482,68 @@ def test_a_malformed_rating_is_rejected_and_the_rest_stored(fake_time: FakeClock
     assert [(r.id, r.score) for r in batch.records] == [("10", 1.0)]
     assert [r.location for r in batch.rejected] == ["rating 2"]
     assert "created_at" in batch.rejected[0].reason
+
+
+@respx.mock
+def test_a_rejected_ticket_keeps_every_key_zendesk_sent_though_pages_decode_lean(
+    fake_time: FakeClock,
+) -> None:
+    # Only the mapped keys are decoded (export_page.py); a rejected row still shows the whole
+    # item, ``fields`` left out as before.
+    empty_fields()
+    bad = {**ticket(2), "tags": "not-a-list", "description": "It is on fire.", "fields": []}
+    respx.get(TICKETS).respond(
+        json={"tickets": [ticket(1), bad], "after_cursor": "c1", "end_of_stream": True}
+    )
+    (batch,) = list(oauth(fake_time).read("tickets", {"cursor": "c0"}))
+    assert [r.id for r in batch.records] == ["1"]
+    (rejected,) = batch.rejected
+    assert rejected.location == "ticket 2"
+    assert rejected.data == {
+        "id": 2,
+        "created_at": "2024-03-04T09:12:00Z",
+        "status": "open",
+        "tags": "not-a-list",
+        "description": "It is on fire.",
+    }
+
+
+@respx.mock
+def test_a_page_the_lean_decoder_refuses_is_decoded_whole_and_mapped_as_before(
+    fake_time: FakeClock,
+) -> None:
+    # A metric set that is no object, and an item that is no ticket object at all: the lean
+    # TypedDicts refuse the page, orjson decodes it whole, the mapper rejects what it must.
+    empty_fields()
+    odd_metrics = {**ticket(1), "metric_set": [1, 2]}
+    respx.get(TICKETS).respond(
+        json={"tickets": [odd_metrics, "not a ticket"], "after_cursor": "c1", "end_of_stream": True}
+    )
+    (batch,) = list(oauth(fake_time).read("tickets", {"cursor": "c0"}))
+    assert [(r.id, r.status) for r in batch.records] == [("1", deskmetrics.Status.OPEN)]
+    # Before, an item that is no object crashed the stream (AttributeError on .get).
+    assert [r.location for r in batch.rejected] == ["ticket #2 of the page (not a JSON object)"]
+    assert batch.rejected[0].data == {"item": "not a ticket"}
+    assert batch.state == {"cursor": "c1"}
+
+
+@respx.mock
+def test_the_next_export_page_is_requested_while_a_page_is_stored_and_its_failure_comes_after(
+    fake_time: FakeClock,
+) -> None:
+    empty_fields()
+    first = respx.get(TICKETS, params={"cursor": "c0"}).mock(
+        return_value=page([ticket(1)], "c1", False)
+    )
+    second = respx.get(TICKETS, params={"cursor": "c1"}).respond(404)
+    batches = oauth(fake_time).read("tickets", {"cursor": "c0"})
+    batch = next(batches)
+    assert [r.id for r in batch.records] == ["1"] and batch.state == {"cursor": "c1"}
+    for _ in range(500):  # the second page is asked for before the first batch is consumed
+        if second.call_count:
+            break
+        threading.Event().wait(0.01)
+    assert (first.call_count, second.call_count) == (1, 1)
+    # Its failure is raised only when the engine asks for the batch after the stored one.
+    with pytest.raises(deskmetrics.HttpError, match="404"):
+        next(batches)

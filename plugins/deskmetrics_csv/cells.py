@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 ISO_EXAMPLE = "2026-01-05T09:30:00Z"
 _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no"})
+BOOLEANS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
+"""Case-folded boolean cells and their values."""
 
 
 CellReader = Callable[[str], Any]
@@ -191,7 +193,7 @@ def read_float(text: str) -> float:
 
 def choice_reader(choices: type[StrEnum], table: str) -> CellReader:
     """Reads a vocabulary value, ignoring case; ``table`` is where users map other codes."""
-    members = {member.value.casefold(): member for member in choices}
+    members = choice_members(choices)
     allowed = ", ".join(member.value for member in choices)
 
     def read(text: str) -> StrEnum:
@@ -201,3 +203,8 @@ def choice_reader(choices: type[StrEnum], table: str) -> CellReader:
         return member
 
     return read
+
+
+def choice_members(choices: type[StrEnum]) -> dict[str, StrEnum]:
+    """A vocabulary's members by their case-folded value (how cells are matched to them)."""
+    return {member.value.casefold(): member for member in choices}

@@ -266,9 +266,11 @@ class CsvConnector(deskmetrics.Connector):
                 yield deskmetrics.Batch([], state=state)
                 return
             for line, cells in rows:
-                if (id_ := converter.id_of(cells)) is not None and seen.add(id_):
-                    break  # the file is refused; the passes below name its bad rows
                 record, found = converter.convert(line, cells)
+                # A good row's id is its record's; reading the cell again cost a call per row.
+                id_ = record.id if record is not None else converter.id_of(cells)
+                if id_ is not None and seen.add(id_):
+                    break  # the file is refused; the passes below name its bad rows
                 if found:
                     bad_rows += 1
                     problems += found[: _MAX_PROBLEMS - len(problems)]

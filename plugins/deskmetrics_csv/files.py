@@ -6,6 +6,7 @@ import codecs
 import csv
 import errno
 import hashlib
+import io
 import os
 import stat as stat_module
 from collections.abc import Iterable, Iterator
@@ -18,6 +19,7 @@ import deskmetrics
 DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
 _HASH_CHUNK = 1024 * 1024
+_READ_CHUNK = 1024 * 1024
 MAX_LINE_BYTES = 64 * 1024 * 1024
 """A longer line is not an export (a binary file, or one with no line breaks); reading it whole
 would only fill memory."""
@@ -231,7 +233,8 @@ class CsvRows:
                     f"{self.name}, line {start}: not readable as CSV ({exc}); {hint}"
                 ) from None
             # Spreadsheets pad the end of a sheet with rows of empty cells; they are blank lines.
-            if any(cell.strip() for cell in cells):
+            # The first cell (usually the id) settles it for nearly every row.
+            if cells and (cells[0].strip() or any(cell.strip() for cell in cells)):
                 yield start, cells
 
     def _check_unchanged(self) -> None:
@@ -247,24 +250,54 @@ class CsvRows:
             )
 
     def _decoded_lines(self) -> Iterator[str]:
-        # Decoding line by line (rather than through a text wrapper) is what lets an encoding
-        # error name its line.
-        number = 0
-        while raw := self._handle.readline(MAX_LINE_BYTES + 1):
-            number += 1
-            self._digest.update(raw)
-            if len(raw) > MAX_LINE_BYTES:
-                raise deskmetrics.RecordError(
-                    f"{self.name}, line {number}: longer than {MAX_LINE_BYTES >> 20} MiB "
-                    f"without a line break; not a CSV export?"
-                )
-            if number == 1:
-                if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Whole lines are read, hashed and decoded a megabyte at a time (a call of each per
+        # line was a tenth of a sync); a part that is not UTF-8 is decoded again line by line,
+        # which is what lets the error name its line.
+        handle = self._handle
+        lines_before = 0
+        carry = b""
+        first = True
+        size = min(_READ_CHUNK, MAX_LINE_BYTES)  # so that only a first line can be too long
+        while True:
+            chunk = handle.read(max(size, 4) if first else size)  # a BOM is read whole
+            self._digest.update(chunk)
+            if first:
+                first = False
+                if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                     raise deskmetrics.RecordError(
                         f'{self.name}: UTF-16 text (Excel\'s "Unicode text"); save the file as '
                         f"CSV UTF-8"
                     )
-                raw = raw.removeprefix(codecs.BOM_UTF8)
+                chunk = chunk.removeprefix(codecs.BOM_UTF8)
+            data = carry + chunk if carry else chunk
+            # Only the first line can have grown over several reads; the others fit in one.
+            newline = data.find(b"\n")
+            if (newline + 1 if newline >= 0 else len(data)) > MAX_LINE_BYTES:
+                raise deskmetrics.RecordError(
+                    f"{self.name}, line {lines_before + 1}: longer than {MAX_LINE_BYTES >> 20} "
+                    f"MiB without a line break; not a CSV export?"
+                )
+            end = data.rfind(b"\n") + 1 if chunk else len(data)
+            if end:
+                part, carry = data[:end], data[end:]
+                yield from self._decoded(part, lines_before)
+                lines_before += part.count(b"\n")
+            else:
+                carry = data
+            if not chunk:
+                return
+
+    def _decoded(self, part: bytes, lines_before: int) -> Iterator[str]:
+        """The lines of ``part`` (whole lines, the first of them line ``lines_before + 1``)."""
+        try:
+            text = part.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            # newline="\n": lines end at line feeds only, as the file's lines do.
+            yield from io.StringIO(text, newline="\n")
+            return
+        for number, raw in enumerate(io.BytesIO(part), lines_before + 1):
             try:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError as exc:

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 import deskmetrics
 from deskmetrics_csv.cells import CellError, Cells
+from deskmetrics_csv.row_reader import row_reader
 from deskmetrics_csv.scales import map_nps
 from deskmetrics_csv.streams import StreamSpec
 
@@ -137,6 +138,13 @@ class RowConverter:
             if not info.is_required()
         }
         self._id_reader = next(read for _, name, read, _ in self._readers if name == "id")
+        self._width = len(columns.header)
+        self._read_row = row_reader(
+            [(i, name, self.fields[name], read, req) for i, name, read, req in self._readers],
+            cells,
+            set(cells.maps),
+            self._empty,
+        )
         self._mentions = re.compile(
             r"\b(" + "|".join(sorted(self.fields, key=len, reverse=True)) + r")\b"
         )
@@ -160,6 +168,40 @@ class RowConverter:
         self, line: int, cells: list[str]
     ) -> tuple[deskmetrics.Record | None, list[Problem]]:
         """The record, or None and at least one problem (one per bad cell)."""
+        if len(cells) == self._width and not self.repeated:
+            # The usual row, read in one go; any doubt and the checks below read it again.
+            data = self._read_row(cells)
+            if data is not None and (record := self._record(data, cells)) is not None:
+                return record, []
+        return self._checked(line, cells)
+
+    def _record(self, data: dict[str, Any], cells: list[str]) -> deskmetrics.Record | None:
+        """The record of a row whose cells all read fine, or None if it is not valid."""
+        self._add_row_fields(data, cells)
+        if self.fill is not None:
+            self.fill(data)
+        if map_nps(data, self.nps_scale):
+            return None
+        try:
+            return self.spec.model.model_validate(data)
+        except ValidationError:
+            return None
+
+    def _add_row_fields(self, data: dict[str, Any], cells: list[str]) -> None:
+        """The fields that come from the whole row: custom columns and, with keep_raw, raw."""
+        if self.columns.custom_at:
+            data["custom_fields"] = {
+                title: cells[index].strip()
+                for index, title in self.columns.custom_at.items()
+                if index < len(cells) and cells[index].strip()
+            }
+        if self.keep_raw:
+            data["raw"] = self.as_dict(cells)
+
+    def _checked(
+        self, line: int, cells: list[str]
+    ) -> tuple[deskmetrics.Record | None, list[Problem]]:
+        """convert(), cell by cell: every bad cell becomes a problem naming it."""
         file = self.spec.file
         header = self.columns.header
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
@@ -200,15 +242,7 @@ class RowConverter:
                     data[name] = empty[name]
                 continue
             data[name] = value
-        custom = {
-            title: cells[index].strip()
-            for index, title in self.columns.custom_at.items()
-            if index < len(cells) and cells[index].strip()
-        }
-        if self.columns.custom_at:
-            data["custom_fields"] = custom
-        if self.keep_raw:
-            data["raw"] = self.as_dict(cells)
+        self._add_row_fields(data, cells)
         derived = self.fill(data) if self.fill is not None and not failed else []
         if not failed and (unmapped := map_nps(data, self.nps_scale)):
             name, reason = unmapped

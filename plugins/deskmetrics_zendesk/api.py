@@ -6,7 +6,7 @@ scrubs every configured and every refreshed token from its messages).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -68,14 +68,20 @@ class ZendeskApi:
         self.http.close()
 
     def get(
-        self, path: str, params: dict[str, Any] | None = None, *, bucket: str = "default"
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        *,
+        bucket: str = "default",
+        decode: Callable[[bytes], Any] | None = None,
     ) -> dict[str, Any]:
+        """The JSON object at ``path``; ``decode`` as in ``deskmetrics.HttpClient.get_json``."""
         if self.rejected is not None:
             # Credentials Zendesk refused once are not tried again on every stream: repeated
             # failed sign-ins can get the account's API access throttled.
             raise self.rejected
         try:
-            data = self.http.get_json(path, params=params, bucket=bucket)
+            data = self.http.get_json(path, params=params, bucket=bucket, decode=decode)
         except deskmetrics.HttpError as exc:
             if exc.status in (401, 403, 404):
                 error = deskmetrics.HttpError(

@@ -16,6 +16,7 @@ import deskmetrics
 from deskmetrics_zendesk.api import INCREMENTAL, USERS, ZendeskApi
 from deskmetrics_zendesk.customers import customer_from
 from deskmetrics_zendesk.escalation import Escalation
+from deskmetrics_zendesk.export_page import full_tickets, lean_page
 from deskmetrics_zendesk.labels import TicketLabels
 from deskmetrics_zendesk.options import ZendeskOptions
 from deskmetrics_zendesk.organizations import organization_from
@@ -146,6 +147,8 @@ class ZendeskConnector(deskmetrics.Connector):
         pages = time_pages(
             fetch, start, "organizations", export="organization export", host=self.api.host
         )
+        # Each next page is fetched while this one is mapped and stored.
+        pages = deskmetrics.prefetched(pages, name="zendesk export")
         try:
             for organizations, following in pages:
                 records: list[deskmetrics.Record] = []
@@ -181,42 +184,53 @@ class ZendeskConnector(deskmetrics.Connector):
             else {"start_time": self._start_time(state, use_start_date=False)}
         )
         resume: deskmetrics.State = dict(state or {}) if token else dict(position)
+        try:
+            # Each next page is fetched while this one is mapped and stored.
+            for page in deskmetrics.prefetched(self._user_pages(position), name="users"):
+                records, rejected = self._customer_records(page)
+                after = page.get("after_cursor")
+                if after:
+                    resume = _EXPORT_CURSOR.state(after)
+                yield deskmetrics.Batch(records, state=resume, rejected=rejected)
+        except deskmetrics.HttpError as exc:
+            if exc.status != 403:
+                raise
+            # Optional like organizations: tickets keep their requester ids.
+            self.warn(f"customers skipped: {exc}")
+
+    def _user_pages(self, position: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """The user export's pages from ``position`` to ``end_of_stream``, checked to advance."""
         while True:
-            try:
-                page = self.api.get(
-                    USERS_PATH, {**position, "per_page": self.options.per_page}, bucket=USERS
-                )
-            except deskmetrics.HttpError as exc:
-                if exc.status != 403:
-                    raise
-                # Optional like organizations: tickets keep their requester ids.
-                self.warn(f"customers skipped: {exc}")
+            page = self.api.get(
+                USERS_PATH, {**position, "per_page": self.options.per_page}, bucket=USERS
+            )
+            end_of_stream = page.get("end_of_stream")
+            after, empty = page.get("after_cursor"), not page.get("users")
+            yield page
+            if end_of_stream:
                 return
-            records: list[deskmetrics.Record] = []
-            rejected: list[deskmetrics.RejectedRow] = []
-            for user in page.get("users") or ():
-                try:
-                    customer = customer_from(
-                        user, churn_field=self.options.churn_field, keep_raw=self.keep_raw
-                    )
-                except _BAD_PAYLOAD as exc:
-                    rejected.append(_rejection(f"user {user.get('id')}", exc, user))
-                    continue
-                if customer is not None:
-                    records.append(customer)
-            after = page.get("after_cursor")
-            if after:
-                resume = _EXPORT_CURSOR.state(after)
-            yield deskmetrics.Batch(records, state=resume, rejected=rejected)
-            if page.get("end_of_stream"):
-                return
+            where = f"{self.api.host}: the user export"
             after = _EXPORT_CURSOR.check_advanced(
-                position.get("cursor"),
-                after,
-                empty=not page.get("users"),
-                where=f"{self.api.host}: the user export",
+                position.get("cursor"), after, empty=empty, where=where
             )
             position = {"cursor": after}
+
+    def _customer_records(
+        self, page: dict[str, Any]
+    ) -> tuple[list[deskmetrics.Record], list[deskmetrics.RejectedRow]]:
+        records: list[deskmetrics.Record] = []
+        rejected: list[deskmetrics.RejectedRow] = []
+        for user in page.get("users") or ():
+            try:
+                customer = customer_from(
+                    user, churn_field=self.options.churn_field, keep_raw=self.keep_raw
+                )
+            except _BAD_PAYLOAD as exc:
+                rejected.append(_rejection(f"user {user.get('id')}", exc, user))
+                continue
+            if customer is not None:
+                records.append(customer)
+        return records, rejected
 
     def _field_registry(self) -> FieldRegistry:
         definitions = [
@@ -278,37 +292,50 @@ class ZendeskConnector(deskmetrics.Connector):
             start = self._start_time(state)
             position = {"start_time": start}
             resume = {"start_time": start}
-        per_page = self.options.per_page
-        while True:
-            page, per_page = self._ticket_page({**params, **position}, per_page)
+        # The next page is requested and decoded while this one is mapped and stored.
+        for page in deskmetrics.prefetched(self._export_pages(params, position), name="tickets"):
             records, rejected = self._ticket_records(page, mapper)
             after = page.get("after_cursor")
-            end_of_stream = page.get("end_of_stream")
-            empty = not page.get("tickets")
-            # Freed before the next request, so memory holds one decoded page, not two.
+            # Freed before the next page is taken, so memory holds two decoded pages, not three.
             del page
             if after:
                 resume = _EXPORT_CURSOR.state(after)
             yield deskmetrics.Batch(records, state=resume, rejected=rejected)
-            if end_of_stream:
-                break
-            where = f"{self.api.host}: the ticket export"
-            after = _EXPORT_CURSOR.check_advanced(
-                position.get("cursor"), after, empty=empty, where=where
-            )
-            position = {"cursor": after}
         if mapper.dropped_times:
             self.warn(
                 f"tickets: {mapper.dropped_times} metric time(s) earlier than their ticket's "
                 f"created_at were left empty (imported tickets?)"
             )
 
+    def _export_pages(
+        self, params: dict[str, Any], position: dict[str, Any]
+    ) -> Iterator[dict[str, Any]]:
+        """The export's pages from ``position`` to ``end_of_stream``, each checked to advance."""
+        per_page = self.options.per_page
+        while True:
+            page, per_page = self._ticket_page({**params, **position}, per_page)
+            end_of_stream = page.get("end_of_stream")
+            after, empty = page.get("after_cursor"), not page.get("tickets")
+            yield page
+            del page
+            if end_of_stream:
+                return
+            where = f"{self.api.host}: the ticket export"
+            after = _EXPORT_CURSOR.check_advanced(
+                position.get("cursor"), after, empty=empty, where=where
+            )
+            position = {"cursor": after}
+
     def _ticket_page(self, params: dict[str, Any], per_page: int) -> tuple[dict[str, Any], int]:
         """A page of the export; on timeouts, the same page again with half as many tickets."""
         while True:
             try:
                 page = self.api.get(
-                    TICKETS_PATH, {**params, "per_page": per_page}, bucket=INCREMENTAL
+                    TICKETS_PATH,
+                    {**params, "per_page": per_page},
+                    bucket=INCREMENTAL,
+                    # The raw payload needs every key: only the mapped ones are decoded without.
+                    decode=None if self.keep_raw else lean_page,
                 )
                 return page, per_page
             except deskmetrics.HttpError as exc:
@@ -331,13 +358,24 @@ class ZendeskConnector(deskmetrics.Connector):
             if agent is not None:
                 records.append(agent)
         records.extend(group_from(group) for group in page.get("groups") or ())
-        rejected = []
-        for ticket in page.get("tickets") or ():
+        failed: list[tuple[int, Exception]] = []
+        for index, ticket in enumerate(page.get("tickets") or ()):
             try:
                 records.append(mapper.ticket(ticket))
             except _BAD_PAYLOAD as exc:
-                # One malformed ticket is kept for the user to see; it does not stop the sync.
-                rejected.append(_rejection(f"ticket {ticket.get('id')}", exc, ticket))
+                failed.append((index, exc))
+        rejected = []
+        if failed:
+            # One malformed ticket is kept, whole, for the user to see; it does not stop the sync.
+            whole = full_tickets(page)
+            for index, exc in failed:
+                ticket = whole[index]
+                if not isinstance(ticket, dict):  # it would crash the stream on .get below
+                    where = f"ticket #{index + 1} of the page (not a JSON object)"
+                    ticket = {"item": ticket}
+                else:
+                    where = f"ticket {ticket.get('id')}"
+                rejected.append(_rejection(where, exc, ticket))
         return records, rejected
 
     @deskmetrics.stream("satisfaction_ratings", records=(deskmetrics.SurveyResponse,))
@@ -394,6 +432,8 @@ class ZendeskConnector(deskmetrics.Connector):
             export="metric-event export",
             host=self.api.host,
         )
+        # Each next page is fetched while this one is mapped and stored.
+        pages = deskmetrics.prefetched(pages, name="zendesk export")
         try:
             for events, following in pages:
                 yield deskmetrics.Batch(deadlines.updates(events), state={"start_time": following})
@@ -422,6 +462,8 @@ class ZendeskConnector(deskmetrics.Connector):
             fetch, self._start_time(state), "ticket_events", export="ticket event export",
             host=self.api.host,
         )  # fmt: skip
+        # Each next page is fetched while this one is mapped and stored.
+        pages = deskmetrics.prefetched(pages, name="zendesk export")
         try:
             for events, following in pages:
                 records: list[deskmetrics.Record] = []

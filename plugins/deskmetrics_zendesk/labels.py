@@ -43,18 +43,19 @@ def via_detail(via: Any, recipient: Any) -> str | None:
     ``formatted_phone``); ``recipient`` is the original recipient address of e-mail tickets.
     A ticket a rule or an API call made names its source (``rel``, ``from.title``) instead.
     """
-    source = via.get("source") if isinstance(via, Mapping) else None
-    to = source.get("to") if isinstance(source, Mapping) else None
-    if isinstance(to, Mapping):
+    # Decoded JSON objects are dicts: checked as such, not as Mappings (an abc check per call).
+    source = via.get("source") if isinstance(via, dict) else None
+    to = source.get("to") if isinstance(source, dict) else None
+    if isinstance(to, dict):
         for key in ("address", "formatted_phone", "phone", "name"):
             if to.get(key):
                 return str(to[key])
     if isinstance(recipient, str) and recipient:
         return recipient
-    origin = source.get("from") if isinstance(source, Mapping) else None
-    if isinstance(origin, Mapping) and origin.get("title"):
+    origin = source.get("from") if isinstance(source, dict) else None
+    if isinstance(origin, dict) and origin.get("title"):
         return str(origin["title"])
-    if isinstance(source, Mapping) and source.get("rel"):
+    if isinstance(source, dict) and source.get("rel"):
         return str(source["rel"])
     return None
 

@@ -32,12 +32,14 @@ def _calendar(metrics: Mapping[str, Any], name: str, clock: str = "calendar") ->
     return value if type(value) in (int, float) else None
 
 
-# Time in status (issue #18): metric-set minutes -> the ticket's seconds columns.
+# Time in status (issue #18): metric-set minutes -> the ticket's seconds columns, calendar and
+# business (column names spelled out: they are looked up for every ticket of every page).
 _WAIT_MINUTES = (
-    ("requester_wait_time_in_minutes", "requester_wait"),
-    ("agent_wait_time_in_minutes", "agent_wait"),
-    ("on_hold_time_in_minutes", "on_hold"),
+    ("requester_wait_time_in_minutes", "requester_wait_seconds", "requester_wait_business_seconds"),
+    ("agent_wait_time_in_minutes", "agent_wait_seconds", "agent_wait_business_seconds"),
+    ("on_hold_time_in_minutes", "on_hold_seconds", "on_hold_business_seconds"),
 )
+_NUMBERS = (int, float)
 _STATIONS = ("assignee_stations", "group_stations")
 
 
@@ -165,11 +167,16 @@ class TicketMapper:
         self, data: dict[str, Any], metrics: Mapping[str, Any], created: datetime
     ) -> None:
         """Waits, on-hold time, stations and first assignment, as the metric set states them."""
-        for name, column in _WAIT_MINUTES:
-            for clock, suffix in (("calendar", ""), ("business", "_business")):
-                minutes = _calendar(metrics, name, clock)
-                if minutes is not None and minutes >= 0:
-                    data[f"{column}{suffix}_seconds"] = minutes * 60.0
+        for name, calendar_column, business_column in _WAIT_MINUTES:
+            value = metrics.get(name)
+            if type(value) is dict:
+                calendar, business = value.get("calendar"), value.get("business")
+            else:
+                calendar = business = value  # a bare number stands for both clocks
+            if type(calendar) in _NUMBERS and calendar >= 0:
+                data[calendar_column] = calendar * 60.0
+            if type(business) in _NUMBERS and business >= 0:
+                data[business_column] = business * 60.0
         for name in _STATIONS:
             count = metrics.get(name)
             if type(count) is int and count >= 0:

@@ -34,6 +34,7 @@ from deskmetrics.config.timezone import TimeZone
 from deskmetrics.connect.connector import Batch, Connector, ConnectorOptions, Secret, State
 from deskmetrics.connect.cursors import TimeCursor, TokenCursor, UpdatedSince
 from deskmetrics.connect.lazy_exports import lazy_exports
+from deskmetrics.connect.prefetch import prefetched
 from deskmetrics.connect.runtime import Runtime
 from deskmetrics.connect.secrets import secret_fields
 from deskmetrics.connect.streams import Stream, stream
@@ -238,6 +239,7 @@ __all__ += [
     "lazy_exports",
     "link_pages",
     "next_link",
+    "prefetched",
     "secret_fields",
     "stream",
 ]

@@ -276,9 +276,22 @@ class HttpClient:
         return self.request("GET", url, params=params, bucket=bucket)
 
     def get_json(
-        self, url: str, *, params: dict[str, Any] | None = None, bucket: str = "default"
+        self,
+        url: str,
+        *,
+        params: dict[str, Any] | None = None,
+        bucket: str = "default",
+        decode: Callable[[bytes], Any] | None = None,
     ) -> Any:
+        """The response's JSON. ``decode`` (the body's bytes → a value) may decode it faster
+        into the shape a connector needs; when it raises ValueError the body is decoded whole,
+        as without it."""
         response = self.get(url, params=params, bucket=bucket)
+        if decode is not None:
+            try:
+                return decode(response.content)
+            except ValueError:
+                pass  # not the expected shape: the plain decoding below decides
         try:
             return _decode_json(response)
         except ValueError:

@@ -1,5 +1,9 @@
 """Link-header paging: follow ``rel="next"`` through httpx's own ``Response.links``.
 
+Each next page is requested while the consumer handles the one before it
+(:func:`~deskmetrics.connect.prefetch.prefetched`: one page ahead, in order, errors raised where
+the page would have come).
+
 A next link is followed only to the host the listing started on: the request carries the
 account's credentials, which a link naming another host must never receive.
 """
@@ -9,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from deskmetrics.connect.prefetch import prefetched
 from deskmetrics.errors import ConnectorError
 
 if TYPE_CHECKING:
@@ -42,6 +47,12 @@ def link_pages(
     bucket: str = "default",
 ) -> Iterator[httpx.Response]:
     """Every response of a listing, from ``path`` through each next link to the last page."""
+    return prefetched(_link_pages(client, path, params, bucket), name=f"pages {path}")
+
+
+def _link_pages(
+    client: HttpClient, path: str, params: dict[str, Any] | None, bucket: str
+) -> Iterator[httpx.Response]:
     url: str | None = path
     while url is not None:
         response = client.get(url, params=params, bucket=bucket)

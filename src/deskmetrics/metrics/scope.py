@@ -103,6 +103,17 @@ def stored(expr: str) -> str:
     return STORED_DURATIONS.get(expr, expr)
 
 
+def _since_start(columns: str) -> str:
+    """SQL (parameters: kind, start, kind, start, start): ``columns`` of the survey responses
+    of a kind created or answered since ``start``, each once, read through the two time
+    indexes (a filter on ``kind`` alone would read every response the store holds)."""
+    return (
+        f"SELECT {columns} FROM surveys WHERE kind = ? AND created_at >= ?"
+        f" UNION ALL SELECT {columns} FROM surveys WHERE kind = ? AND answered_at >= ?"
+        " AND created_at < ?"
+    )
+
+
 COHORT_TIMES = {"created": "t.created_at", "resolved": "t.resolved_at"}
 """The time that places a ticket of the cohort in a period (the cohort index's first column)."""
 
@@ -275,11 +286,15 @@ class Scope:
         return f"{head} {body}", params
 
     def _superseded(self, kind: str) -> bool:
-        """Whether some ticket has several responses of ``kind`` (an index scan, no sort)."""
+        """Whether some ticket has several responses of ``kind`` since the first period start.
+
+        Only those count: a response can only be superseded by a later one, so an older one
+        never decides what the report reads (and the check stays the window's size, not the
+        history's)."""
         row = self.conn.execute(
-            "SELECT 1 FROM surveys INDEXED BY surveys_kind_ticket WHERE kind = ? "
-            "AND ticket_id IS NOT NULL GROUP BY source, ticket_id HAVING count(*) > 1 LIMIT 1",
-            (kind,),
+            f"SELECT 1 FROM ({_since_start('source, ticket_id')}) s WHERE ticket_id IS NOT NULL"
+            " GROUP BY source, ticket_id HAVING count(*) > 1 LIMIT 1",
+            (kind, self.start, kind, self.start, self.start),
         ).fetchone()
         return row is not None
 
@@ -304,10 +319,10 @@ class Scope:
             # the window's order, in which the survey KPIs' sums (CES's avg) add them up.
             self.conn.execute(
                 f"CREATE TABLE {name} AS SELECT {columns}, TRUE AS latest, "
-                "score IS NOT NULL AS latest_answered FROM surveys "
-                "WHERE kind = ? AND (created_at >= ? OR answered_at >= ?) ORDER BY source, "
+                f"score IS NOT NULL AS latest_answered FROM ({_since_start('*')}) surveys "
+                "ORDER BY source, "
                 "ticket_id IS NULL, COALESCE(ticket_id, id), created_at DESC, id DESC",
-                (kind, self.start, self.start),
+                (kind, self.start, kind, self.start, self.start),
             )
         else:
             # One window (one sort): newest first per ticket; the latest answered response is
@@ -320,9 +335,9 @@ class Scope:
                 f"CREATE TABLE {name} AS SELECT * FROM (SELECT {columns}, "
                 f"ROW_NUMBER() {window} = 1 AS latest, "
                 f"score IS NOT NULL AND sum(score IS NOT NULL) {window} = 1 AS latest_answered "
-                "FROM surveys WHERE kind = ? AND (created_at >= ? OR answered_at >= ?)) "
+                f"FROM ({_since_start('*')}) surveys) "
                 "WHERE latest OR latest_answered",
-                (kind, self.start, self.start),
+                (kind, self.start, kind, self.start, self.start),
             )
         self.shared[cache_key] = name
         return name

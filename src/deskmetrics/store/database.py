@@ -21,6 +21,12 @@ from deskmetrics.store.sync_log import SyncLog
 _OWN_TABLES = frozenset({"tickets", "sync_state", "sync_runs"})
 """Tables every deskmetrics store has had since schema 1: a file without them is not ours."""
 
+WRITE_CACHE_KIB = 64 * 1024
+"""SQLite's page cache once a connection writes records (the default is 2 MiB). A sync's upserts
+touch the primary key and the wide covering indexes all over; at 1 M tickets the default cache
+kept re-reading their pages (5 % of the sync's CPU). Bounded, so memory stays flat with size;
+readers (reports) keep the default."""
+
 
 class _Upsert:
     """Prepared upserts for one record type: columns from the model, conflict on the key.
@@ -31,20 +37,19 @@ class _Upsert:
 
     def __init__(self, model: type[Record]) -> None:
         self.table = model.table
-        self.encode = RowEncoder(model)
-        names = self.encode.columns
-        # Tickets also get their stored durations, computed in SQL from the row's own values
-        # (numbered parameters name them), in this same statement.
+        # Tickets also get their stored durations, computed by the encoder from the record's
+        # own times (bit-identical to schema.micros on their stored text).
         self._derived = DURATION_COLUMNS if model is Ticket else {}
-        number = {name: i for i, name in enumerate(names, 1)}
-        values = [f"?{i}" for i in number.values()]
-        values += [micros(f"?{number[a]}", f"?{number[b]}") for a, b in self._derived.values()]
-        quoted = ", ".join(f'"{n}"' for n in [*names, *self._derived])
+        self.encode = RowEncoder(model, self._derived)
+        names = self.encode.columns
+        quoted = ", ".join(f'"{n}"' for n in names)
         self._insert = (
-            f'INSERT INTO "{self.table}" ({quoted}) VALUES ({", ".join(values)}) '
+            f'INSERT INTO "{self.table}" ({quoted}) VALUES ({", ".join("?" * len(names))}) '
             f"ON CONFLICT (source, id) DO UPDATE SET "
         )
-        self._order = [n for n in names if n not in ("source", "id", "synced_at")]
+        self._order = [
+            n for n in names if n not in ("source", "id", "synced_at") and n not in self._derived
+        ]
         self._sql: dict[frozenset[str], str] = {}
 
     def sql(self, fields_set: frozenset[str]) -> str:
@@ -53,9 +58,11 @@ class _Upsert:
             updated = [n for n in self._order if n in fields_set] + ["synced_at"]
             assignments = [f'"{n}" = excluded."{n}"' for n in updated]
             for column, (start, end) in self._derived.items():
-                if start in fields_set or end in fields_set:
+                if start in fields_set and end in fields_set:
+                    assignments.append(f'"{column}" = excluded."{column}"')
+                elif start in fields_set or end in fields_set:
                     # The row after this update: the new value if the record set it, else the
-                    # stored one.
+                    # stored one, which only SQL knows.
                     new_start, new_end = (
                         f'excluded."{c}"' if c in fields_set else f'"{self.table}"."{c}"'
                         for c in (start, end)
@@ -90,6 +97,7 @@ class Store(SyncLog):
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from exc
         self.db = sqlite_utils.Database(conn)
+        self._write_cache = False
         try:
             # Read the version before anything writes: a foreign or newer file stays untouched.
             self._check_version()
@@ -206,6 +214,9 @@ class Store(SyncLog):
 
     def write(self, records: Iterable[Record], *, source: str) -> Counter[str]:
         """Upsert records under connection ``source``; returns how many went to each table."""
+        if not self._write_cache:
+            self.conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
+            self._write_cache = True
         synced_at = now_db_time()
         groups: dict[type[Record], list[Record]] = {}
         for record in records:

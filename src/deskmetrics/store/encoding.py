@@ -10,7 +10,7 @@ import json
 import types
 import typing
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from json.encoder import encode_basestring
 from typing import Any
@@ -130,7 +130,9 @@ class RowEncoder:
     ``__init__``): no per-column call or intermediate list. Columns are grouped by kind.
     """
 
-    def __init__(self, model: type[Record]) -> None:
+    def __init__(
+        self, model: type[Record], durations: dict[str, tuple[str, str]] | None = None
+    ) -> None:
         kinds: dict[Callable[[Any], Any], list[str]] = {
             encoder: [] for encoder in (_plain, _enum, _flag, _time, _text_list, _json)
         }
@@ -138,14 +140,25 @@ class RowEncoder:
             if name not in ("source", "id"):
                 kinds[_encoder_for(info.annotation)].append(name)
         ordered = [(kind, name) for kind, names in kinds.items() for name in names]
-        self.columns = ["source", "id", *(name for _, name in ordered), "synced_at"]
+        durations = durations or {}
+        self.columns = [
+            "source", "id", *(name for _, name in ordered), "synced_at", *durations
+        ]  # fmt: skip
         values = ", ".join(
             _EXPRESSIONS[kind].format(value=f"d[{name!r}]") for kind, name in ordered
+        )
+        # ``durations``: column -> (start, end) fields, stored as end - start in integer
+        # microseconds (None when either is), computed here rather than in SQL: exact integer
+        # arithmetic on the same instants, a third of a julianday() pair's cost per row.
+        spans = "".join(
+            f", (None if (s := d[{start!r}]) is None or (e := d[{end!r}]) is None "
+            f"else (e - s) // _MICROSECOND)"
+            for start, end in durations.values()
         )
         source = (
             "def encode(record, source, synced_at):\n"
             "    d = record.__dict__\n"
-            f"    return (source, record.id, {values}, synced_at)\n"
+            f"    return (source, record.id, {values}, synced_at{spans})\n"
         )
         namespace: dict[str, Any] = {
             "UTC": UTC,
@@ -153,6 +166,7 @@ class RowEncoder:
             "to_db_time": to_db_time,
             "_text_list": _text_list,
             "_json": _json,
+            "_MICROSECOND": timedelta(microseconds=1),
         }
         exec(compile(source, f"<RowEncoder {model.__name__}>", "exec"), namespace)
         self.encode: Callable[[Record, str, str], tuple[Any, ...]] = namespace["encode"]
