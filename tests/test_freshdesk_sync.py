@@ -97,7 +97,7 @@ def test_full_sync_stores_exactly_what_was_served(
         result = run_sync(db, server.url, fake_time)
 
     assert result.status == "succeeded", result.error
-    assert [s.status for s in result.streams] == ["succeeded"] * 10
+    assert [s.status for s in result.streams] == ["succeeded"] * 11  # ticket_activities off
     # The 429 waited exactly its Retry-After; the 500 the client's first backoff step.
     assert fake_time.sleeps == [7.0, 1.0]
     assert any("403" in w and "no CSAT" in w for w in result.warnings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from deskmetrics import Status, Store, Ticket
 from deskmetrics.metrics.dimensions import DIMENSIONS
 from deskmetrics.metrics.requests import CountRequest, Request, ValuesRequest
-from deskmetrics.metrics.scope import Scope, seconds_between
+from deskmetrics.metrics.scope import Scope, seconds_between, stored
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 WEEKS = [
@@ -118,3 +119,97 @@ def test_counts_riding_on_the_value_scan_equal_separate_queries(
     first = together[wanted[0]]
     assert {key[0] for key in first} == {"all", "w0", "w1", "w2"}
     assert any(0 < hits < n for (n, hits) in first.values())
+
+
+@pytest.mark.parametrize("cohort", ["created", "resolved"])
+def test_series_values_read_in_one_scan_equal_each_period_read_alone(
+    tmp_path: Path, cohort: str
+) -> None:
+    # A series without dimensions reads all its value requests in one time-ordered scan, cut
+    # at the bucket bounds; each period read on its own (a plain cohort query) must agree.
+    wanted = [
+        ValuesRequest(cohort, seconds_between("t.created_at", "t.first_response_at")),
+        ValuesRequest(cohort, "t.agent_replies", where="t.escalated = 0"),  # NULLs and a where
+        ValuesRequest(cohort, "t.reopens"),
+        ValuesRequest(cohort, "t.channel", where="t.reopens >= 1"),  # text values
+    ]
+    with Store(tmp_path / "x.db") as store:
+        store.write(tickets(600, seed=3), source="s")
+        series = Scope(store.conn, periods=(TOTAL, *WEEKS), as_of=TOTAL[2], first_is_union=True)
+        series.prefetch(wanted)
+        for period in (TOTAL, *WEEKS):
+            alone = Scope(store.conn, periods=(period,), as_of=TOTAL[2])
+            alone.prefetch(wanted)
+            for request in wanted:
+                key = (period[0],)
+                assert series.values(request).get(key) == alone.values(request).get(key)
+        lengths = [len(series.values(r)[(week[0],)]) for r in wanted for week in WEEKS]
+    assert min(lengths) > 5  # every week holds values of every request
+    first = series.values(wanted[0])[("all",)]
+    assert first == sorted(first) and len(first) < len(series.values(wanted[2])[("all",)])
+
+
+def test_count_conditions_on_a_stored_duration_count_as_the_computed_duration(
+    tmp_path: Path,
+) -> None:
+    # Bucket bounds on first response time (the explore FRT table) read the stored microseconds;
+    # the same bounds on the text timestamps, in a plain query, must count the same tickets.
+    frt = seconds_between("t.created_at", "t.first_response_at")
+    bounds = [(0.0, 3600.0), (3600.0, 14400.0), (14400.0, 86400.0), (86400.0, None)]
+    wanted = [
+        CountRequest(
+            "created",
+            f"{frt} >= {lo}" + ("" if hi is None else f" AND {frt} < {hi}"),
+            "t.first_response_at IS NOT NULL",
+        )
+        for lo, hi in bounds
+    ]
+    with Store(tmp_path / "x.db") as store:
+        store.write(tickets(500, seed=5), source="s")
+        scope = Scope(store.conn, periods=(TOTAL,), as_of=TOTAL[2])
+        scope.prefetch(wanted)
+        for request in wanted:
+            n, hits = scope.counts(request)[("all",)]
+            plain = store.conn.execute(
+                f"SELECT count(*), sum({request.where}) FROM tickets t WHERE t.created_at >= ? "
+                "AND t.created_at < ? AND t.status NOT IN ('deleted', 'spam') "
+                "AND t.first_response_at IS NOT NULL",
+                TOTAL[1:],
+            ).fetchone()
+            assert (n, hits) == plain
+            assert 0 < hits < n
+    rewritten = stored(wanted[0].where or "")
+    assert "first_response_us" in rewritten and "julianday" not in rewritten
+
+
+@pytest.mark.parametrize("cohort", ["created", "resolved"])
+def test_breakdown_values_taken_from_the_series_scan_equal_a_breakdown_read_alone(
+    tmp_path: Path, cohort: str
+) -> None:
+    # With a series and a breakdown, the series' time-ordered scan also groups its values by
+    # the breakdown's dimension (Scope.companion); the breakdown then reads only its counts.
+    channel = DIMENSIONS["channel"]
+    wanted = requests(cohort, 5)
+    with Store(tmp_path / "x.db") as store:
+        store.write(tickets(500, seed=11), source="s")
+        series = Scope(
+            store.conn, periods=(TOTAL, *WEEKS), as_of=TOTAL[2], first_is_union=True,
+            companion=channel,
+        )  # fmt: skip
+        series.prefetch(wanted)
+        assert any(key[0] == "companion" for key in series.shared)
+        overall = replace(series, periods=(TOTAL,), first_is_union=False)
+        breakdown = replace(overall, dimensions=(channel,))
+        got = answers(breakdown, wanted, together=True)
+        assert not any(key[0] == "companion" for key in series.shared)  # taken, not read again
+        alone = Scope(store.conn, periods=(TOTAL,), as_of=TOTAL[2], dimensions=(channel,))
+        want = answers(alone, wanted, together=True)
+        plain_series = Scope(store.conn, periods=(TOTAL, *WEEKS), as_of=TOTAL[2],
+                             first_is_union=True)  # fmt: skip
+        series_without = answers(plain_series, wanted, together=True)
+        series_with = {r: series.counts(r) if isinstance(r, CountRequest) else series.values(r)
+                       for r in wanted}  # fmt: skip
+    assert got == want
+    assert series_with == series_without
+    values = got[wanted[-2]]
+    assert len(values) >= 4 and all(values[key] == sorted(values[key]) for key in values)

@@ -156,6 +156,35 @@ def test_ces_mixed_scales_have_no_single_scale(tmp_path: Path) -> None:
     assert m["ces"]["normalized"] == pytest.approx((400 / 6 + 75) / 2)
 
 
+def test_series_buckets_count_survey_kpis_as_reports_of_each_bucket(tmp_path: Path) -> None:
+    # A series reads its buckets through the latest responses' time indexes and tests each
+    # response's ticket for a tombstone once: each day's CSAT, response rate and NPS must equal
+    # a report of that day alone (which scans the table), the deleted ticket's answer excluded.
+    nps = [
+        response("n1", "nps", 10, "2026-01-06 09:00", ticket_id="T1"),
+        response("n2", "nps", 3, "2026-01-06 11:00", ticket_id="T8"),  # the deleted ticket
+        response("n3", "nps", 8, "2026-01-07 09:00"),
+        response("n4", "nps", 6, "2026-01-08 09:00", ticket_id="T2"),
+    ]
+    with Store(tmp_path / "x.db") as store:
+        store.write([*CSAT, *nps], source="s")
+        settings = parse_config({"report": {"min_sample": 1}}, None).report_settings()
+        series = build_report(store, settings, start=START, end=END, as_of=AS_OF, grain="day")
+        assert series.series is not None
+        seen = 0
+        for bucket in series.series.buckets:
+            day = bucket.start.date()
+            alone = build_report(
+                store, settings, start=day, end=date.fromordinal(day.toordinal() + 1), as_of=AS_OF
+            )
+            for mid in ("csat", "csat_response_rate", "nps"):
+                got, want = bucket.metrics[mid], alone.metrics[mid]
+                assert (got.n, got.successes, got.value) == (want.n, want.successes, want.value)
+                seen += got.n
+    assert seen > 8
+    assert series.metrics["nps"].n == 3  # n2, on the deleted ticket, is not counted
+
+
 def test_latest_responses_read_only_the_window_not_the_history(tmp_path: Path) -> None:
     # A ticket answered twice long before the period (c0a, c0b) makes no difference to what
     # the period reads, and the responses are reached through the time indexes: a store

@@ -112,7 +112,7 @@ FRESHDESK_TICKET: dict[str, Any] = {
 
 def test_both_vendors_have_fixtures() -> None:
     assert len(names("zendesk")) == 15
-    assert len(names("freshdesk")) == 12
+    assert len(names("freshdesk")) == 14
 
 
 @pytest.mark.parametrize(("vendor", "name"), FIXTURES, ids=[f"{v}/{n}" for v, n in FIXTURES])

@@ -11,6 +11,7 @@ ticket, not by time).
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -38,14 +39,28 @@ def _solves(scope: Scope, loads: dict[AgentId, AgentLoad], zone: ZoneInfo) -> No
         "t.requester_id AS a_requester"
     )
     inner, params = scope.ticket_sql(select, "resolved", "t.assignee_id IS NOT NULL", group=False)
-    sql = f"SELECT a_source, a_agent, a_slot, count(*) FROM ({inner}) GROUP BY 1, 2, 3"
-    for source, agent, slot, count in scope.conn.execute(sql, params):
+    # One scan for both: solves by (agent, slot) and each agent's distinct requesters, counted
+    # here (two grouped queries read the cohort and its table rows twice).
+    solves: Counter[tuple[str, str, str]] = Counter()
+    requesters: dict[AgentId, set[str]] = defaultdict(set)
+    cursor = scope.conn.execute(
+        f"SELECT a_source, a_agent, a_slot, a_requester FROM ({inner})", params
+    )
+    while chunk := cursor.fetchmany(20_000):
+        solves.update(row[:3] for row in chunk)
+        for source, agent, _slot, requester in chunk:
+            if requester is not None:
+                requesters[(source, agent)].add(requester)
+    days: dict[str, date] = {}  # a slot's local date, once per slot (not per agent and slot)
+    for (source, agent, slot), count in sorted(solves.items()):
         load = loads.setdefault((source, agent), AgentLoad())
         load.solved += count
-        load.days.add(local_start(slot, zone).date())
-    sql = f"SELECT a_source, a_agent, count(DISTINCT a_requester) FROM ({inner}) GROUP BY 1, 2"
-    for source, agent, customers in scope.conn.execute(sql, params):
-        loads[(source, agent)].customers = customers
+        day = days.get(slot)
+        if day is None:
+            day = days[slot] = local_start(slot, zone).date()
+        load.days.add(day)
+    for agent_id, found in requesters.items():
+        loads[agent_id].customers = len(found)
 
 
 def _replies(

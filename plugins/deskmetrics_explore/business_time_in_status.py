@@ -2,10 +2,12 @@
 else, with a schedule (``--schedule`` or the source's), the ticket's stored status history
 counted in that schedule's working time (issue #18 items 2 and 3).
 
-Two value requests over the resolved cohort share its scan: the stated figures (plain numbers,
-as before), and for the tickets without one the history's stretches as text (history.py), which
-only Python can count in a schedule. Without a schedule the history is not counted, so the KPI
-is exactly the stated figures, as without a history.
+Two value requests over the resolved cohort: the stated figures (plain numbers, declared, so
+they share the report's scan), and for the tickets without one the history's stretches as text
+(history.py), which only Python can count in a schedule. Walking the stretches costs a
+correlated read of the ticket's history, so they are asked for only when a schedule is set:
+then the four KPIs' stretches come together in one more scan of the cohort. Without a schedule
+the KPI is exactly the stated figures, as without a history.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from deskmetrics import Metric, MetricValue, Scope
 from deskmetrics_explore import history
 
 Key = deskmetrics.ScopeKey
+
+FROM_HISTORY: dict[str, deskmetrics.ValuesRequest] = {}
+"""Every business KPI's stretches request: fetched together, in one scan, when one is needed."""
 
 
 def business_seconds(scope: Scope, text: object) -> float | None:
@@ -49,11 +54,13 @@ def business_metric(
     from_history = deskmetrics.ValuesRequest(
         "resolved", f"(CASE WHEN {missing} THEN {history.stretches(statuses)} END)"
     )
+    FROM_HISTORY[from_history.expr] = from_history
 
     def compute(scope: Scope) -> dict[Key, MetricValue]:
         found = scope.values(stated_values)
         if scope.schedule is None:
             return {key: MetricValue.distribution(values) for key, values in found.items()}
+        scope.prefetch(FROM_HISTORY.values())
         texts = scope.values(from_history)
         result = {}
         for key in found.keys() | texts.keys():
@@ -71,7 +78,7 @@ def business_metric(
         id=id, label=label, unit="seconds", compute=compute, cohort="resolved",
         section="speed", description=description,
         empty=lambda: MetricValue.distribution([]),
-        requests=(stated_values, from_history),
+        requests=(stated_values,),
         members=deskmetrics.Members(
             "tickets", "resolved",
             among=f"({stated}) IS NOT NULL OR ({from_history.expr}) IS NOT NULL",

@@ -12,6 +12,12 @@ is in: new, open and on-hold are requester wait, pending is agent wait, on-hold 
 Stations count the distinct assignees (groups) the history names, before or after a change; the
 first assignment is the first change to an assignee, or the creation when the first recorded
 change already had one. A ticket without any history row gives no value.
+
+The store keeps these figures per ticket, computed with this same SQL when the ticket or its
+history is written (the ``ticket_history`` table, schema 9): :func:`status_seconds`,
+:func:`stations` and :func:`first_assigned_at` read a column there instead of walking the
+history in every scan (issue #18 at #14's speed). :func:`timeline` and :func:`stretches` still
+walk it, for what only Python can count (business time in a schedule).
 """
 
 from __future__ import annotations
@@ -24,6 +30,22 @@ REQUESTER_WAIT = ("new", "open", "on_hold")
 AGENT_WAIT = ("pending",)
 ON_HOLD = ("on_hold",)
 AGENT_WORK = ("new", "open")
+
+SUMMARY_COLUMNS: dict[tuple[str, ...], str] = {
+    REQUESTER_WAIT: "requester_wait_seconds",
+    AGENT_WAIT: "agent_wait_seconds",
+    ON_HOLD: "on_hold_seconds",
+    AGENT_WORK: "agent_work_seconds",
+}
+"""The status sets the store's ``ticket_history`` summary keeps, by its column."""
+
+
+def summary(column: str) -> str:
+    """SQL: ticket ``t``'s ``column`` of its stored history summary (NULL without a history)."""
+    return (
+        f"(SELECT h.{column} FROM ticket_history h"
+        " WHERE h.source = t.source AND h.ticket_id = t.id)"
+    )
 
 
 def timeline() -> str:
@@ -47,6 +69,9 @@ def timeline() -> str:
 
 def status_seconds(statuses: tuple[str, ...]) -> str:
     """SQL: the seconds ticket ``t`` spent in ``statuses`` by its history (NULL without one)."""
+    column = SUMMARY_COLUMNS.get(statuses)
+    if column is not None:
+        return summary(column)
     names = ", ".join(f"'{status}'" for status in statuses)
     # Stretches are cut to the ticket's life: a change stamped before creation or after the
     # resolution counts nothing outside it, and never a negative time.
@@ -64,6 +89,8 @@ def _has_history() -> str:
 
 def stations(field: str) -> str:
     """SQL: how many distinct assignees or groups (``field``) the ticket's history names."""
+    if field in ("assignee", "group"):
+        return summary(f"{field}_stations")
     values = (
         f"SELECT e.value AS v FROM ticket_events e WHERE {_OF_TICKET} AND e.field = '{field}'"
         f" UNION SELECT e.previous_value FROM ticket_events e WHERE {_OF_TICKET}"
@@ -73,15 +100,10 @@ def stations(field: str) -> str:
 
 
 def first_assigned_at() -> str:
-    """SQL: when the history first shows the ticket assigned (NULL: never, or no history)."""
-    assignee = f"FROM ticket_events e WHERE {_OF_TICKET} AND e.field = 'assignee'"
-    first = f"SELECT e.previous_value {assignee} ORDER BY e.created_at, e.id LIMIT 1"
-    later = f"SELECT min(e.created_at) {assignee} AND e.value IS NOT NULL"
-    return (
-        # A change stamped before creation (clock skew) counts as assigned at creation.
-        f"(SELECT CASE WHEN f.previous_value IS NOT NULL THEN t.created_at"
-        f" ELSE max(t.created_at, ({later})) END FROM ({first}) f)"
-    )
+    """SQL: when the history first shows the ticket assigned (NULL: never, or no history).
+
+    A change stamped before creation (clock skew) counts as assigned at creation."""
+    return summary("first_assigned_at")
 
 
 def stretches(statuses: tuple[str, ...]) -> str:

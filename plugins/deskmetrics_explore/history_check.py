@@ -37,28 +37,31 @@ class _Measure:
     label: str
     stated: str
     derived: str
+    """The column of the ticket's stored history summary (``ticket_history``, history.py)."""
     is_time: bool = True
 
 
 MEASURES = (
     _Measure("Requester wait", "t.requester_wait_seconds",
-             history.status_seconds(history.REQUESTER_WAIT)),
-    _Measure("Agent wait", "t.agent_wait_seconds", history.status_seconds(history.AGENT_WAIT)),
-    _Measure("On-hold", "t.on_hold_seconds", history.status_seconds(history.ON_HOLD)),
-    _Measure("Assignee stations", "t.assignee_stations", history.stations("assignee"), False),
-    _Measure("Group stations", "t.group_stations", history.stations("group"), False),
+             history.SUMMARY_COLUMNS[history.REQUESTER_WAIT]),
+    _Measure("Agent wait", "t.agent_wait_seconds", history.SUMMARY_COLUMNS[history.AGENT_WAIT]),
+    _Measure("On-hold", "t.on_hold_seconds", history.SUMMARY_COLUMNS[history.ON_HOLD]),
+    _Measure("Assignee stations", "t.assignee_stations", "assignee_stations", False),
+    _Measure("Group stations", "t.group_stations", "group_stations", False),
 )  # fmt: skip
 
-# One text per resolved ticket with any history: its id, then each measure's two figures.
+# One text per resolved ticket with any history: its id, then each measure's two figures. The
+# summary row exists exactly when the ticket has a history: one lookup gives all five figures.
 _PAIRS = " || char(31) || ".join(
     # CAST: a number never meets '' in one COALESCE (PostgreSQL wants one type; docs/store.md).
-    f"COALESCE(CAST({m.stated} AS TEXT), '') || char(30) || COALESCE(CAST({m.derived} AS TEXT), '')"
+    f"COALESCE(CAST({m.stated} AS TEXT), '') || char(30)"
+    f" || COALESCE(CAST(h.{m.derived} AS TEXT), '')"
     for m in MEASURES
 )
 PAIRS = deskmetrics.ValuesRequest(
     "resolved",
-    "CASE WHEN EXISTS (SELECT 1 FROM ticket_events e WHERE e.source = t.source AND "
-    f"e.ticket_id = t.id) THEN t.source || '/' || t.id || char(31) || {_PAIRS} END",
+    f"(SELECT t.source || '/' || t.id || char(31) || {_PAIRS} FROM ticket_history h"
+    " WHERE h.source = t.source AND h.ticket_id = t.id)",
 )
 
 

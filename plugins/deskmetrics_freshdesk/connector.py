@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 import deskmetrics
 from deskmetrics_freshdesk import companies, contacts, conversations, directory, ratings
+from deskmetrics_freshdesk.activities import ActivityMapper
+from deskmetrics_freshdesk.activity_export import first_day, read_days
 from deskmetrics_freshdesk.business_hours import schedule_of
 from deskmetrics_freshdesk.client import make_client, pages
 from deskmetrics_freshdesk.companies import CompanyFields
@@ -384,6 +386,35 @@ class FreshdeskConnector(deskmetrics.Connector):
             if exc.status == 404:
                 return None
             raise
+
+    # -- ticket activities (the status and assignment history) -----------------------------
+
+    @deskmetrics.stream("ticket_activities", records=(deskmetrics.TicketEvent,))
+    def _read_ticket_activities(
+        self, state: deskmetrics.State | None
+    ) -> Iterator[deskmetrics.Batch]:
+        """Status, assignee and group changes from the daily ticket-activities export, when
+        ``ticket_activities`` is on (activity_export.py)."""
+        if not self.options.ticket_activities:
+            return
+        today = datetime.fromtimestamp(self.runtime.now(), UTC).date()
+        mapper = self.mapper()
+        yield from read_days(
+            self.client,
+            self._files(),
+            ActivityMapper(mapper.fields.status_labels, mapper.status),
+            first=first_day(
+                state, self.options.start_date.date(), today, self.options.ticket_activities_days
+            ),
+            today=today,
+            warn=self.warn,
+        )
+
+    def _files(self) -> deskmetrics.HttpClient:
+        """A client for the export files' links: another host, so no API key is sent."""
+        return self.http_client(
+            "", account=f"{self.options.account}:export-files", timeout=self.options.timeout
+        )
 
     # -- satisfaction ratings --------------------------------------------------------------
 

@@ -61,6 +61,16 @@ class FreshdeskOptions(deskmetrics.ConnectorOptions):
     )
     escalation: EscalationRule = Field(default_factory=EscalationRule)
     conversations: Literal["resolved_changed", "all", "off"] = "resolved_changed"
+    ticket_activities: bool = Field(
+        default=False,
+        description="Sync the status and assignment history from the ticket-activities export "
+        "(an admin key; plans with the scheduled activity export, turned on by an admin).",
+    )
+    ticket_activities_days: int = Field(
+        default=30, ge=1, le=366,
+        description="Days of daily export files the first sync reads (Freshdesk keeps them "
+        "for a limited time); later syncs go on from the last day read.",
+    )  # fmt: skip
     conversation_concurrency: int = Field(default=4, ge=1, le=32)
     timeout: float = Field(default=60.0, gt=0, description="Seconds per HTTP request.")
     churn_field: str | None = Field(

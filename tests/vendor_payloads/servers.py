@@ -46,6 +46,11 @@ FRESHDESK_FIXTURES = {
     "/api/v2/search/tickets": "search_tickets",
 }
 FRESHDESK_EMPTY = frozenset({"/api/v2/groups", "/api/v2/agents", "/api/v2/company_fields"})
+FRESHDESK_EXPORT = "/api/v2/export/ticket_activities"
+"""Answers the day's file links (ticket_activities_export), pointed at this server."""
+FRESHDESK_EXPORT_FILE = "/exports/ticket_activities/2015-08-17.json"
+"""The export file (ticket_activities); refused when the request carries credentials, as the
+file's host is not Freshdesk's and must never see the API key."""
 _PER_TICKET = re.compile(r"^/api/v2/tickets/(\d+)/(conversations|time_entries)$")
 
 
@@ -74,9 +79,24 @@ def freshdesk(request: FakeRequest) -> FakeResponse:
         return FakeResponse(200, load("freshdesk", FRESHDESK_FIXTURES[request.path]))
     if request.path in FRESHDESK_EMPTY:
         return FakeResponse(200, [])
+    if request.path == FRESHDESK_EXPORT:
+        return FakeResponse(200, _export_links(request))
+    if request.path == FRESHDESK_EXPORT_FILE:
+        if "authorization" in {name.lower() for name in request.headers}:
+            return FakeResponse(403, {"error": "the export file's host got credentials"})
+        return FakeResponse(200, load("freshdesk", "ticket_activities"))
     per_ticket = _PER_TICKET.match(request.path)
     if per_ticket is not None:
         ticket, kind = int(per_ticket.group(1)), per_ticket.group(2)
         rows: list[dict[str, Any]] = load("freshdesk", kind)
         return FakeResponse(200, [row for row in rows if row["ticket_id"] == ticket])
     return _not_found(request)
+
+
+def _export_links(request: FakeRequest) -> dict[str, Any]:
+    """The documented links, with the file's host made this server (same path and query)."""
+    body: dict[str, Any] = load("freshdesk", "ticket_activities_export")
+    host = next(value for name, value in request.headers.items() if name.lower() == "host")
+    for item in body["export"]:
+        item["url"] = re.sub(r"^https://[^/]+", f"http://{host}", item["url"])
+    return body

@@ -170,7 +170,7 @@ _CHURNED = "c.churned_at < p.hi"
 
 
 def _csat(scope: Scope) -> dict[Key, MetricValue]:
-    sql, params = scope.survey_sql("csat", f"count(*), sum({_SATISFIED})")
+    sql, params = scope.survey_sql("csat", f"count(*), sum({_SATISFIED})", any_order=True)
     return {
         key: MetricValue.proportion(int(hits or 0), n)
         for key, (n, hits) in scope.aggregate(sql, params).items()
@@ -215,6 +215,7 @@ def _csat_response_rate(scope: Scope) -> dict[Key, MetricValue]:
         records_offers,
         answered_only=False,
         params=params,
+        any_order=True,
     )
     return {
         key: MetricValue.proportion(int(hits or 0), n)
@@ -223,7 +224,9 @@ def _csat_response_rate(scope: Scope) -> dict[Key, MetricValue]:
 
 
 def _nps(scope: Scope) -> dict[Key, MetricValue]:
-    sql, params = scope.survey_sql("nps", f"sum({_PROMOTER}), sum({_PASSIVE}), sum({_DETRACTOR})")
+    sql, params = scope.survey_sql(
+        "nps", f"sum({_PROMOTER}), sum({_PASSIVE}), sum({_DETRACTOR})", any_order=True
+    )
     return {
         key: MetricValue.nps(int(pro or 0), int(pas or 0), int(det or 0))
         for key, (pro, pas, det) in scope.aggregate(sql, params).items()

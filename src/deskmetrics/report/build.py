@@ -102,6 +102,8 @@ def build_report(
         customer_table=customer_table(store.conn, settings.retention_unit),
         schedule=schedule,
         first_is_union=bool(spans),
+        # The series' value scan also groups by the first breakdown dimension (scope.py).
+        companion=dimensions[0] if spans and dimensions else None,
     )
     # One snapshot for every query: a sync committing meanwhile never splits the report.
     with store.snapshot(), bulk_allocations():

@@ -13,6 +13,7 @@ from typing import Any
 
 from deskmetrics.errors import StoreError
 from deskmetrics.models import RECORD_TYPES, Record, Ticket, TicketUpdate
+from deskmetrics.store import history_summary
 from deskmetrics.store.encoding import RowEncoder, field_encoders, now_db_time
 from deskmetrics.store.lean_sqlite_utils import sqlite_utils
 from deskmetrics.store.schema import DURATION_COLUMNS, MIGRATIONS, SCHEMA_VERSION, micros
@@ -244,6 +245,8 @@ class Store(SyncLog):
             if updates:
                 self._write_updates(source, updates, synced_at)  # type: ignore[arg-type]
                 counts["ticket_updates"] += len(updates)
+            # History summaries of the touched tickets, in this transaction (issue #18).
+            history_summary.refresh(self.conn, source, history_summary.touched(groups))
         return counts
 
     @staticmethod

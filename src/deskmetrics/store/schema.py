@@ -10,6 +10,8 @@ lies before the connection's start date.
 
 from __future__ import annotations
 
+from deskmetrics.store.history_summary import BACKFILL, TABLE
+
 _RECORD_COLUMNS = """
     source TEXT NOT NULL,
     id TEXT NOT NULL,
@@ -428,6 +430,13 @@ CREATE INDEX tickets_resolved_at ON tickets(
 );
 """
 
+# Per-ticket history summaries (issue #18 at #14's speed): the time-in-status and routing figures
+# of each ticket's stored history, kept at write time (history_summary.py) so the KPIs read a
+# column. The backfill fills it for stores that already hold histories. Self-contained.
+HISTORY_SUMMARY = f"""{TABLE}
+{BACKFILL};
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     V1,
     V2,
@@ -437,6 +446,7 @@ MIGRATIONS: tuple[str, ...] = (
     CHURN_AND_ANSWER_TIMES,
     TICKET_EVENTS,
     RESOLVED_INDEX_STATUS_TIMES,
+    HISTORY_SUMMARY,
 )
 """Migration N (1-based) takes a database from user_version N-1 to N. Only ever append."""
 

@@ -18,6 +18,7 @@ import psycopg
 
 from deskmetrics.errors import StoreError
 from deskmetrics.models import RECORD_TYPES, Record, Ticket, TicketUpdate
+from deskmetrics.store import history_summary
 from deskmetrics.store.database import Store
 from deskmetrics.store.encoding import RowEncoder, field_encoders, now_db_time
 from deskmetrics.store.postgres import locks
@@ -247,6 +248,8 @@ class PgStore(SyncLog):
             if updates:
                 self._write_updates(source, updates, synced_at)  # type: ignore[arg-type]
                 counts["ticket_updates"] += len(updates)
+            # History summaries of the touched tickets, in this transaction (issue #18).
+            history_summary.refresh(self.conn, source, history_summary.touched(groups))
         return counts
 
     def _upsert(self, upsert: _PgUpsert, batch: list[Record], source: str, synced_at: str) -> None:
