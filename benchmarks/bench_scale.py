@@ -54,7 +54,7 @@ def measure(tickets: int, window: int, plugins: str | None, keep: bool) -> Size:
     work = Path(tempfile.mkdtemp(prefix=f"scale-{tickets}-", dir=CACHE))
     load = Case("load", [sys.executable, "-c", LOAD_FLOOR, str(folder), str(work / "floor.db")])
     sync = sync_case("sync", folder, work)
-    fresh(work)
+    fresh(work, sync.name)
     load.runs.append(run(load.command))
     (work / "floor.db").unlink()
     sync.runs.append(run(sync.command))

@@ -127,9 +127,9 @@ def test_history_before_its_ticket_is_summarised_when_the_ticket_arrives(tmp_pat
         assert summaries(store.conn)["7"][:4] == (3600.0, 3600.0, 0.0, 3600.0)
 
 
-def test_the_plugin_walks_the_same_timeline_the_store_summarises() -> None:
-    # history.stretches (business time) still walks the timeline itself: one rule for both.
-    assert history.timeline() == history_summary.timeline()
+def test_the_plugin_reads_the_summaries_the_store_keeps() -> None:
+    with pytest.raises(ValueError, match="no stations are kept for 'priority'"):
+        history.stations("priority")
     assert history.status_seconds(history.REQUESTER_WAIT) == (
         "(SELECT h.requester_wait_seconds FROM ticket_history h"
         " WHERE h.source = t.source AND h.ticket_id = t.id)"

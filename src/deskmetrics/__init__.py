@@ -108,6 +108,7 @@ from deskmetrics.report.safe_text import (
 )
 from deskmetrics.report.section import ReportSection, SectionTable
 from deskmetrics.store import RejectedRow, Store, from_db_time, to_db_time
+from deskmetrics.store.history_summary import timeline as status_timeline
 
 if TYPE_CHECKING:
     from deskmetrics.connect.children import ChildFetches
@@ -223,6 +224,7 @@ __all__ = [
     "retry_after_seconds",
     "seconds_between",
     "standard_rate_headers",
+    "status_timeline",
     "target_stat",
     "to_db_time",
     "to_iana",
