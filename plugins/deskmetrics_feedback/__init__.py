@@ -16,7 +16,7 @@ def register_metrics(register: deskmetrics.RegisterMetric) -> None:
     from deskmetrics_feedback.metrics import all_metrics, comment_rate
     from deskmetrics_feedback.requirements import missing_message
 
-    for metric in all_metrics() if missing_message() is None else [comment_rate()]:
+    for metric in all_metrics() if missing_message() is None else [comment_rate(scored=False)]:
         register(metric)
 
 

@@ -12,7 +12,9 @@ The model is fitted on the store's English comments (a seeded sample of at most
 
 A report compares the fingerprint of the scored comments with the stored one: equal, it reads
 the tables (no scikit-learn import); different (comments came, changed or went), it refits and
-rewrites both. Same comments, same fingerprint, same themes: the fit is deterministic. Because
+rewrites both; the surveys' state it was checked against is kept (store_state.py), so a report
+over unchanged surveys skips even the fingerprint. Same comments, same fingerprint, same themes:
+the fit is deterministic. Because
 every period is counted with the same model, a theme has the same name in every period and the
 change against the previous period compares like with like. A refit keeps a previous theme's
 name for the new theme whose top terms overlap it (naming.py), so names survive a sync.
@@ -30,6 +32,7 @@ from typing import Final
 from deskmetrics_feedback.cache import TABLE as SENTIMENT
 from deskmetrics_feedback.derived import visible, write_derived
 from deskmetrics_feedback.naming import match_previous
+from deskmetrics_feedback.store_state import SURVEYS, keep_state, state_of, stored_state
 from deskmetrics_feedback.themes import METHOD, theme_name
 
 MODELS: Final = "feedback_theme_models"
@@ -87,11 +90,17 @@ def _stored(conn: sqlite3.Connection) -> tuple[str, CommentThemes] | None:
 def comment_themes(conn: sqlite3.Connection) -> CommentThemes:
     """The store's comment themes, refitted first when the comments changed (sentiment must be
     refreshed before: it says which comments are English)."""
-    current = fingerprint(conn)
+    state = state_of(conn, SURVEYS)
     stored = _stored(conn)
-    if stored is not None and stored[0] == current:
+    if stored is not None and stored_state(conn, ASSIGNED) == state:
         return stored[1]
-    return _refit(conn, current, stored[1] if stored is not None else None)
+    current = fingerprint(conn)
+    if stored is not None and stored[0] == current:
+        themes = stored[1]
+    else:
+        themes = _refit(conn, current, stored[1] if stored is not None else None)
+    keep_state(conn, ASSIGNED, state)
+    return themes
 
 
 def _names(terms: list[list[str]], before: CommentThemes | None) -> list[str]:

@@ -84,22 +84,45 @@ def _text(subject: str | None, tags: str | None) -> str:
 def sample_periods(scope: deskmetrics.Scope) -> dict[str, PeriodSample]:
     """By period key: the period's ticket count and the texts of its (sampled) tickets.
 
-    The sample is drawn from the creation times alone (a covering index read, no ticket row
-    touched); then only the sampled tickets' rows are read. Tickets created in the same
-    microsecond are sampled together.
+    The positions to sample depend only on the period's count; the creation times at those
+    positions are picked from one ordered read of the covering index (streamed: no list of a
+    million times in memory, no sort in Python), then only the sampled tickets' rows are read.
+    Tickets created in the same microsecond are sampled together.
     """
-    sql, params = scope.ticket_sql("t.created_at", "created", group=False)
-    times: dict[str, list[str]] = {key: [] for key, _lo, _hi in scope.periods}
-    for period, created in scope.conn.execute(f"SELECT * FROM ({sql})", params).fetchall():
-        times[period].append(created)
+    sql, params = scope.ticket_sql("count(*)", "created")
+    totals = {str(key[0]): int(n) for key, (n,) in scope.aggregate(sql, params).items()}
+    wanted = {
+        period: sorted(random.Random(SEED).sample(range(totals[period]), SAMPLE))
+        for period, _lo, _hi in scope.periods
+        if totals.get(period, 0) > SAMPLE
+    }
+    created = _created_at(scope, wanted)
     found = {}
-    for period, created in times.items():
-        created.sort()
-        total = len(created)
-        if total > SAMPLE:
-            created = [created[i] for i in random.Random(SEED).sample(range(total), SAMPLE)]
-        drawn, texts = _texts(scope, period, sorted(set(created))) if total else (0, [])
+    for period, _lo, _hi in scope.periods:
+        total = totals.get(period, 0)
+        drawn, texts = _texts(scope, period, sorted(created[period])) if total else (0, [])
         found[period] = PeriodSample(total, texts, total if total <= SAMPLE else drawn)
+    return found
+
+
+def _created_at(scope: deskmetrics.Scope, wanted: dict[str, list[int]]) -> dict[str, set[str]]:
+    """By period: the creation times at the ``wanted`` positions (0-based, ascending) of the
+    period's tickets in creation order; every one of a period with no positions wanted."""
+    sql, params = scope.ticket_sql("t.created_at AS created", "created", group=False)
+    found: dict[str, set[str]] = {key: set() for key, _lo, _hi in scope.periods}
+    seen = dict.fromkeys(found, 0)
+    next_wanted = dict.fromkeys(found, 0)
+    # Ordered outside the builder's query, SQLite reads the created_at index in order: no sort.
+    for period, at in scope.conn.execute(f"SELECT * FROM ({sql}) ORDER BY created", params):
+        positions = wanted.get(period)
+        if positions is None:
+            found[period].add(at)
+            continue
+        position, i = seen[period], next_wanted[period]
+        seen[period] = position + 1
+        if i < len(positions) and positions[i] == position:
+            found[period].add(at)
+            next_wanted[period] = i + 1
     return found
 
 

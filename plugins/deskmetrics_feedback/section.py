@@ -12,6 +12,7 @@ import deskmetrics
 from deskmetrics_feedback.cache import refresh
 from deskmetrics_feedback.comment_themes import CommentThemes, comment_themes
 from deskmetrics_feedback.contact_reasons import ContactReasons, contact_reasons, margin_points
+from deskmetrics_feedback.kept import Missing
 from deskmetrics_feedback.records import (
     BEFORE,
     NOW,
@@ -22,6 +23,7 @@ from deskmetrics_feedback.records import (
     responses,
 )
 from deskmetrics_feedback.requirements import missing_message
+from deskmetrics_feedback.section_cache import cached_section, keep_section, section_key
 
 SECTION_ID = "feedback"
 TITLE = "What customers say"
@@ -51,31 +53,46 @@ class FeedbackSection:
         missing = missing_message()
         if missing is not None:
             return deskmetrics.ReportSection(SECTION_ID, TITLE, notes=[missing])
-        refresh(store.conn)
-        store_themes = comment_themes(store.conn)  # before reading responses: their themes
         scope = periods_scope(report, store.conn)
-        answers = responses(scope)
-        commented = [r for r in answers[NOW] if r.label != "empty"]
-        if not commented:
-            return None
-        english = [r for r in commented if r.label in SCORED]
-        previous = [r for r in answers[BEFORE] if r.label in SCORED]
         csat_all = _csat_everyone(report, scope)
-        section = deskmetrics.ReportSection(SECTION_ID, TITLE, notes=[_coverage(commented)])
-        section.tables.append(_sentiment_table(commented))
-        themes = _group(store_themes, english, previous)
-        if themes is not None:
-            section.tables.append(_theme_table(themes, english, csat_all))
-            section.tables.append(_examples_table(themes, english, store.conn))
-        else:
-            section.notes.append("Too few English comments to find themes.")
-        reasons = contact_reasons(scope)
-        if reasons is not None:
-            section.tables.append(_reasons_table(reasons))
-            if reasons.now.estimated:
-                section.notes.append(_sampling_note(reasons))
-        section.notes.extend(_breakdown_notes(report))
-        return section
+        key = section_key(report, store.conn, csat_all)
+        kept = cached_section(store.conn, key)
+        if not isinstance(kept, Missing):
+            return kept
+        built = _build(store.conn, report, scope, csat_all)
+        keep_section(store.conn, key, built)
+        return built
+
+
+def _build(
+    conn: sqlite3.Connection,
+    report: deskmetrics.Report,
+    scope: deskmetrics.Scope,
+    csat_all: tuple[int, int],
+) -> deskmetrics.ReportSection | None:
+    refresh(conn)
+    store_themes = comment_themes(conn)  # before reading responses: their themes
+    answers = responses(scope)
+    commented = [r for r in answers[NOW] if r.label != "empty"]
+    if not commented:
+        return None
+    english = [r for r in commented if r.label in SCORED]
+    previous = [r for r in answers[BEFORE] if r.label in SCORED]
+    section = deskmetrics.ReportSection(SECTION_ID, TITLE, notes=[_coverage(commented)])
+    section.tables.append(_sentiment_table(commented))
+    themes = _group(store_themes, english, previous)
+    if themes is not None:
+        section.tables.append(_theme_table(themes, english, csat_all))
+        section.tables.append(_examples_table(themes, english, conn))
+    else:
+        section.notes.append("Too few English comments to find themes.")
+    reasons = contact_reasons(scope)
+    if reasons is not None:
+        section.tables.append(_reasons_table(reasons))
+        if reasons.now.estimated:
+            section.notes.append(_sampling_note(reasons))
+    section.notes.extend(_breakdown_notes(report))
+    return section
 
 
 def _group(
