@@ -22,15 +22,12 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench_report import BATCH, CACHE, END, FLOOR, Case, baseline_env, report, report_case, run
+from bench_report import BATCH, CACHE, END, compare
 
 STATED = (
     "requester_wait_seconds", "requester_wait_business_seconds", "agent_wait_seconds",
@@ -97,39 +94,13 @@ def main() -> None:
     print(f"Data: {options.tickets:,} demo tickets with history", file=sys.stderr)
     db = database(*size, cached(*size))
     start = END - timedelta(weeks=options.weeks)
-    period = ["--from", start.date().isoformat(), "--to", END.date().isoformat()]
-    common = [*period, "--as-of", END.isoformat(), "--format", "json"]
-    series = ["--by", "agent", "--grain", "week"]
-    floor_args = [db, start.strftime("%Y-%m-%dT%H:%M:%S.000000Z"),
-                  END.strftime("%Y-%m-%dT%H:%M:%S.000000Z")]  # fmt: skip
-    ours = None
-    if options.plugins is not None:
-        ours = {**os.environ, "DESKMETRICS_LOAD_PLUGINS": options.plugins}
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        cases = [
-            Case("floor  hand-written pass", [sys.executable, "-c", FLOOR, *map(str, floor_args)]),
-            report_case("a  full report", db, folder, common, ours),
-            report_case("b  --by agent --grain week", db, folder, [*common, *series], ours),
-        ]
-        if options.baseline:
-            env = baseline_env(options.baseline, ours)
-            old_db = cached(*size, ".baseline")
-            if not old_db.exists():
-                print(f"  generating the baseline's data with {options.baseline}", file=sys.stderr)
-                generate = [sys.executable, __file__, "--generate", str(old_db)]
-                generate += ["--tickets", str(options.tickets), "--weeks", str(options.weeks)]
-                generate += ["--seed", str(options.seed)]
-                if options.history_only:
-                    generate.append("--history-only")
-                subprocess.run(generate, env=env, check=True)
-            cases.append(report_case("a' baseline full report", old_db, folder, common, env))
-            cases.append(report_case("b' baseline --by --grain", old_db, folder,
-                                     [*common, *series], env))  # fmt: skip
-        for _ in range(options.repeat):
-            for case in cases:  # alternating: load spikes hit every case alike
-                case.runs.append(run(case.command, case.env))
-        report(cases)
+    old_db = cached(*size, ".baseline")
+    generate = [sys.executable, __file__, "--generate", str(old_db)]
+    generate += ["--tickets", str(options.tickets), "--weeks", str(options.weeks)]
+    generate += ["--seed", str(options.seed)]
+    if options.history_only:
+        generate.append("--history-only")
+    compare(db, start, options.plugins, options.repeat, options.baseline, old_db, generate)
 
 
 if __name__ == "__main__":

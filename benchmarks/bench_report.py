@@ -195,14 +195,33 @@ def main() -> None:
     db = database(options.tickets, options.weeks, options.seed, cached(
         options.tickets, options.weeks, options.seed))  # fmt: skip
     start = END - timedelta(weeks=options.window_weeks or options.weeks)
+    old_db = cached(options.tickets, options.weeks, options.seed, ".baseline")
+    generate = [sys.executable, __file__, "--generate", str(old_db)]
+    generate += ["--tickets", str(options.tickets), "--weeks", str(options.weeks)]
+    generate += ["--seed", str(options.seed)]
+    compare(db, start, options.plugins, options.repeat, options.baseline, old_db, generate)
+
+
+def compare(
+    db: Path,
+    start: datetime,
+    plugins: str | None,
+    repeat: int,
+    baseline: Path | None = None,
+    old_db: Path | None = None,
+    generate: list[str] | None = None,
+) -> None:
+    """Runs the floor and cases (a) and (b) over ``db`` from ``start`` to END, alternating
+    ``repeat`` times, and prints the table; with ``baseline`` (another checkout's src) also its
+    cases on ``old_db``, generated first by the ``generate`` command under that checkout."""
     period = ["--from", start.date().isoformat(), "--to", END.date().isoformat()]
     common = [*period, "--as-of", END.isoformat(), "--format", "json"]
     series = ["--by", "agent", "--grain", "week"]
     floor_args = [db, start.strftime("%Y-%m-%dT%H:%M:%S.000000Z"),
                   END.strftime("%Y-%m-%dT%H:%M:%S.000000Z")]  # fmt: skip
     ours = None
-    if options.plugins is not None:
-        ours = {**os.environ, "DESKMETRICS_LOAD_PLUGINS": options.plugins}
+    if plugins is not None:
+        ours = {**os.environ, "DESKMETRICS_LOAD_PLUGINS": plugins}
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         cases = [
@@ -210,18 +229,15 @@ def main() -> None:
             report_case("a  full report", db, folder, common, ours),
             report_case("b  --by agent --grain week", db, folder, [*common, *series], ours),
         ]
-        if options.baseline:
-            env = baseline_env(options.baseline, ours)
-            old_db = cached(options.tickets, options.weeks, options.seed, ".baseline")
+        if baseline and old_db and generate:
+            env = baseline_env(baseline, ours)
             if not old_db.exists():
-                print(f"  generating the baseline's data with {options.baseline}", file=sys.stderr)
-                generate = [sys.executable, __file__, "--generate", str(old_db)]
-                generate += ["--tickets", str(options.tickets), "--weeks", str(options.weeks)]
-                subprocess.run([*generate, "--seed", str(options.seed)], env=env, check=True)
+                print(f"  generating the baseline's data with {baseline}", file=sys.stderr)
+                subprocess.run(generate, env=env, check=True)
             cases.append(report_case("a' baseline full report", old_db, folder, common, env))
             cases.append(report_case("b' baseline --by --grain", old_db, folder,
                                      [*common, *series], env))  # fmt: skip
-        for _ in range(options.repeat):
+        for _ in range(repeat):
             for case in cases:  # alternating: load spikes hit every case alike
                 case.runs.append(run(case.command, case.env))
         report(cases)
