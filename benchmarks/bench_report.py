@@ -34,6 +34,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from deskmetrics import Store
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 END = datetime(2026, 11, 23, tzinfo=UTC)
@@ -89,8 +95,17 @@ print(sum(flags.values()), counts, [len(column) for column in columns])
 """
 
 
-def database(tickets: int, weeks: int, seed: int, path: Path) -> Path:
-    """The demo data in ``path``, generated (by the code this process imports) if missing."""
+def database(
+    tickets: int,
+    weeks: int,
+    seed: int,
+    path: Path,
+    *,
+    history: bool = False,
+    finish: Callable[[Store], None] | None = None,
+) -> Path:
+    """The demo data in ``path``, generated (by the code this process imports) if missing;
+    with its status/assignment ``history`` if asked, and ``finish`` run on the store last."""
     if path.exists():
         return path
     from deskmetrics import Store
@@ -101,9 +116,9 @@ def database(tickets: int, weeks: int, seed: int, path: Path) -> Path:
     for leftover in CACHE.glob(partial.name + "*"):
         leftover.unlink()
     spec = DemoSpec(
-        tickets=tickets, weeks=weeks, end=END, seed=seed, interactions=False, history=False
+        tickets=tickets, weeks=weeks, end=END, seed=seed, interactions=False, history=history
     )
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     records = demo_records(spec)
     written = 0
     with Store(partial) as store:
@@ -112,10 +127,14 @@ def database(tickets: int, weeks: int, seed: int, path: Path) -> Path:
             written += len(batch)
             if written % 500_000 < BATCH:
                 print(f"  generated {written:,} records", file=sys.stderr)
+        if finish is not None:
+            finish(store)
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     partial.rename(path)
     print(
-        f"  {written:,} records in {time.perf_counter() - started:.0f} s → {path}", file=sys.stderr
+        f"  {written:,} records in {time.perf_counter() - started:.0f} s "
+        f"({time.process_time() - cpu:.0f} CPU s) → {path}",
+        file=sys.stderr,
     )
     return path
 
