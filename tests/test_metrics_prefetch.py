@@ -183,13 +183,15 @@ def test_count_conditions_on_a_stored_duration_count_as_the_computed_duration(
 
 
 @pytest.mark.parametrize("cohort", ["created", "resolved"])
+@pytest.mark.parametrize("counts", [5, 13])
 def test_breakdown_values_taken_from_the_series_scan_equal_a_breakdown_read_alone(
-    tmp_path: Path, cohort: str
+    tmp_path: Path, cohort: str, counts: int
 ) -> None:
-    # With a series and a breakdown, the series' time-ordered scan also groups its values by
-    # the breakdown's dimension (Scope.companion); the breakdown then reads only its counts.
+    # With a series and a breakdown, the series' time-ordered scan also groups its values and
+    # its counts by the breakdown's dimension (Scope.companion); the breakdown reads only a
+    # count that looks at the period bounds (with 13 counts), which the series cannot give it.
     channel = DIMENSIONS["channel"]
-    wanted = requests(cohort, 5)
+    wanted = requests(cohort, counts)
     with Store(tmp_path / "x.db") as store:
         store.write(tickets(500, seed=11), source="s")
         series = Scope(
@@ -200,8 +202,17 @@ def test_breakdown_values_taken_from_the_series_scan_equal_a_breakdown_read_alon
         assert any(key[0] == "companion" for key in series.shared)
         overall = replace(series, periods=(TOTAL,), first_is_union=False)
         breakdown = replace(overall, dimensions=(channel,))
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
         got = answers(breakdown, wanted, together=True)
+        store.conn.set_trace_callback(None)
         assert not any(key[0] == "companion" for key in series.shared)  # taken, not read again
+        bound = [r for r in wanted if isinstance(r, CountRequest) and "p." in str(r.where)]
+        assert len(bound) == (counts > 12)
+        # Neither its values nor its other counts read the store again.
+        assert len(statements) == len(bound) and all(
+            str(r.where) in q for r, q in zip(bound, statements, strict=True)
+        )
         alone = Scope(store.conn, periods=(TOTAL,), as_of=TOTAL[2], dimensions=(channel,))
         want = answers(alone, wanted, together=True)
         plain_series = Scope(store.conn, periods=(TOTAL, *WEEKS), as_of=TOTAL[2],

@@ -431,7 +431,7 @@ class Scope:
         """
         cohorts: dict[str, tuple[list[CountRequest], list[ValuesRequest]]] = {}
         for request in dict.fromkeys(requests):
-            if request not in self._cache:
+            if request not in self._cache and not self._take_companion(request):
                 counts, values = cohorts.setdefault(request.cohort, ([], []))
                 if isinstance(request, CountRequest):
                     counts.append(request)
@@ -498,8 +498,9 @@ class Scope:
             buckets._prefetch_values(cohort, batch, counts)
             return buckets
         if cohort in COHORT_TIMES and buckets._contiguous():
-            buckets._values_by_bucket(cohort, batch, self.periods[0])
-            batch = []
+            # Its counts ride in the same scan: no range scan per bucket for them.
+            buckets._values_by_bucket(cohort, batch, counts, self.periods[0])
+            return buckets
         for alone in buckets._periods_alone():
             alone._prefetch_values(cohort, batch, counts)
             for request, result in alone._cache.items():
@@ -510,15 +511,22 @@ class Scope:
         return all(a[2] == b[1] for a, b in itertools.pairwise(self.periods))
 
     def _values_by_bucket(
-        self, cohort: str, batch: list[ValuesRequest], total: tuple[str, str, str]
+        self,
+        cohort: str,
+        batch: list[ValuesRequest],
+        counts: list[CountRequest],
+        total: tuple[str, str, str],
     ) -> None:
         """Contiguous periods, no dimensions: one query over their whole span (``total``) for
         every value, in the order of the cohort's time (its index order, so no sort), each chunk
         of rows cut at the bucket bounds. (One query per value read the cohort's index once per
         value: ~20 scans of the resolved cohort in a series with the explore plugin.)
 
-        With a ``companion`` dimension the rows also carry its key, and the values are grouped
-        by it too, for the breakdown over ``total`` to take (_companion_values)."""
+        The riding ``counts`` come as bits of one more column (_count_bits), counted per bucket.
+        With a ``companion`` dimension the rows also carry its key, and the values and counts
+        are grouped by it too, for the breakdown over ``total`` to take (_take_companion): it
+        then reads the cohort for neither (~0.4 s per 200 k tickets of grouped count queries
+        in ``--by agent --grain week``)."""
         at = COHORT_TIMES[cohort]
         companion = self._companion_for("tickets")
         whole = replace(self, periods=(total,), dimensions=(companion,) if companion else ())
@@ -526,6 +534,8 @@ class Scope:
             f"CASE WHEN {r.where} THEN {stored(r.expr)} END" if r.where else stored(r.expr)
             for r in batch
         ]
+        if counts:
+            columns.append(_count_bits(counts))
         select = ", ".join([f"{at} AS at", *(f"{c} AS v{i}" for i, c in enumerate(columns))])
         sql, params = whole.ticket_sql(select, cohort, group=False)
         cursor = self.conn.execute(f"SELECT * FROM ({sql}) ORDER BY at", params)
@@ -533,6 +543,8 @@ class Scope:
         is_value = partial(operator.is_not, None)
         collected: list[list[list[float]]] = [[[] for _ in self.periods] for _ in batch]
         grouped: list[dict[Key, list[float]]] = [{} for _ in batch]
+        bits: list[Counter[int]] = [Counter() for _ in self.periods]
+        bits_by_key: dict[Key, Counter[int]] = defaultdict(Counter)
         while chunk := cursor.fetchmany(20_000):
             times = list(map(operator.itemgetter(width), chunk))
             for j, (_key, lo, hi) in enumerate(self.periods):
@@ -540,16 +552,27 @@ class Scope:
                 if not rows:
                     continue
                 transposed = list(zip(*rows, strict=True))[width + 1 :]
-                for target, column in zip(collected, transposed, strict=True):
+                for target, column in zip(collected, transposed, strict=False):
                     target[j].extend(filter(is_value, column))
+                if counts:
+                    bits[j].update(transposed[-1])
             if companion is not None:
                 by_key: dict[Key, list[tuple[Any, ...]]] = defaultdict(list)
                 for row in chunk:
                     by_key[row[:width]].append(row)
                 for group, rows in by_key.items():
                     transposed = list(zip(*rows, strict=True))[width + 1 :]
-                    for found_by_key, column in zip(grouped, transposed, strict=True):
+                    for found_by_key, column in zip(grouped, transposed, strict=False):
                         found_by_key.setdefault(group, []).extend(filter(is_value, column))
+                    if counts:
+                        bits_by_key[group].update(transposed[-1])
+        periods = [(key,) for key, _lo, _hi in self.periods]
+        by_bucket = {key: masks for key, masks in zip(periods, bits, strict=True) if masks}
+        for request, found_counts in zip(counts, _counted(counts, by_bucket), strict=True):
+            self._cache[request] = found_counts
+        if companion is not None:
+            for request, found_counts in zip(counts, _counted(counts, bits_by_key), strict=True):
+                self.shared[whole._companion_key(request)] = found_counts
         for request, by_period in zip(batch, collected, strict=True):
             found: dict[Key, list[float]] = {}
             for (key, _lo, _hi), part in zip(self.periods, by_period, strict=True):
@@ -576,28 +599,24 @@ class Scope:
             return None
         return dimension
 
-    def _companion_key(self, request: ValuesRequest) -> tuple[Any, ...]:
+    def _companion_key(self, request: Request) -> tuple[Any, ...]:
         names = tuple(d.name for d in self.dimensions)
         return ("companion", request, self.periods, names, self.multi_source, self.filters)
 
-    def _companion_values(self, batch: list[ValuesRequest]) -> bool:
-        """Take the batch's values from the series' scan (_values_by_bucket) when it grouped
-        them for this scope; they are dropped from ``shared`` once taken."""
-        keys = [self._companion_key(request) for request in batch]
-        if not batch or not all(key in self.shared for key in keys):
+    def _take_companion(self, request: Request) -> bool:
+        """Take a request's result from the series' scan (_values_by_bucket) when it grouped
+        it for this scope; it is dropped from ``shared`` once taken."""
+        if not self.dimensions:
             return False
-        for request, key in zip(batch, keys, strict=True):
-            self._cache[request] = self.shared.pop(key)
+        found = self.shared.pop(self._companion_key(request), None)
+        if found is None:
+            return False
+        self._cache[request] = found
         return True
 
     def _prefetch_values(
         self, cohort: str, batch: list[ValuesRequest], counts: list[CountRequest]
     ) -> None:
-        if self.dimensions and self._companion_values(batch):
-            # The values came with the series' scan: only the counts are left to read.
-            if counts:
-                self._prefetch_counts(cohort, counts)
-            return
         texts = [text for r in batch for text in (r.expr, r.where)]
         bound = [r for r in counts if not self._additive(cohort, [r.among, r.where])]
         if bound and self._additive(cohort, texts):
@@ -669,15 +688,23 @@ class Scope:
         ]
         for request, result in zip(batch, found, strict=True):
             self._cache[request] = result
-        for i, count in enumerate(counts):
-            among, hit = 1 << (2 * i), 1 << (2 * i + 1)
-            self._cache[count] = {
-                key: (
-                    sum(n for mask, n in masks.items() if mask & among),
-                    sum(n for mask, n in masks.items() if mask & hit),
-                )
-                for key, masks in bits.items()
-            }
+        for count, found_counts in zip(counts, _counted(counts, bits), strict=True):
+            self._cache[count] = found_counts
+
+
+def _counted(
+    counts: list[CountRequest], bits: dict[Key, Counter[int]]
+) -> Iterator[dict[Key, tuple[int, int]]]:
+    """Each count request's {key: (n, hits)} from the per-key tallies of _count_bits values."""
+    for i in range(len(counts)):
+        among, hit = 1 << (2 * i), 1 << (2 * i + 1)
+        yield {
+            key: (
+                sum(n for mask, n in masks.items() if mask & among),
+                sum(n for mask, n in masks.items() if mask & hit),
+            )
+            for key, masks in bits.items()
+        }
 
 
 def _arranged(request: ValuesRequest, values: list[Any]) -> list[Any]:
