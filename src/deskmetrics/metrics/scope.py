@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import operator
+import re
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -488,18 +489,31 @@ class Scope:
         for period in self.periods:
             yield replace(self, periods=(period,), first_is_union=False)
 
+    def _one_scan_for_buckets(self, cohort: str) -> bool:
+        """Whether the buckets' values and counts come from one time-ordered scan
+        (_values_by_bucket), which also answers counts that look at the period bounds."""
+        buckets = self._buckets()
+        return buckets.key_width == 1 and cohort in COHORT_TIMES and buckets._contiguous()
+
     def _prefetch_buckets(
-        self, cohort: str, batch: list[ValuesRequest], counts: list[CountRequest]
+        self,
+        cohort: str,
+        batch: list[ValuesRequest],
+        counts: list[CountRequest],
+        bound: list[CountRequest],
     ) -> Scope:
         """The buckets' results (as a scope holding them): one range query per bucket and
-        column without dimensions, else one query over all buckets."""
+        column without dimensions, else one query over all buckets. ``bound``: counts that
+        look at the period bounds, answered for the buckets and the total (only with
+        _one_scan_for_buckets)."""
         buckets = self._buckets()
+        if self._one_scan_for_buckets(cohort):
+            # Its counts ride in the same scan: no range scan per bucket for them.
+            buckets._values_by_bucket(cohort, batch, counts, bound, self.periods[0])
+            return buckets
+        assert not bound, "counts on the period bounds need the buckets' single scan"
         if buckets.key_width > 1:
             buckets._prefetch_values(cohort, batch, counts)
-            return buckets
-        if cohort in COHORT_TIMES and buckets._contiguous():
-            # Its counts ride in the same scan: no range scan per bucket for them.
-            buckets._values_by_bucket(cohort, batch, counts, self.periods[0])
             return buckets
         for alone in buckets._periods_alone():
             alone._prefetch_values(cohort, batch, counts)
@@ -515,6 +529,7 @@ class Scope:
         cohort: str,
         batch: list[ValuesRequest],
         counts: list[CountRequest],
+        bound: list[CountRequest],
         total: tuple[str, str, str],
     ) -> None:
         """Contiguous periods, no dimensions: one query over their whole span (``total``) for
@@ -526,7 +541,13 @@ class Scope:
         With a ``companion`` dimension the rows also carry its key, and the values and counts
         are grouped by it too, for the breakdown over ``total`` to take (_take_companion): it
         then reads the cohort for neither (~0.4 s per 200 k tickets of grouped count queries
-        in ``--by agent --grain week``)."""
+        in ``--by agent --grain week``).
+
+        Counts that look at the period bounds (``bound``, e.g. resolved before ``p.hi``) take
+        two columns: one over ``total`` (for it and the companion's keys), one with each row's
+        bucket bounds in place of ``p.lo``/``p.hi`` (_in_buckets); they are then answered
+        for every bucket and the total, instead of one range scan per period and a grouped
+        query for the breakdown."""
         at = COHORT_TIMES[cohort]
         companion = self._companion_for("tickets")
         whole = replace(self, periods=(total,), dimensions=(companion,) if companion else ())
@@ -534,10 +555,19 @@ class Scope:
             f"CASE WHEN {r.where} THEN {stored(r.expr)} END" if r.where else stored(r.expr)
             for r in batch
         ]
+        # Column positions after the values: the counts' bits, then the bound counts' bits
+        # over the total and in each row's bucket.
+        at_counts = len(columns)
         if counts:
             columns.append(_count_bits(counts))
+        at_bound = len(columns)
+        if bound:
+            columns.append(_count_bits(bound))
+            columns.append(_count_bits([_in_buckets(r, at, len(self.periods)) for r in bound]))
         select = ", ".join([f"{at} AS at", *(f"{c} AS v{i}" for i, c in enumerate(columns))])
         sql, params = whole.ticket_sql(select, cohort, group=False)
+        for j, (_key, lo, hi) in enumerate(self.periods):
+            params[f"blo{j}"], params[f"bhi{j}"] = lo, hi
         cursor = self.conn.execute(f"SELECT * FROM ({sql}) ORDER BY at", params)
         width = whole.key_width  # p.k and the companion's key, then at, then the values
         is_value = partial(operator.is_not, None)
@@ -545,6 +575,9 @@ class Scope:
         grouped: list[dict[Key, list[float]]] = [{} for _ in batch]
         bits: list[Counter[int]] = [Counter() for _ in self.periods]
         bits_by_key: dict[Key, Counter[int]] = defaultdict(Counter)
+        bound_bits: list[Counter[int]] = [Counter() for _ in self.periods]
+        bound_total: Counter[int] = Counter()
+        bound_by_key: dict[Key, Counter[int]] = defaultdict(Counter)
         while chunk := cursor.fetchmany(20_000):
             times = list(map(operator.itemgetter(width), chunk))
             for j, (_key, lo, hi) in enumerate(self.periods):
@@ -555,7 +588,11 @@ class Scope:
                 for target, column in zip(collected, transposed, strict=False):
                     target[j].extend(filter(is_value, column))
                 if counts:
-                    bits[j].update(transposed[-1])
+                    bits[j].update(transposed[at_counts])
+                if bound:
+                    bound_bits[j].update(transposed[at_bound + 1])
+            if bound:
+                bound_total.update(map(operator.itemgetter(width + 1 + at_bound), chunk))
             if companion is not None:
                 by_key: dict[Key, list[tuple[Any, ...]]] = defaultdict(list)
                 for row in chunk:
@@ -565,14 +602,22 @@ class Scope:
                     for found_by_key, column in zip(grouped, transposed, strict=False):
                         found_by_key.setdefault(group, []).extend(filter(is_value, column))
                     if counts:
-                        bits_by_key[group].update(transposed[-1])
-        periods = [(key,) for key, _lo, _hi in self.periods]
+                        bits_by_key[group].update(transposed[at_counts])
+                    if bound:
+                        bound_by_key[group].update(transposed[at_bound])
+        periods: list[Key] = [(key,) for key, _lo, _hi in self.periods]
         by_bucket = {key: masks for key, masks in zip(periods, bits, strict=True) if masks}
-        for request, found_counts in zip(counts, _counted(counts, by_bucket), strict=True):
-            self._cache[request] = found_counts
+        for count, found_counts in zip(counts, _counted(counts, by_bucket), strict=True):
+            self._cache[count] = found_counts
+        bound_by_period = {key: m for key, m in zip(periods, bound_bits, strict=True) if m}
+        if bound_total:
+            bound_by_period[(total[0],)] = bound_total
+        for count, found_counts in zip(bound, _counted(bound, bound_by_period), strict=True):
+            self._cache[count] = found_counts
         if companion is not None:
-            for request, found_counts in zip(counts, _counted(counts, bits_by_key), strict=True):
-                self.shared[whole._companion_key(request)] = found_counts
+            for requests, tallies in ((counts, bits_by_key), (bound, bound_by_key)):
+                for count, by_key_counts in zip(requests, _counted(requests, tallies), strict=True):
+                    self.shared[whole._companion_key(count)] = by_key_counts
         for request, by_period in zip(batch, collected, strict=True):
             found: dict[Key, list[float]] = {}
             for (key, _lo, _hi), part in zip(self.periods, by_period, strict=True):
@@ -619,15 +664,22 @@ class Scope:
     ) -> None:
         texts = [text for r in batch for text in (r.expr, r.where)]
         bound = [r for r in counts if not self._additive(cohort, [r.among, r.where])]
+        riding_bound: list[CountRequest] = []
         if bound and self._additive(cohort, texts):
-            # Counts that look at the period bounds must not keep the values from adding up.
-            self._prefetch_counts(cohort, bound)
+            # Counts that look at the period bounds must not keep the values from adding up:
+            # the buckets' single scan answers them apart, else they are read on their own.
+            if self._one_scan_for_buckets(cohort):
+                riding_bound = bound
+            else:
+                self._prefetch_counts(cohort, bound)
             counts = [r for r in counts if r not in bound]
         texts += [text for r in counts for text in (r.among, r.where)]
         if self._additive(cohort, texts):
             # A ticket's values do not depend on its period here, and the buckets partition the
             # report period: read each row once (for its bucket) and merge buckets for the total.
-            buckets = self._prefetch_buckets(cohort, batch, counts)
+            buckets = self._prefetch_buckets(cohort, batch, counts, riding_bound)
+            for count in riding_bound:
+                self._cache[count] = buckets._cache[count]  # buckets and total, as counted
             total = self.periods[0][0]
             for request in batch:
                 found = buckets._cache[request]
@@ -690,6 +742,22 @@ class Scope:
             self._cache[request] = result
         for count, found_counts in zip(counts, _counted(counts, bits), strict=True):
             self._cache[count] = found_counts
+
+
+def _in_buckets(request: CountRequest, at: str, buckets: int) -> CountRequest:
+    """``request`` with ``p.lo``/``p.hi`` replaced by the bounds (parameters ``blo{j}``,
+    ``bhi{j}``) of the contiguous bucket the row's time ``at`` lies in."""
+
+    def bound(side: str) -> str:
+        cases = " ".join(f"WHEN {at} < :bhi{j} THEN :b{side}{j}" for j in range(buckets))
+        return f"(CASE {cases} END)"
+
+    def placed(text: str | None) -> str | None:
+        if text is None:
+            return None
+        return re.sub(r"\bp\.(lo|hi)\b", lambda m: bound(m.group(1)), text)
+
+    return replace(request, where=placed(request.where), among=placed(request.among))
 
 
 def _counted(
