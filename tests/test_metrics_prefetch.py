@@ -285,3 +285,22 @@ def test_counts_on_the_period_bounds_ride_in_the_series_scan(tmp_path: Path, coh
     # The bound matters for created tickets: fewer are resolved before their week's end than
     # before the report's end (a resolved ticket always is, within its own period).
     assert sum(hits[1:]) < hits[0] if cohort == "created" else sum(hits[1:]) == hits[0] > 0
+
+
+def test_release_frees_the_fetched_values_and_a_later_request_reads_them_again(
+    tmp_path: Path,
+) -> None:
+    # A report releases its scope inside its bulk-allocation block, so the value lists are
+    # freed there; a scope used again afterwards reads the same values afresh.
+    request = ValuesRequest("created", seconds_between("t.created_at", "t.first_response_at"))
+    with Store(tmp_path / "x.db") as store:
+        store.write(tickets(300, seed=19), source="s")
+        scope = Scope(store.conn, periods=(TOTAL, *WEEKS), as_of=TOTAL[2], first_is_union=True)
+        first = {key: list(values) for key, values in scope.values(request).items()}
+        scope.release()
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        again = scope.values(request)
+        store.conn.set_trace_callback(None)
+    assert len(first[("all",)]) > 100 and again == first
+    assert len(statements) == 1  # read again, not kept
