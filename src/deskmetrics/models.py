@@ -87,7 +87,9 @@ class Record(BaseModel):
     ticket's SLA deadlines does not wipe those another stream wrote.
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False)
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=False, frozen=False, defer_build=True
+    )
 
     table: ClassVar[str]
 
