@@ -271,3 +271,13 @@ def test_trusted_refuses_unknown_and_missing_fields() -> None:
         Ticket.trusted({"id": "7", "created_at": datetime(2024, 3, 4, tzinfo=UTC), "x": 1})
     with pytest.raises(TypeError, match="needs created_at"):
         Ticket.trusted({"id": "7"})
+
+
+def test_trusted_gives_each_record_its_own_copy_of_a_mutable_default() -> None:
+    class Labelled(Ticket):
+        labels: dict[str, list[str]] = {"kinds": []}  # a mutable default: the case under test
+
+    data = {"id": "7", "created_at": datetime(2024, 3, 4, tzinfo=UTC)}
+    first, second = Labelled.trusted(data), Labelled.trusted(data)
+    first.labels["kinds"].append("x")
+    assert second.labels == {"kinds": []} == Labelled.build(data).labels

@@ -13,7 +13,10 @@ everything else with ``Record.build`` (tests compare both on generated payloads)
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
+from enum import Enum
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -21,11 +24,14 @@ from pydantic_core import PydanticUndefined
 
 TrustedBuild = Callable[[dict[str, Any]], Any]
 
+_IMMUTABLE = (str, int, float, bool, type(None), Enum, tuple, frozenset)
+
 
 def trusted_build(model: type[BaseModel]) -> TrustedBuild:
     """``data`` → a ``model`` instance without validation (see the module's docstring)."""
     # Every field in the model's order, so that the record's ``__dict__`` has pydantic's order;
-    # a required field's placeholder is always overwritten by the data (or is a KeyError).
+    # a required field's placeholder is always overwritten by the data (or it is missing: a
+    # TypeError says so).
     template: dict[str, Any] = {}
     factories: list[tuple[str, Callable[[], Any]]] = []
     required: list[str] = []
@@ -35,6 +41,10 @@ def trusted_build(model: type[BaseModel]) -> TrustedBuild:
             template[name] = PydanticUndefined
         elif field.default_factory is not None:
             factories.append((name, field.default_factory))  # type: ignore[arg-type]
+            template[name] = None
+        elif not isinstance(field.default, _IMMUTABLE):
+            # pydantic gives each instance its own copy of a mutable default: so does this.
+            factories.append((name, partial(copy.deepcopy, field.default)))
             template[name] = None
         else:
             template[name] = field.default
