@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -143,3 +149,55 @@ def test_mocks_of_httpx_still_see_the_clients_requests() -> None:
     assert client.get_json("/api/x") == [1]
     assert route.call_count == 1
     client.close()
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for localhost and 127.0.0.1 (its own authority), and its key."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_https_verifies_the_certificate_against_the_trusted_authorities(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert, key = self_signed(tmp_path)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"https://localhost:{server.server_address[1]}/hello"
+    try:
+        # Unknown authority (certifi's bundle): refused, as httpx's own transport refuses it.
+        refusing = httpx.Client(transport=PlainTransport())
+        with refusing, pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+            refusing.get(url)
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # httpx's way to trust another CA
+        with httpx.Client(transport=PlainTransport()) as client:
+            assert client.get(url).json() == {"hello": "tls"}
+            assert client.get(url).json() == {"hello": "tls"}  # on the kept connection
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _Hello(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        body = b'{"hello": "tls"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
