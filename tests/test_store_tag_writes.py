@@ -103,7 +103,9 @@ batches = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(writes=batches)
 def test_ticket_tags_are_always_each_tickets_latest_tags(
     tmp_path_factory: Any, writes: list[list[tuple[str, int, list[str] | None]]]

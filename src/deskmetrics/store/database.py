@@ -385,7 +385,8 @@ class Store(SyncLog):
             )
         if gained:
             self.conn.executemany(
-                "INSERT OR IGNORE INTO ticket_tags (source, ticket_id, tag) VALUES (?, ?, ?)", gained
+                "INSERT OR IGNORE INTO ticket_tags (source, ticket_id, tag) VALUES (?, ?, ?)",
+                gained,
             )
 
     def _tickets_after(self, last_rowid: int) -> set[str]:
