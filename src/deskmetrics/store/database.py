@@ -6,7 +6,7 @@ import itertools
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -366,7 +366,7 @@ class Store(SyncLog):
         latest = {t.id: t for t in tickets if "tags" in t.model_fields_set}
         if not latest:
             return
-        new = self._tickets_after(last_rowid)
+        new = self._tickets_after(last_rowid, tickets)
         stored = self._stored_tags(source, [i for i in latest if i not in new])
         gained: list[tuple[str, str, str]] = []
         lost: list[tuple[str, str, str]] = []
@@ -389,8 +389,17 @@ class Store(SyncLog):
                 gained,
             )
 
-    def _tickets_after(self, last_rowid: int) -> set[str]:
-        """Ids of the tickets stored with a rowid above ``last_rowid``: inserted since."""
+    def _tickets_after(self, last_rowid: int, tickets: list[Ticket]) -> Container[str]:
+        """Ids of the tickets stored with a rowid above ``last_rowid``: inserted since.
+
+        Each insert takes the next rowid, so when the rowids above ``last_rowid`` are as many as
+        the distinct ids of ``tickets`` (a first load), every one of them is new: the ids are
+        then not read back.
+        """
+        last: int = self.conn.execute("SELECT max(rowid) FROM tickets").fetchone()[0] or 0
+        ids = {ticket.id for ticket in tickets}
+        if last - last_rowid == len(ids):
+            return ids
         rows = self.conn.execute("SELECT id FROM tickets WHERE rowid > ?", (last_rowid,))
         return {row[0] for row in rows}
 
