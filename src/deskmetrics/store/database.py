@@ -240,7 +240,7 @@ class Store(SyncLog):
                     self.conn.executemany(upsert.sql(fields_set), rows)
                 if model is Ticket:
                     self._write_tags(source, batch, last_rowid)  # type: ignore[arg-type]
-                    self._apply_pending(source, [t.id for t in batch], synced_at)
+                    self._apply_pending(source, batch, synced_at)  # type: ignore[arg-type]
                 counts[model.table] += len(batch)
             updates = groups.get(TicketUpdate)
             if updates:
@@ -321,13 +321,13 @@ class Store(SyncLog):
                     (source, update.id, json.dumps(values), synced_at, source, update.id),
                 )
 
-    def _apply_pending(self, source: str, ticket_ids: list[str], synced_at: str) -> None:
+    def _apply_pending(self, source: str, tickets: list[Ticket], synced_at: str) -> None:
         has_pending = self.conn.execute(
             "SELECT 1 FROM pending_updates WHERE source = ? LIMIT 1", (source,)
         ).fetchone()
         if not has_pending:
             return
-        ids = list(dict.fromkeys(ticket_ids))
+        ids = list(dict.fromkeys(t.id for t in tickets))
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))

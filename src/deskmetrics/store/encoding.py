@@ -133,7 +133,9 @@ _EXPRESSIONS: dict[Callable[[Any], Any], str] = {
         "('%06dZ' % v.microsecond if v.microsecond else '000000Z') "
         "if v.tzinfo is UTC else to_db_time(v))"
     ),
-    _text_list: "_text_list({value})",
+    _text_list: (  # _text_list, inlined
+        "(None if (v := {value}) is None else '[' + ', '.join(map(_quote, v)) + ']')"
+    ),
     _json: "_json({value})",
 }
 
@@ -182,7 +184,7 @@ class RowEncoder:
             "_MINUTES": _MINUTES,
             "_SECONDS": _SECONDS,
             "to_db_time": to_db_time,
-            "_text_list": _text_list,
+            "_quote": encode_basestring,
             "_json": _json,
             "_MICROSECOND": timedelta(microseconds=1),
         }
