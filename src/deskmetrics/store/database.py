@@ -368,15 +368,16 @@ class Store(SyncLog):
             return
         new = self._tickets_after(last_rowid, tickets)
         stored = self._stored_tags(source, [i for i in latest if i not in new])
-        gained: list[tuple[str, str, str]] = []
+        # New tickets' tags in one pass (a tag listed twice is ignored: the key forbids two).
+        gained = [
+            (source, ticket_id, tag)
+            for ticket_id, ticket in latest.items()
+            if ticket_id not in stored
+            for tag in ticket.tags
+        ]
         lost: list[tuple[str, str, str]] = []
-        for ticket_id, ticket in latest.items():
-            before = stored.get(ticket_id)
-            if before is None:
-                # dict.fromkeys: a tag listed twice is one row (the key forbids two).
-                gained += [(source, ticket_id, tag) for tag in dict.fromkeys(ticket.tags)]
-                continue
-            after = set(ticket.tags)
+        for ticket_id, before in stored.items():
+            after = set(latest[ticket_id].tags)
             gained += [(source, ticket_id, tag) for tag in after - before]
             lost += [(source, ticket_id, tag) for tag in before - after]
         if lost:
