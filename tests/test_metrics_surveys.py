@@ -217,3 +217,44 @@ def test_latest_responses_read_only_the_window_not_the_history(tmp_path: Path) -
     assert len(plans) == 12  # 3 kinds × (a check, a table) × (the period, the one before)
     for plan in plans:
         assert "(kind=?)" not in plan, plan  # a search on the kind alone reads all of history
+
+
+# Created in this order on tickets T6 … T1: the responses' order (by ticket) is the reverse of
+# their time order, and these CES scores' normalized values add up to a different float in
+# the two orders (47.22222222222222 by ticket, 47.22222222222223 by time).
+CES_BY_TIME = [
+    response(f"e{i}", "ces", score, f"2026-01-0{6 + i // 3} 1{i}:00", ticket_id=f"T{6 - i}")
+    for i, score in enumerate([3, 1, 4, 7, 4, 4])
+]
+
+
+def _normalized(score: float) -> float:
+    return 100.0 * (score - 1) / 6
+
+
+def test_ces_adds_its_normalized_scores_in_the_responses_order(tmp_path: Path) -> None:
+    # CES's float average reads a sorted latest-responses table (by ticket, newest first), the
+    # order it always added them up in, while counting KPIs read an unsorted one (#14 goal 2).
+    by_time = [_normalized(r.score or 0) for r in CES_BY_TIME]
+    by_ticket = list(reversed(by_time))
+    assert sum(by_ticket) != sum(by_time)  # the order shows in the result
+    statements: list[str] = []
+    with Store(tmp_path / "x.db") as store:
+        store.write([*CES_BY_TIME, *CSAT], source="s")
+        store.conn.set_trace_callback(statements.append)
+        config = parse_config({"report": {"min_sample": 1}}, None)
+        report = build_report(store, config.report_settings(), start=START, end=END, as_of=AS_OF)
+        store.conn.set_trace_callback(None)
+    ces = report.to_dict()["metrics"]["ces"]
+    total = 0.0
+    for value in by_ticket:
+        total += value  # as SQLite's avg() sums, one row after the other
+    assert ces["normalized"] == total / 6
+    tables = {
+        sql.split("dm_latest_", 1)[1].split("_", 1)[0]: "ORDER BY" in sql
+        for sql in statements
+        if sql.startswith("CREATE TABLE temp.dm_latest") and "'2026-01-05T" in sql
+    }
+    # The report period's tables: NPS's is not sorted (only counting KPIs read it), CES's is;
+    # CSAT's is a window's output (c3b, c7b and c12b supersede), sorted by the window itself.
+    assert tables == {"csat": True, "nps": False, "ces": True}

@@ -79,7 +79,8 @@ def responses(scope: deskmetrics.Scope) -> dict[str, list[Response]]:
         f"{_THEME if visible(scope.conn, ASSIGNED) else 'NULL, NULL'}"
     )
     for kind in KINDS:
-        sql, params = scope.survey_sql(kind, select, COMMENTED, group=False)
+        # Any order: the rows are sorted below (no sorted latest-responses table needed).
+        sql, params = scope.survey_sql(kind, select, COMMENTED, group=False, any_order=True)
         for (period, *_keys), row in scope.rows(sql, params):
             source, sid, ticket, score, low, high, label, theme, weight = row
             unhappy = _unhappy(kind, score, low, high)
@@ -101,7 +102,9 @@ def comment_text(conn: sqlite3.Connection, response: Response) -> str:
 
 def csat_totals(scope: deskmetrics.Scope) -> dict[str, tuple[int, int]]:
     """By period key: (CSAT answers, satisfied ones), commented or not."""
-    sql, params = scope.survey_sql("csat", f"count(*), sum(NOT ({UNHAPPY_CSAT}))")
+    sql, params = scope.survey_sql(
+        "csat", f"count(*), sum(NOT ({UNHAPPY_CSAT}))", any_order=True  # counts
+    )
     return {
         str(key[0]): (int(n or 0), int(happy or 0))
         for key, (n, happy) in scope.aggregate(sql, params).items()

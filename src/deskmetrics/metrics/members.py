@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from deskmetrics.metrics.requests import CountRequest, ValuesRequest
-from deskmetrics.metrics.scope import COHORT_TIMES, Key, Scope
+from deskmetrics.metrics.scope import COHORT_TIMES, Key, Scope, response_order
 
 if TYPE_CHECKING:
     from deskmetrics.metrics.definition import Metric
@@ -109,10 +109,10 @@ def member_rows(members: Members, scope: Scope) -> Iterator[MemberRow]:
         select = ", ".join(["s.source", "s.id", "s.ticket_id", *columns])
         sql, sql_params = scope.survey_sql(
             members.cohort, select, among, answered_only=members.answered_only, group=False,
-            params=params,
+            params=params, any_order=True,
         )  # fmt: skip
-        # The latest responses' table order (s.rowid: the order it was written in).
-        sql += f" ORDER BY {', '.join(scope._keys('surveys'))}, s.rowid"
+        # The latest responses' order, stated: the table need not be sorted for a listing.
+        sql += f" ORDER BY {', '.join(scope._keys('surveys'))}, {response_order('s')}"
     for key, (source, id_, ticket_id, met, value, *extra) in scope.rows(sql, sql_params):
         if members.convert is not None:
             value = members.convert(scope, tuple(extra))
