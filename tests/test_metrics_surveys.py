@@ -200,7 +200,7 @@ def test_latest_responses_read_only_the_window_not_the_history(tmp_path: Path) -
         config = parse_config({"report": {"min_sample": 1}}, None)
         report = build_report(store, config.report_settings(), start=START, end=END, as_of=AS_OF)
         store.conn.set_trace_callback(None)
-        # The latest-responses check and table of each kind (a CREATE TABLE by its SELECT).
+        # The latest-responses table of each kind (a CREATE TABLE by its SELECT).
         reads = [
             sql.split(" AS ", 1)[1] if sql.startswith("CREATE TABLE") else sql
             for sql in statements
@@ -214,7 +214,7 @@ def test_latest_responses_read_only_the_window_not_the_history(tmp_path: Path) -
         report.to_dict()["metrics"]["csat"]["value"]
         == metrics(tmp_path / "n", {"s": CSAT})["csat"]["value"]
     )
-    assert len(plans) == 12  # 3 kinds × (a check, a table) × (the period, the one before)
+    assert len(plans) == 6  # 3 kinds × a table × (the period, the one before)
     for plan in plans:
         assert "(kind=?)" not in plan, plan  # a search on the kind alone reads all of history
 
@@ -255,6 +255,6 @@ def test_ces_adds_its_normalized_scores_in_the_responses_order(tmp_path: Path) -
         for sql in statements
         if sql.startswith("CREATE TABLE temp.dm_latest") and "'2026-01-05T" in sql
     }
-    # The report period's tables: NPS's is not sorted (only counting KPIs read it), CES's is;
-    # CSAT's is a window's output (c3b, c7b and c12b supersede), sorted by the window itself.
-    assert tables == {"csat": True, "nps": False, "ces": True}
+    # The report period's tables: CSAT's and NPS's are not sorted (only counting KPIs and
+    # listings read them), CES's is.
+    assert tables == {"csat": False, "nps": False, "ces": True}

@@ -283,8 +283,9 @@ class Scope:
         ``answered_only``) in each period; without those times, created in it.
 
         Only each ticket's latest response counts (latest answered one when ``answered_only``);
-        responses without a ticket count individually. Superseding responses can only be later
-        than the one they replace, so reading from the earliest period start on is enough.
+        responses without a ticket count individually: the store flags them over the whole
+        history (store/survey_flags.py), so the window from the earliest period start on holds
+        every response a period counts.
         ``params`` adds named parameters for ``where``.
 
         Rows come in RESPONSE_ORDER (the order float sums such as CES's add them up in)
@@ -330,25 +331,13 @@ class Scope:
             texts.append(dimension.join_sql("surveys"))
         return any(_READS_TICKET.search(text) for text in texts)
 
-    def _superseded(self, kind: str) -> bool:
-        """Whether some ticket has several responses of ``kind`` since the first period start.
-
-        Only those count: a response can only be superseded by a later one, so an older one
-        never decides what the report reads (and the check stays the window's size, not the
-        history's)."""
-        row = self.conn.execute(
-            f"SELECT 1 FROM ({_since_start('source, ticket_id')}) s WHERE ticket_id IS NOT NULL"
-            " GROUP BY source, ticket_id HAVING count(*) > 1 LIMIT 1",
-            (kind, self.start, kind, self.start, self.start),
-        ).fetchone()
-        return row is not None
-
     def _latest_responses(self, kind: str, *, ordered: bool) -> str:
         """A temp table: responses of ``kind`` since the first period start that are their
         ticket's latest (``latest``) or latest answered (``latest_answered``) response.
 
         Built once per report (the scopes of a report share ``shared``) for all survey metrics.
-        ``ordered``: its rows in RESPONSE_ORDER (for order-dependent float sums); otherwise in
+        ``ordered``: its rows in RESPONSE_ORDER (for order-dependent float sums, the order the
+        window that found the latest responses before schema 10 gave them); otherwise in
         whatever order the time indexes give them: sorting the copy was most of its cost
         (~0.13 of 0.23 CPU s for 77 k CSAT responses per 200 k tickets), and only CES's
         average needs it. A sorted table also serves unordered queries.
@@ -369,33 +358,15 @@ class Scope:
             "WHERE tb.source = surveys.source AND tb.id = surveys.ticket_id "
             "AND tb.status IN ('deleted', 'spam')) AS live"
         )
-        if not self._superseded(kind):
-            # Every response is its ticket's latest: a copy, without the window, sorted only
-            # when asked to.
-            order = f" ORDER BY {RESPONSE_ORDER}" if ordered else ""
-            self.conn.execute(
-                f"CREATE TABLE {name} AS SELECT {columns}, TRUE AS latest, "
-                f"score IS NOT NULL AS latest_answered FROM ({_since_start('*')}) surveys"
-                + order,
-                (kind, self.start, kind, self.start, self.start),
-            )
-        else:
-            # One window (one sort): newest first per ticket; the latest answered response is
-            # the answered one before which no other answered response came. Its rows come in
-            # the window's order, RESPONSE_ORDER: the table is a sorted one either way.
-            ordered = True
-            window = (
-                "OVER (PARTITION BY source, ticket_id IS NULL, COALESCE(ticket_id, id) "
-                "ORDER BY created_at DESC, id DESC ROWS UNBOUNDED PRECEDING)"
-            )
-            self.conn.execute(
-                f"CREATE TABLE {name} AS SELECT * FROM (SELECT {columns}, "
-                f"ROW_NUMBER() {window} = 1 AS latest, "
-                f"score IS NOT NULL AND sum(score IS NOT NULL) {window} = 1 AS latest_answered "
-                f"FROM ({_since_start('*')}) surveys) "
-                "WHERE latest OR latest_answered",
-                (kind, self.start, kind, self.start, self.start),
-            )
+        # The store keeps each response's flags (store/survey_flags.py): the table is a copy
+        # of the flagged responses of the window, sorted only when asked to.
+        order = f" ORDER BY {RESPONSE_ORDER}" if ordered else ""
+        self.conn.execute(
+            f"CREATE TABLE {name} AS SELECT {columns}, latest = 1 AS latest, "
+            f"latest_answered = 1 AS latest_answered FROM ({_since_start('*')}) surveys "
+            f"WHERE latest = 1 OR latest_answered = 1{order}",
+            (kind, self.start, kind, self.start, self.start),
+        )
         if len(self.periods) > 2:
             # A series: its any_order queries range-scan each period instead of testing every
             # response against every period. (Unqualified: the index goes with its temp table,

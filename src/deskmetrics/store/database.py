@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from deskmetrics.errors import StoreError
-from deskmetrics.models import RECORD_TYPES, Record, Ticket, TicketUpdate
-from deskmetrics.store import history_summary
+from deskmetrics.models import RECORD_TYPES, Record, SurveyResponse, Ticket, TicketUpdate
+from deskmetrics.store import history_summary, survey_flags
 from deskmetrics.store.encoding import RowEncoder, field_encoders, now_db_time
 from deskmetrics.store.lean_sqlite_utils import sqlite_utils
 from deskmetrics.store.schema import DURATION_COLUMNS, MIGRATIONS, SCHEMA_VERSION, micros
@@ -229,7 +229,10 @@ class Store(SyncLog):
                 )
             groups.setdefault(type(record), []).append(record)
         counts: Counter[str] = Counter()
+        responses = [record.id for record in groups.get(SurveyResponse, ())]
         with self.transaction():
+            # The (kind, ticket) groups the responses leave, if they move (survey_flags).
+            before = survey_flags.groups_of(self.conn, source, responses)
             for model in RECORD_TYPES:
                 batch = groups.get(model)
                 if not batch:
@@ -248,6 +251,8 @@ class Store(SyncLog):
                 counts["ticket_updates"] += len(updates)
             # History summaries of the touched tickets, in this transaction (issue #18).
             history_summary.refresh(self.conn, source, history_summary.touched(groups))
+            # Which responses are their ticket's latest, in this transaction (#14 goal 2).
+            survey_flags.refresh(self.conn, source, responses, before)
         return counts
 
     @staticmethod

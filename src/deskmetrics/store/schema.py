@@ -10,6 +10,7 @@ lies before the connection's start date.
 
 from __future__ import annotations
 
+from deskmetrics.store import survey_flags
 from deskmetrics.store.history_summary import BACKFILL, TABLE
 
 _RECORD_COLUMNS = """
@@ -437,6 +438,18 @@ HISTORY_SUMMARY = f"""{TABLE}
 {BACKFILL};
 """
 
+# Which survey responses are their ticket's latest of their kind, kept at write time
+# (survey_flags.py) so a report reads flags instead of sorting each kind's responses in a window
+# (#14 goal 2); the backfill flags the stored ones. The partial index makes the response rate's
+# "does this source record unanswered offers" one seek, not a scan of every CSAT response.
+# Self-contained (columns, an UPDATE, an index): it can be renumbered freely.
+SURVEY_FLAGS = f"""
+ALTER TABLE surveys ADD COLUMN latest INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE surveys ADD COLUMN latest_answered INTEGER NOT NULL DEFAULT 0;
+{survey_flags.BACKFILL};
+CREATE INDEX surveys_csat_offers ON surveys(source) WHERE kind = 'csat' AND score IS NULL;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     V1,
     V2,
@@ -447,6 +460,7 @@ MIGRATIONS: tuple[str, ...] = (
     TICKET_EVENTS,
     RESOLVED_INDEX_STATUS_TIMES,
     HISTORY_SUMMARY,
+    SURVEY_FLAGS,
 )
 """Migration N (1-based) takes a database from user_version N-1 to N. Only ever append."""
 

@@ -17,8 +17,8 @@ from typing import Any
 import psycopg
 
 from deskmetrics.errors import StoreError
-from deskmetrics.models import RECORD_TYPES, Record, Ticket, TicketUpdate
-from deskmetrics.store import history_summary
+from deskmetrics.models import RECORD_TYPES, Record, SurveyResponse, Ticket, TicketUpdate
+from deskmetrics.store import history_summary, survey_flags
 from deskmetrics.store.database import Store
 from deskmetrics.store.encoding import RowEncoder, field_encoders, now_db_time
 from deskmetrics.store.postgres import locks
@@ -233,7 +233,10 @@ class PgStore(SyncLog):
                 )
             groups.setdefault(type(record), []).append(record)
         counts: Counter[str] = Counter()
+        responses = [record.id for record in groups.get(SurveyResponse, ())]
         with self.transaction():
+            # The (kind, ticket) groups the responses leave, if they move (survey_flags).
+            before = survey_flags.groups_of(self.conn, source, responses)
             for model in RECORD_TYPES:
                 batch = groups.get(model)
                 if not batch:
@@ -250,6 +253,8 @@ class PgStore(SyncLog):
                 counts["ticket_updates"] += len(updates)
             # History summaries of the touched tickets, in this transaction (issue #18).
             history_summary.refresh(self.conn, source, history_summary.touched(groups))
+            # Which responses are their ticket's latest, in this transaction (#14 goal 2).
+            survey_flags.refresh(self.conn, source, responses, before)
         return counts
 
     def _upsert(self, upsert: _PgUpsert, batch: list[Record], source: str, synced_at: str) -> None:
