@@ -103,7 +103,9 @@ def comment_text(conn: sqlite3.Connection, response: Response) -> str:
 def csat_totals(scope: deskmetrics.Scope) -> dict[str, tuple[int, int]]:
     """By period key: (CSAT answers, satisfied ones), commented or not."""
     sql, params = scope.survey_sql(
-        "csat", f"count(*), sum(NOT ({UNHAPPY_CSAT}))", any_order=True  # counts
+        "csat",
+        f"count(*), sum(NOT ({UNHAPPY_CSAT}))",
+        any_order=True,  # counts
     )
     return {
         str(key[0]): (int(n or 0), int(happy or 0))

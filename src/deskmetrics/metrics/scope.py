@@ -342,9 +342,9 @@ class Scope:
         (~0.13 of 0.23 CPU s for 77 k CSAT responses per 200 k tickets), and only CES's
         average needs it. A sorted table also serves unordered queries.
         """
-        name: str | None = self.shared.get(("surveys", kind, self.start, True))
+        name: str | None = self.shared.get(("surveys", kind, self.start, "sorted"))
         if name is None and not ordered:
-            name = self.shared.get(("surveys", kind, self.start, False))
+            name = self.shared.get(("surveys", kind, self.start, "any order"))
         if name is not None:
             return name
         name = f"temp.dm_latest_{kind}_{next(_TEMP_NAMES)}"
@@ -374,7 +374,7 @@ class Scope:
             table = name.removeprefix("temp.")
             for column in ("answered_time", "offered_time"):
                 self.conn.execute(f"CREATE INDEX {table}_{column} ON {table} ({column})")
-        self.shared[("surveys", kind, self.start, ordered)] = name
+        self.shared[("surveys", kind, self.start, "sorted" if ordered else "any order")] = name
         return name
 
     def release(self) -> None:
