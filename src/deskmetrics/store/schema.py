@@ -442,10 +442,11 @@ HISTORY_SUMMARY = f"""{TABLE}
 # (survey_flags.py) so a report reads flags instead of sorting each kind's responses in a window
 # (#14 goal 2); the backfill flags the stored ones. The partial index makes the response rate's
 # "does this source record unanswered offers" one seek, not a scan of every CSAT response.
-# Self-contained (columns, an UPDATE, an index): it can be renumbered freely.
+# Self-contained (columns, an UPDATE, an index): it can be renumbered freely. Nullable, with
+# defaults: the PostgreSQL store stages rows in a table LIKE surveys without these columns.
 SURVEY_FLAGS = f"""
-ALTER TABLE surveys ADD COLUMN latest INTEGER NOT NULL DEFAULT 1;
-ALTER TABLE surveys ADD COLUMN latest_answered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE surveys ADD COLUMN latest INTEGER DEFAULT 1;
+ALTER TABLE surveys ADD COLUMN latest_answered INTEGER DEFAULT 0;
 {survey_flags.BACKFILL};
 CREATE INDEX surveys_csat_offers ON surveys(source) WHERE kind = 'csat' AND score IS NULL;
 """
