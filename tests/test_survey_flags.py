@@ -5,9 +5,11 @@ reports used to run gives over the whole history."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +17,12 @@ from deskmetrics import Store, SurveyKind, SurveyResponse, build_report
 from deskmetrics.config.loading import parse_config
 from deskmetrics.metrics.builtin import _sources_recording_offers
 from deskmetrics.store.database import _split_sql
+from deskmetrics.store.interface import StoreBackend
+from deskmetrics.store.opening import open_url
+from deskmetrics.store.postgres import database as pg_database
+from deskmetrics.store.postgres import schema as pg_schema
 from deskmetrics.store.schema import MIGRATIONS, SCHEMA_VERSION, SURVEY_FLAGS
+from pg_cluster import Cluster, pg_cluster_fixture  # noqa: F401  (the session's cluster)
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -200,3 +207,55 @@ def test_the_offers_probe_is_one_seek_of_the_partial_index(tmp_path: Path) -> No
             conn = store.conn
 
         assert _sources_recording_offers(_Scope()) == ["s"]  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreBackend]:
+    if request.param == "sqlite":
+        opened: StoreBackend = Store(tmp_path / "dm.db")
+    else:
+        cluster: Cluster = request.getfixturevalue("pg_cluster")
+        opened = open_url(cluster.url(cluster.new_database()))
+    with opened:
+        yield opened
+
+
+def _flags_of(store: StoreBackend) -> dict[tuple[str, str], tuple[bool, bool]]:
+    rows = store.conn.execute("SELECT source, id, latest, latest_answered FROM surveys")
+    return {(s, i): (bool(a), bool(b)) for s, i, a, b in rows.fetchall()}
+
+
+def test_both_stores_keep_the_same_flags(backend: StoreBackend) -> None:
+    backend.write(
+        [response("a", "T1", 0, 4), response("b", "T1", 10, None), response("c", None, 5, 2)],
+        source="s",
+    )
+    backend.write([response("b", "T2", 10, None), response("d", "T1", 3, 1)], source="s")
+    assert _flags_of(backend) == {
+        ("s", "a"): (False, False),
+        ("s", "b"): (True, False),
+        ("s", "c"): (True, True),
+        ("s", "d"): (True, True),
+    }
+
+
+def test_a_postgres_store_upgrades_in_place_to_the_same_flags(
+    pg_cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = pg_cluster.url(pg_cluster.new_database())
+    before = MIGRATIONS.index(SURVEY_FLAGS)
+    with monkeypatch.context() as older:
+        older.setattr(pg_schema, "MIGRATIONS", MIGRATIONS[:before])
+        older.setattr(pg_database, "SCHEMA_VERSION", before)
+        with open_url(url) as store:
+            assert store.schema_version == before
+            store.conn.execute(
+                "INSERT INTO surveys (source, id, ticket_id, kind, score, scale_min, scale_max,"
+                " created_at, synced_at) VALUES ('s', 'a', 'T1', 'csat', 4, 1, 5,"
+                " '2026-01-01T00:00:00.000000Z', '2026-01-04T00:00:00.000000Z'),"
+                " ('s', 'b', 'T1', 'csat', NULL, 1, 5, '2026-01-02T00:00:00.000000Z',"
+                " '2026-01-04T00:00:00.000000Z')"
+            )  # autocommit
+    with open_url(url) as upgraded:
+        assert upgraded.schema_version == SCHEMA_VERSION
+        assert _flags_of(upgraded) == {("s", "a"): (False, True), ("s", "b"): (True, False)}
