@@ -447,6 +447,8 @@ HISTORY_SUMMARY = f"""{TABLE}
 SURVEY_FLAGS = f"""
 ALTER TABLE surveys ADD COLUMN latest INTEGER DEFAULT 1;
 ALTER TABLE surveys ADD COLUMN latest_answered INTEGER DEFAULT 0;
+DROP INDEX surveys_kind_ticket;
+CREATE INDEX surveys_kind_ticket ON surveys(kind, source, ticket_id, created_at, id, score);
 {survey_flags.BACKFILL};
 CREATE INDEX surveys_csat_offers ON surveys(source) WHERE kind = 'csat' AND score IS NULL;
 """

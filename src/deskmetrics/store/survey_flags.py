@@ -28,7 +28,10 @@ CHUNK = 500
 """Responses or tickets per statement (SQLite's default limit is 999 parameters)."""
 
 _LATER = (
-    "SELECT 1 FROM surveys x WHERE x.kind = surveys.kind AND x.source = surveys.source"
+    # INDEXED BY: left alone, SQLite searches the time index by kind alone, once per response
+    # (minutes for 100 k responses); PostgreSQL's dialect drops it.
+    "SELECT 1 FROM surveys x INDEXED BY surveys_kind_ticket"
+    " WHERE x.kind = surveys.kind AND x.source = surveys.source"
     " AND x.ticket_id = surveys.ticket_id AND (x.created_at > surveys.created_at"
     " OR (x.created_at = surveys.created_at AND x.id > surveys.id))"
 )
@@ -40,7 +43,7 @@ FLAGS = (
     f" WHEN EXISTS ({_LATER} AND x.score IS NOT NULL) THEN 0 ELSE 1 END"
 )
 """SQL assignments computing both flags of each updated response (portable: SQLite and
-PostgreSQL; each EXISTS is one seek of surveys_kind_ticket)."""
+PostgreSQL; each EXISTS is one seek of surveys_kind_ticket, which covers it from schema 10)."""
 
 BACKFILL = f"UPDATE surveys SET {FLAGS}"
 """The flags of every stored response (the migration's backfill)."""
