@@ -69,7 +69,7 @@ def old_business_seconds(schedule: Schedule, text: str | None) -> float | None:
     return total
 
 
-def scope_with(conn: Any, schedule: Schedule) -> Scope:
+def scope_with(conn: Any, schedule: Any) -> Scope:
     return Scope(conn=conn, periods=(), as_of="", schedule=ScheduleChoice(default=schedule))
 
 
@@ -126,6 +126,38 @@ def test_a_reopened_ticket_keeps_each_stretch_and_the_kpis_count_them(tmp_path: 
     )
     # Open 08–10 (1 h working) and 09–12 the next day (3 h); pending 10–16 (6 h).
     assert figures == [4 * 3600.0, 6 * 3600.0, 0.0, 4 * 3600.0]  # requester, agent, hold, work
+
+
+class DatetimesOnly:
+    """A schedule another plugin made: ``business_seconds`` on datetimes, nothing else."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.schedule = schedule
+
+    def business_seconds(self, start: datetime, end: datetime) -> float:
+        return self.schedule.business_seconds(start, end)
+
+
+def test_a_schedule_with_business_seconds_only_counts_the_same(tmp_path: Path) -> None:
+    spec = DemoSpec(tickets=300, weeks=4, end=CREATED, seed=3, interactions=False, surveys=False)
+    with Store(tmp_path / "dm.db") as store:
+        store.write(list(demo_records(spec)), source="demo")
+        texts = [
+            row[0] for row in store.conn.execute(f"SELECT {history.stretches()} FROM tickets t")
+        ]
+        counted = 0
+        for schedule in SCHEDULES:
+            own, duck = (
+                scope_with(store.conn, schedule),
+                scope_with(store.conn, DatetimesOnly(schedule)),
+            )
+            for statuses in business_time_in_status.STATUS_SETS:
+                found = [business_time_in_status.business_seconds(own, t, statuses) for t in texts]
+                assert found == [
+                    business_time_in_status.business_seconds(duck, t, statuses) for t in texts
+                ]
+                counted += sum(1 for value in found if value)
+    assert counted > 500
 
 
 _OFFSETS = st.integers(min_value=-3 * 60, max_value=6 * 24 * 60).map(

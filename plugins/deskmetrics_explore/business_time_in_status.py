@@ -16,7 +16,7 @@ for each KPI and again in each period and breakdown key it falls in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,8 +30,12 @@ FROM_HISTORY: dict[str, deskmetrics.ValuesRequest] = {}
 """Every business KPI's stretches request: fetched together, in one scan, when one is needed."""
 
 STATUS_SETS = (history.REQUESTER_WAIT, history.AGENT_WAIT, history.ON_HOLD, history.AGENT_WORK)
-"""The status sets of the four KPIs, in the order of the totals :func:`business_totals` gives."""
-_CODE_SETS = tuple(frozenset(history.STRETCH_CODES[s] for s in set_) for set_ in STATUS_SETS)
+"""The status sets of the four KPIs, in the order of the totals :func:`_count` gives."""
+_SETS_OF_CODE = {
+    code: tuple(i for i, statuses in enumerate(STATUS_SETS) if status in statuses)
+    for status, code in history.STRETCH_CODES.items()
+}
+"""Which of STATUS_SETS a stretch of each code counts towards."""
 
 _MEMO = ("explore", "business time in status")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -40,55 +44,56 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def business_seconds(scope: Scope, text: object, statuses: tuple[str, ...]) -> float | None:
     """Working seconds of the stretches in ``text`` (history.stretches) in ``statuses`` (one
     of STATUS_SETS), in the ticket's source's schedule; None without a schedule for it."""
-    totals = business_totals(scope, text)
-    return None if totals is None else totals[STATUS_SETS.index(statuses)]
+    found = _counted(scope, (text,), statuses)
+    return found[0] if found else None
 
 
-def business_totals(scope: Scope, text: object) -> tuple[float, ...] | None:
-    """The working seconds of ``text``'s stretches in each of STATUS_SETS (memoised)."""
+def _counted(scope: Scope, texts: Iterable[object], statuses: tuple[str, ...]) -> list[float]:
+    """The working seconds in ``statuses`` of each text that has a schedule, each text counted
+    once per report for all four status sets (memoised in the report's shared state)."""
     choice = scope.schedule
-    if choice is None or not isinstance(text, str):
-        return None
+    if choice is None:
+        return []
     kept = scope.shared.get(_MEMO)
     if kept is None or kept[0] is not choice:
         kept = scope.shared[_MEMO] = (choice, {})
-    memo: dict[str, tuple[float, ...] | None] = kept[1]
-    if text not in memo:
-        memo[text] = _count(choice, text)
-    return memo[text]
+    memo: dict[object, tuple[float, ...] | None] = kept[1]
+    i = STATUS_SETS.index(statuses)
+    found = []
+    for text in texts:
+        if text not in memo:
+            memo[text] = _count(choice, text) if isinstance(text, str) else None
+        totals = memo[text]
+        if totals is not None:
+            found.append(totals[i])
+    return found
 
 
 def _count(choice: Any, text: str) -> tuple[float, ...] | None:
+    """The working seconds of ``text``'s stretches in each of STATUS_SETS."""
     source, _, stretches = text.partition("\x1f")
     schedule = choice.for_source(source)
     if schedule is None:
         return None
-    seconds = _seconds_of(schedule)
+    at = getattr(schedule, "business_seconds_at", None)
     totals = [0.0] * len(STATUS_SETS)
     # Each set's total adds its stretches in timeline order, as the stretches were counted
     # before (one float sum per set), so the figures stay the same to the last bit.
     for stretch in stretches.split(" ") if stretches else ():
         start, end = stretch[1:].split(",")
-        worked = seconds(int(start), int(end))
-        for i, codes in enumerate(_CODE_SETS):
-            if stretch[0] in codes:
-                totals[i] += worked
+        a, b = int(start), int(end)
+        # us / 10**6 is exactly a datetime's timestamp(): the schedule's own figure.
+        worked = at(a / 1_000_000, b / 1_000_000) if at else _through_datetimes(schedule, a, b)
+        for i in _SETS_OF_CODE[stretch[0]]:
+            totals[i] += worked
     return tuple(totals)
 
 
-def _seconds_of(schedule: Any) -> Callable[[int, int], float]:
-    """Working seconds between two instants in integer microseconds since the epoch: from the
-    timestamps (``us / 10**6`` is exactly a datetime's ``timestamp()``) when the schedule takes
-    them, else through exact datetimes (a schedule object another plugin made)."""
-    at = getattr(schedule, "business_seconds_at", None)
-    if at is not None:
-        return lambda start, end: float(at(start / 1_000_000, end / 1_000_000))
-
-    def through_datetimes(start: int, end: int) -> float:
-        a, b = (_EPOCH + timedelta(microseconds=us) for us in (start, end))
-        return float(schedule.business_seconds(a, b))
-
-    return through_datetimes
+def _through_datetimes(schedule: Any, start: int, end: int) -> float:
+    """A schedule object another plugin made, with ``business_seconds`` only: exact datetimes
+    of the two instants in integer microseconds since the epoch."""
+    a, b = (_EPOCH + timedelta(microseconds=us) for us in (start, end))
+    return float(schedule.business_seconds(a, b))
 
 
 def business_metric(
@@ -132,9 +137,3 @@ def business_metric(
             extra=(stated, from_history.expr), convert=member_seconds,
         ),
     )  # fmt: skip
-
-
-def _counted(scope: Scope, texts: Iterable[object], statuses: tuple[str, ...]) -> list[float]:
-    i = STATUS_SETS.index(statuses)
-    found = (business_totals(scope, text) for text in texts)
-    return [totals[i] for totals in found if totals is not None]
