@@ -28,6 +28,7 @@ from deskmetrics import (
 )
 from deskmetrics.calendar.schedule_choice import ScheduleChoice
 from deskmetrics.demo.data import DemoSpec, demo_records
+from deskmetrics.store import history_summary
 from deskmetrics.store.database import _split_sql
 from deskmetrics.store.opening import open_url
 from deskmetrics.store.postgres import database as pg_database
@@ -290,3 +291,8 @@ def test_a_postgres_store_with_summaries_upgrades_in_place_to_the_same_stretches
     with open_url(url) as upgraded, Store(fresh) as sqlite:
         assert upgraded.schema_version == SCHEMA_VERSION
         assert _stretches(upgraded.conn) == _stretches(sqlite.conn)
+
+
+def test_the_plugin_reads_the_codes_the_store_writes() -> None:
+    # The plugin uses only the public API, so it names the codes docs/store.md gives itself.
+    assert history.STRETCH_CODES == history_summary.STRETCH_CODES
