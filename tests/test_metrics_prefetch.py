@@ -183,13 +183,15 @@ def test_count_conditions_on_a_stored_duration_count_as_the_computed_duration(
 
 
 @pytest.mark.parametrize("cohort", ["created", "resolved"])
+@pytest.mark.parametrize("counts", [5, 13])
 def test_breakdown_values_taken_from_the_series_scan_equal_a_breakdown_read_alone(
-    tmp_path: Path, cohort: str
+    tmp_path: Path, cohort: str, counts: int
 ) -> None:
-    # With a series and a breakdown, the series' time-ordered scan also groups its values by
-    # the breakdown's dimension (Scope.companion); the breakdown then reads only its counts.
+    # With a series and a breakdown, the series' time-ordered scan also groups its values and
+    # its counts by the breakdown's dimension (Scope.companion), a count that looks at the
+    # period bounds too (with 13 counts: over the report period); the breakdown reads nothing.
     channel = DIMENSIONS["channel"]
-    wanted = requests(cohort, 5)
+    wanted = requests(cohort, counts)
     with Store(tmp_path / "x.db") as store:
         store.write(tickets(500, seed=11), source="s")
         series = Scope(
@@ -200,8 +202,14 @@ def test_breakdown_values_taken_from_the_series_scan_equal_a_breakdown_read_alon
         assert any(key[0] == "companion" for key in series.shared)
         overall = replace(series, periods=(TOTAL,), first_is_union=False)
         breakdown = replace(overall, dimensions=(channel,))
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
         got = answers(breakdown, wanted, together=True)
+        store.conn.set_trace_callback(None)
         assert not any(key[0] == "companion" for key in series.shared)  # taken, not read again
+        bound = [r for r in wanted if isinstance(r, CountRequest) and "p." in str(r.where)]
+        assert len(bound) == (counts > 12)  # with 13: resolved before the period end
+        assert statements == []  # neither its values nor any count read the store again
         alone = Scope(store.conn, periods=(TOTAL,), as_of=TOTAL[2], dimensions=(channel,))
         want = answers(alone, wanted, together=True)
         plain_series = Scope(store.conn, periods=(TOTAL, *WEEKS), as_of=TOTAL[2],
@@ -246,3 +254,53 @@ def test_unordered_values_are_the_ordered_values_left_unsorted(tmp_path: Path, c
                 unsorted_seen[-1] |= any(v != sorted(v) for v in got.values())
         assert not any(key[0] == "companion" for key in series.shared)  # taken, not read again
     assert all(unsorted_seen)  # in every path the sort was skipped, not merely harmless
+
+
+@pytest.mark.parametrize("cohort", ["created", "resolved"])
+def test_counts_on_the_period_bounds_ride_in_the_series_scan(tmp_path: Path, cohort: str) -> None:
+    # A count that looks at p.lo/p.hi (resolved before the period end) is counted in the
+    # series' one scan with each row's bucket bounds, and over the report period for the
+    # total: one query in all, equal to each period read alone.
+    wanted: list[Request] = [
+        ValuesRequest(cohort, seconds_between("t.created_at", "t.first_response_at")),
+        CountRequest(cohort, "t.resolved_at IS NOT NULL AND t.resolved_at < p.hi"),
+        CountRequest(cohort, "t.reopens >= 1", among="t.created_at >= p.lo"),
+        CountRequest(cohort, "t.escalated = 1"),
+    ]
+    with Store(tmp_path / "x.db") as store:
+        store.write(tickets(600, seed=17), source="s")
+        series = Scope(store.conn, periods=(TOTAL, *WEEKS), as_of=TOTAL[2], first_is_union=True)
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        series.prefetch(wanted)
+        store.conn.set_trace_callback(None)
+        for period in (TOTAL, *WEEKS):
+            alone = Scope(store.conn, periods=(period,), as_of=TOTAL[2])
+            want = answers(alone, wanted, together=False)
+            for request in wanted[1:]:
+                assert isinstance(request, CountRequest)
+                assert series.counts(request)[(period[0],)] == want[request][(period[0],)]
+    assert len(statements) == 1
+    hits = [series.counts(wanted[1])[(key,)][1] for key, _lo, _hi in (TOTAL, *WEEKS)]
+    # The bound matters for created tickets: fewer are resolved before their week's end than
+    # before the report's end (a resolved ticket always is, within its own period).
+    assert sum(hits[1:]) < hits[0] if cohort == "created" else sum(hits[1:]) == hits[0] > 0
+
+
+def test_release_frees_the_fetched_values_and_a_later_request_reads_them_again(
+    tmp_path: Path,
+) -> None:
+    # A report releases its scope inside its bulk-allocation block, so the value lists are
+    # freed there; a scope used again afterwards reads the same values afresh.
+    request = ValuesRequest("created", seconds_between("t.created_at", "t.first_response_at"))
+    with Store(tmp_path / "x.db") as store:
+        store.write(tickets(300, seed=19), source="s")
+        scope = Scope(store.conn, periods=(TOTAL, *WEEKS), as_of=TOTAL[2], first_is_union=True)
+        first = {key: list(values) for key, values in scope.values(request).items()}
+        scope.release()
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        again = scope.values(request)
+        store.conn.set_trace_callback(None)
+    assert len(first[("all",)]) > 100 and again == first
+    assert len(statements) == 1  # read again, not kept

@@ -15,6 +15,7 @@ from deskmetrics import (
     Group,
     Interaction,
     RecordError,
+    Status,
     SurveyResponse,
     Ticket,
 )
@@ -250,3 +251,33 @@ def test_custom_fields_and_raw_are_kept() -> None:
     assert ticket.custom_fields == {"plan": "pro", "seats": 12}
     assert ticket.raw == {"id": 1, "via": {"channel": "web"}}
     assert ticket.tags == ["billing", "vip"]
+
+
+def test_trusted_builds_what_build_does_for_typed_values_without_validating() -> None:
+    created = datetime(2024, 3, 4, 9, 12, tzinfo=UTC)
+    data = {"status": Status.SOLVED, "id": "7", "created_at": created, "reopens": 2}
+    trusted, built = Ticket.trusted(data), Ticket.build(data)
+    assert trusted == built
+    assert list(trusted.__dict__) == list(built.__dict__)  # the fields' order, defaults too
+    assert trusted.model_fields_set == {"status", "id", "created_at", "reopens"}
+    assert trusted.tags == [] and trusted.custom_fields == {} and trusted.status is Status.SOLVED
+    assert Ticket.trusted(data).tags is not trusted.tags  # each record its own default list
+    # Nothing is checked: the caller vouches for the values (build would reject this one).
+    assert Ticket.trusted({**data, "reopens": -1}).reopens == -1
+
+
+def test_trusted_refuses_unknown_and_missing_fields() -> None:
+    with pytest.raises(TypeError, match="no field"):
+        Ticket.trusted({"id": "7", "created_at": datetime(2024, 3, 4, tzinfo=UTC), "x": 1})
+    with pytest.raises(TypeError, match="needs created_at"):
+        Ticket.trusted({"id": "7"})
+
+
+def test_trusted_gives_each_record_its_own_copy_of_a_mutable_default() -> None:
+    class Labelled(Ticket):
+        labels: dict[str, list[str]] = {"kinds": []}  # a mutable default: the case under test
+
+    data = {"id": "7", "created_at": datetime(2024, 3, 4, tzinfo=UTC)}
+    first, second = Labelled.trusted(data), Labelled.trusted(data)
+    first.labels["kinds"].append("x")
+    assert second.labels == {"kinds": []} == Labelled.build(data).labels

@@ -15,6 +15,7 @@ from deskmetrics import (
     Filter,
     Group,
     Record,
+    Status,
     Store,
     SurveyKind,
     SurveyResponse,
@@ -196,3 +197,34 @@ def test_several_sources_keep_their_agents_apart(tmp_path: Path) -> None:
 def test_unknown_dimension_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown dimension 'colour'"):
         build(tmp_path, by=["colour"])
+
+
+def test_survey_kpis_by_agent_probe_the_ticket_only_for_answers_without_an_agent(
+    tmp_path: Path,
+) -> None:
+    # The agent key reads the ticket's assignee only when the answer names no agent, and the
+    # tombstone test is the latest-responses table's own: no survey query joins every answer
+    # to its ticket. An answer on a deleted ticket still counts for nobody.
+    records = [
+        *RECORDS,
+        ticket("t6", assignee_id="a2", status=Status.DELETED),
+        csat("c4", 1, ticket_id="t6", agent_id="a2"),
+        csat("c5", 1, ticket_id="t6"),
+    ]
+    statements: list[str] = []
+    with Store(tmp_path / "x.db") as store:
+        store.write(records, source="s")
+        store.conn.set_trace_callback(statements.append)
+        config = parse_config({"report": {"min_sample": 1}}, None)
+        report = build_report(store, config.report_settings(), start=START, end=END,
+                              as_of=AS_OF, by=["agent"]).to_dict()  # fmt: skip
+        store.conn.set_trace_callback(None)
+    agents = {e["key"]: e["metrics"]["csat"] for e in report["breakdowns"]["agent"]}
+    assert (agents["a1"]["value"], agents["a1"]["n"]) == (50.0, 2)  # c1 (t1's assignee), c2
+    assert (agents["a2"]["value"], agents["a2"]["n"]) == (100.0, 1)  # c3; not c4 (deleted)
+    survey_queries = [sql for sql in statements if "dm_latest_csat" in sql and "p.k" in sql]
+    assert survey_queries
+    assert not any("JOIN tickets t ON" in sql for sql in survey_queries)
+    by_channel = build(tmp_path / "c", records, by=["channel"])  # the channel is the ticket's
+    channels = {e["key"]: e["metrics"]["csat"]["n"] for e in by_channel["breakdowns"]["channel"]}
+    assert channels == {"email": 2, "chat": 0, None: 1}  # c1, c2 on email tickets; c3

@@ -15,7 +15,9 @@ importing scikit-learn.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
+import itertools
 import json
 import math
 import random
@@ -107,22 +109,29 @@ def sample_periods(scope: deskmetrics.Scope) -> dict[str, PeriodSample]:
 
 def _created_at(scope: deskmetrics.Scope, wanted: dict[str, list[int]]) -> dict[str, set[str]]:
     """By period: the creation times at the ``wanted`` positions (0-based, ascending) of the
-    period's tickets in creation order; every one of a period with no positions wanted."""
-    sql, params = scope.ticket_sql("t.created_at AS created", "created", group=False)
-    found: dict[str, set[str]] = {key: set() for key, _lo, _hi in scope.periods}
-    seen = dict.fromkeys(found, 0)
-    next_wanted = dict.fromkeys(found, 0)
-    # Ordered outside the builder's query, SQLite reads the created_at index in order: no sort.
-    for period, at in scope.conn.execute(f"SELECT * FROM ({sql}) ORDER BY created", params):
-        positions = wanted.get(period)
+    period's tickets in creation order; every one of a period with no positions wanted.
+
+    One ordered read per period, the rows between two wanted positions skipped by ``islice``
+    (in C: a Python step per ticket was ~1.5 s per million tickets)."""
+    found: dict[str, set[str]] = {}
+    for period in scope.periods:
+        alone = dataclasses.replace(scope, periods=(period,))
+        sql, params = alone.ticket_sql("t.created_at AS created", "created", group=False)
+        # Ordered outside the builder's query, SQLite reads the created_at index in order.
+        rows = scope.conn.execute(f"SELECT created FROM ({sql}) ORDER BY created", params)
+        positions = wanted.get(period[0])
         if positions is None:
-            found[period].add(at)
+            found[period[0]] = {at for (at,) in rows}
             continue
-        position, i = seen[period], next_wanted[period]
-        seen[period] = position + 1
-        if i < len(positions) and positions[i] == position:
-            found[period].add(at)
-            next_wanted[period] = i + 1
+        picked: set[str] = set()
+        after = 0  # the position of the next row the cursor gives
+        for position in positions:
+            row = next(itertools.islice(rows, position - after, None), None)
+            if row is None:
+                break
+            picked.add(row[0])
+            after = position + 1
+        found[period[0]] = picked
     return found
 
 

@@ -292,15 +292,14 @@ class ZendeskConnector(deskmetrics.Connector):
             start = self._start_time(state)
             position = {"start_time": start}
             resume = {"start_time": start}
-        # The next page is requested and decoded while this one is mapped and stored.
-        for page in deskmetrics.prefetched(self._export_pages(params, position), name="tickets"):
-            records, rejected = self._ticket_records(page, mapper)
-            after = page.get("after_cursor")
-            # Freed before the next page is taken, so memory holds two decoded pages, not three.
-            del page
+        # The next page is requested, decoded and mapped while this one is stored: SQLite
+        # lets go of the GIL while it steps, so mapping and storing overlap on two cores.
+        pages = self._mapped_pages(self._export_pages(params, position), mapper)
+        for records, rejected, after in deskmetrics.prefetched(pages, name="tickets"):
             if after:
                 resume = _EXPORT_CURSOR.state(after)
             yield deskmetrics.Batch(records, state=resume, rejected=rejected)
+            del records  # the engine stored them: not held while the next page is awaited
         if mapper.dropped_times:
             self.warn(
                 f"tickets: {mapper.dropped_times} metric time(s) earlier than their ticket's "
@@ -316,8 +315,9 @@ class ZendeskConnector(deskmetrics.Connector):
             page, per_page = self._ticket_page({**params, **position}, per_page)
             end_of_stream = page.get("end_of_stream")
             after, empty = page.get("after_cursor"), not page.get("tickets")
-            yield page
+            held = [page]
             del page
+            yield held.pop()  # not referenced here while the consumer maps it
             if end_of_stream:
                 return
             where = f"{self.api.host}: the ticket export"
@@ -325,6 +325,17 @@ class ZendeskConnector(deskmetrics.Connector):
                 position.get("cursor"), after, empty=empty, where=where
             )
             position = {"cursor": after}
+
+    def _mapped_pages(
+        self, pages: Iterator[dict[str, Any]], mapper: TicketMapper
+    ) -> Iterator[tuple[list[deskmetrics.Record], list[deskmetrics.RejectedRow], Any]]:
+        """Each page's records, rejected rows and next cursor; the decoded page is freed
+        before the records are handed on."""
+        for page in pages:
+            records, rejected = self._ticket_records(page, mapper)
+            after = page.get("after_cursor")
+            del page
+            yield records, rejected, after
 
     def _ticket_page(self, params: dict[str, Any], per_page: int) -> tuple[dict[str, Any], int]:
         """A page of the export; on timeouts, the same page again with half as many tickets."""

@@ -7,7 +7,7 @@ stored reply and resolution facts must survive the tombstone (the store keeps un
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import deskmetrics
@@ -206,7 +206,50 @@ class TicketMapper:
         return value
 
     def ticket(self, ticket: Mapping[str, Any]) -> deskmetrics.Ticket:
-        return deskmetrics.Ticket.build(self.data(ticket))
+        data = self.data(ticket)
+        if proven(data):
+            return deskmetrics.Ticket.trusted(data)  # 2 µs instead of build's 5
+        return deskmetrics.Ticket.build(data)  # pydantic converts it or names what is wrong
+
+
+_TIMES = (
+    "created_at",
+    "updated_at",
+    "first_response_at",
+    "first_resolved_at",
+    "resolved_at",
+    "first_assigned_at",
+)
+_PASSED_ON = ("type", "subject")  # payload values the mapper does not convert
+
+
+def proven(data: Mapping[str, Any]) -> bool:
+    """Whether ``TicketMapper.data`` gave every value its exact field type (Ticket.trusted).
+
+    The mapper itself makes enum members, ``str`` ids and labels, ``float`` seconds and
+    ``int`` stations within bounds, a ``dict`` of text keys for custom fields, and drops every
+    time before ``created_at`` (``_after``). What it passes on or parses is checked here: the
+    id is not empty, each time is in UTC (Zendesk writes "Z"; an offset needs converting), the
+    payload's text is text, its tags a list of text, its reply and reopen counts ints >= 0.
+    """
+    if not data["id"]:
+        return False
+    for name in _TIMES:
+        value = data.get(name)
+        if value is not None and value.tzinfo is not UTC:
+            return False
+    for name in _PASSED_ON:
+        value = data.get(name)
+        if value is not None and type(value) is not str:
+            return False
+    tags = data.get("tags")
+    if tags is not None and (type(tags) is not list or not all(type(t) is str for t in tags)):
+        return False
+    replies = data.get("agent_replies")
+    if replies is not None and (type(replies) is not int or replies < 0):
+        return False
+    reopens = data.get("reopens", 0)
+    return type(reopens) is int and reopens >= 0
 
 
 def _seconds(value: Any) -> float | None:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from deskmetrics.errors import RecordError, describe_validation_error
+from deskmetrics.record_trusted import TrustedBuild, trusted_build
 
 
 class Status(StrEnum):
@@ -74,6 +75,10 @@ UTCDateTime = Annotated[datetime, AfterValidator(_require_aware_utc)]
 """A timezone-aware timestamp, normalized to UTC on validation. Naive input is rejected."""
 
 
+_TRUSTED_BUILDS: dict[type[BaseModel], TrustedBuild] = {}
+"""Each record type's unvalidated constructor, made on its first ``trusted`` call."""
+
+
 class Record(BaseModel):
     """Fields every normalized record has. Subclasses name their store table in ``table``.
 
@@ -82,7 +87,9 @@ class Record(BaseModel):
     ticket's SLA deadlines does not wipe those another stream wrote.
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False)
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=False, frozen=False, defer_build=True
+    )
 
     table: ClassVar[str]
 
@@ -115,6 +122,22 @@ class Record(BaseModel):
             name = f"{cls.__name__.lower()} {data.get('id', '(no id)')}"
             plural = "s" if len(problems) != 1 else ""
             raise RecordError(f"{name}: {len(problems)} invalid field{plural}", problems) from None
+
+    @classmethod
+    def trusted(cls, data: dict[str, Any]) -> Self:
+        """The record ``build`` would return, without validating: for a mapper's own output only.
+
+        Every value must already have its field's exact type and form (an aware UTC
+        ``datetime``, an enum member, ``str``, ``int``/``float`` within the field's bounds, a
+        fresh ``list``/``dict``), and the record type's own rules must hold (a ticket's times
+        not before ``created_at``): nothing is checked, wrong data is stored wrong. Anything a
+        mapper has not proved goes through :meth:`build`. About 10× cheaper than ``build``.
+        """
+        build = _TRUSTED_BUILDS.get(cls)
+        if build is None:
+            build = _TRUSTED_BUILDS[cls] = trusted_build(cls)
+        record: Self = build(data)
+        return record
 
 
 class Ticket(Record):

@@ -23,6 +23,7 @@ import httpx
 import orjson
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
+from deskmetrics.connect.plain_transport import plain_transport
 from deskmetrics.connect.rate_budget import RateBudget
 from deskmetrics.connect.secrets import credential_forms, header_forms, scrub, secret_forms
 from deskmetrics.errors import ConnectorError
@@ -150,7 +151,8 @@ class HttpClient:
             auth=auth,
             headers={"User-Agent": "deskmetrics", **(headers or {})},
             timeout=timeout,
-            transport=transport,
+            # http.client underneath: a quarter of httpcore's CPU per response (plain_transport).
+            transport=transport if transport is not None else plain_transport(),
             follow_redirects=True,
         )
         self.retries = retries

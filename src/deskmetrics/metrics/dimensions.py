@@ -99,7 +99,13 @@ DIMENSIONS: dict[str, Dimension] = {
     for d in (
         Dimension(
             "agent",
-            {"tickets": "t.assignee_id", "surveys": "COALESCE(s.agent_id, t.assignee_id)"},
+            {
+                "tickets": "t.assignee_id",
+                # The ticket's assignee only for an answer without an agent: one probe then,
+                # instead of joining every answer to its ticket (scope.survey_sql).
+                "surveys": "COALESCE(s.agent_id, (SELECT ta.assignee_id FROM tickets ta "
+                "WHERE ta.source = s.source AND ta.id = s.ticket_id))",
+            },
             names_table="agents",
             per_source=True,
         ),
