@@ -34,7 +34,7 @@ ORACLE = (
     f"SELECT source, id, ROW_NUMBER() {WINDOW} = 1, "
     f"score IS NOT NULL AND sum(score IS NOT NULL) {WINDOW} = 1 FROM surveys"
 )
-"""The window the reports ran per kind (scope.py before schema 10), over every response."""
+"""The window the reports ran per kind (scope.py before schema 12), over every response."""
 
 
 def flags(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[bool, bool]]:
@@ -184,7 +184,7 @@ def test_a_response_answered_in_the_period_counts_only_if_no_later_one_was_creat
             as_of=datetime(2026, 1, 12, tzinfo=UTC),
         )
     csat = report.to_dict()["metrics"]["csat"]
-    assert csat["n"] == 1  # c3 alone; c1 was counted too before schema 10
+    assert csat["n"] == 1  # c3 alone; c1 was counted too before schema 12
     assert csat["value"] == 100.0
 
 

@@ -337,7 +337,7 @@ class Scope:
 
         Built once per report (the scopes of a report share ``shared``) for all survey metrics.
         ``ordered``: its rows in RESPONSE_ORDER (for order-dependent float sums, the order the
-        window that found the latest responses before schema 10 gave them); otherwise in
+        window that found the latest responses before schema 12 gave them); otherwise in
         whatever order the time indexes give them: sorting the copy was most of its cost
         (~0.13 of 0.23 CPU s for 77 k CSAT responses per 200 k tickets), and only CES's
         average needs it. A sorted table also serves unordered queries.

@@ -11,7 +11,7 @@ lies before the connection's start date.
 from __future__ import annotations
 
 from deskmetrics.store import survey_flags
-from deskmetrics.store.history_summary import BACKFILL, TABLE
+from deskmetrics.store.history_summary import BACKFILL, STRETCHES_COLUMN, TABLE
 
 _RECORD_COLUMNS = """
     source TEXT NOT NULL,
@@ -284,10 +284,16 @@ def micros(start: str, end: str) -> str:
     )
 
 
-DURATION_COLUMNS: dict[str, tuple[str, str]] = {
+_V3_DURATIONS: dict[str, tuple[str, str]] = {
     "first_response_us": ("created_at", "first_response_at"),
     "resolution_us": ("created_at", "resolved_at"),
     "first_resolution_us": ("created_at", "first_resolved_at"),
+}
+"""The durations schema 3 added (its table rebuild fills exactly these)."""
+
+DURATION_COLUMNS: dict[str, tuple[str, str]] = {
+    **_V3_DURATIONS,
+    "first_assignment_us": ("created_at", "first_assigned_at"),  # schema 10
 }
 """Stored ticket durations and the (start, end) columns they are computed from; the store
 writes them in the same statement as the columns they derive from."""
@@ -351,9 +357,9 @@ CREATE TABLE tickets_v3 (
     FOREIGN KEY (source, requester_id) REFERENCES customers(source, id),
     FOREIGN KEY (source, organization_id) REFERENCES organizations(source, id)
 );
-INSERT INTO tickets_v3 (rowid, {_TICKET_COLUMNS}, {", ".join(DURATION_COLUMNS)})
+INSERT INTO tickets_v3 (rowid, {_TICKET_COLUMNS}, {", ".join(_V3_DURATIONS)})
     SELECT rowid, {_TICKET_COLUMNS},
-        {", ".join(micros(start, end) for start, end in DURATION_COLUMNS.values())}
+        {", ".join(micros(start, end) for start, end in _V3_DURATIONS.values())}
     FROM tickets ORDER BY rowid;
 DROP TABLE tickets;
 ALTER TABLE tickets_v3 RENAME TO tickets;
@@ -438,6 +444,32 @@ HISTORY_SUMMARY = f"""{TABLE}
 {BACKFILL};
 """
 
+# The explore plugin's resolved-cohort reads at 1 M tickets (issue #18 at #14's speed): the time
+# to first assignment becomes a stored duration like first_response_us (written by the store from
+# created_at and first_assigned_at, DURATION_COLUMNS), and the resolved cohort's covering index
+# gains it and requester_id (customers helped, the agent table), the two explore columns that
+# still read each ticket's table row or parsed two timestamps per ticket. Self-contained; its
+# PostgreSQL text (the backfill's arithmetic) is postgres/schema.py's PG_MIGRATIONS[10].
+FIRST_ASSIGNMENT_COLUMN = "ALTER TABLE tickets ADD COLUMN first_assignment_us INTEGER;"
+RESOLVED_INDEX_COLUMNS = """
+    resolved_at, status, resolution_us, first_resolution_us, handle_seconds, agent_replies,
+    reopens, created_at, resolution_due_at, assignee_id, group_id, channel, priority,
+    requester_wait_seconds, agent_wait_seconds, on_hold_seconds, requester_wait_business_seconds,
+    agent_wait_business_seconds, on_hold_business_seconds, assignee_stations, group_stations,
+    first_assigned_at, first_assignment_us, requester_id, source, id
+"""
+RESOLVED_INDEX_FIRST_ASSIGNMENT = f"""{FIRST_ASSIGNMENT_COLUMN}
+UPDATE tickets SET first_assignment_us = {micros("created_at", "first_assigned_at")}
+    WHERE first_assigned_at IS NOT NULL;
+DROP INDEX tickets_resolved_at;
+CREATE INDEX tickets_resolved_at ON tickets({RESOLVED_INDEX_COLUMNS});
+"""
+
+# Each ticket's status stretches beside its summary (issue #18: business time in status in the
+# report's schedule without walking ticket_events per ticket and report), filled for the
+# summaries already kept. Self-contained (one column and its backfill), so it can be renumbered.
+HISTORY_STRETCHES = STRETCHES_COLUMN
+
 # Which survey responses are their ticket's latest of their kind, kept at write time
 # (survey_flags.py) so a report reads flags instead of sorting each kind's responses in a window
 # (#14 goal 2); the backfill flags the stored ones. The partial index makes the response rate's
@@ -463,6 +495,8 @@ MIGRATIONS: tuple[str, ...] = (
     TICKET_EVENTS,
     RESOLVED_INDEX_STATUS_TIMES,
     HISTORY_SUMMARY,
+    RESOLVED_INDEX_FIRST_ASSIGNMENT,
+    HISTORY_STRETCHES,
     SURVEY_FLAGS,
 )
 """Migration N (1-based) takes a database from user_version N-1 to N. Only ever append."""

@@ -1,5 +1,5 @@
 """Which survey responses are their ticket's latest of their kind (``surveys.latest``,
-``surveys.latest_answered``, schema 10).
+``surveys.latest_answered``, schema 12).
 
 Survey KPIs count each ticket's latest response of a kind (its latest answered one for scores,
 spec §5). Every report used to find them with a window over the responses since its start (one
@@ -43,7 +43,7 @@ FLAGS = (
     f" WHEN EXISTS ({_LATER} AND x.score IS NOT NULL) THEN 0 ELSE 1 END"
 )
 """SQL assignments computing both flags of each updated response (portable: SQLite and
-PostgreSQL; each EXISTS is one seek of surveys_kind_ticket, which covers it from schema 10)."""
+PostgreSQL; each EXISTS is one seek of surveys_kind_ticket, which covers it from schema 12)."""
 
 BACKFILL = f"UPDATE surveys SET {FLAGS}"
 """The flags of every stored response (the migration's backfill)."""
