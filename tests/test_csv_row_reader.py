@@ -6,13 +6,16 @@ the records are compared value by value, with each value's type and time zone.""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import deskmetrics
 from deskmetrics_csv.cells import Cells
-from deskmetrics_csv.rows import HeaderMap, RowConverter
+from deskmetrics_csv.rows import Fill, HeaderMap, RowConverter
 from deskmetrics_csv.streams import STREAMS
 
 _GOOD: dict[str, list[str]] = {
@@ -67,11 +70,31 @@ def _pools(name: str, kind: str, required: bool) -> tuple[list[str], list[str]]:
     return good, bad
 
 
-def _converter(stream: str, values: dict[str, dict[str, str]]) -> RowConverter:
+def _converter(
+    stream: str, values: dict[str, dict[str, str]], fill: Fill | None = None
+) -> RowConverter:
     spec = STREAMS[stream]
     header = [*spec.fields, "Region"]
     cells = Cells(values=values, timezone="Europe/Berlin", connection="c", datetime_format=None)
-    return RowConverter(spec, HeaderMap(spec, header, {}, "c"), cells, keep_raw=False)
+    header_map = HeaderMap(spec, header, {}, "c")
+    return RowConverter(spec, header_map, cells, keep_raw=False, fill=fill)
+
+
+_MAPPED = {
+    # Values tables on a timestamp and a bounded number: their reader, then UTC and the bound.
+    "resolved_at": {"2025-01-01T00:00:00Z": "2026-02-05T09:30:00+02:00"},
+    "reopens": {"x": "-1", "2.5": "4"},
+    "status": {"weird": "Solved"},
+}
+
+
+def _derive(data: dict[str, Any]) -> list[str]:
+    """As interactions.csv would: a first response (sometimes before creation), a reply count."""
+    if data.get("first_response_at") is not None:
+        return []
+    data["first_response_at"] = datetime(2026, 1, 5, 7, 0, tzinfo=UTC)
+    data["agent_replies"] = 2
+    return ["first_response_at", "agent_replies"]
 
 
 @st.composite
@@ -122,6 +145,8 @@ def _same(converter: RowConverter, cells: list[str]) -> None:
     data = converter._read_row(cells)
     if data is not None and converter._trusted is not None:
         converter._add_row_fields(data, cells)
+        if converter.fill is not None:
+            converter.fill(data)
         _SEEN["trusted"] += converter._trusted(data) is not None
 
 
@@ -129,6 +154,15 @@ def _same(converter: RowConverter, cells: list[str]) -> None:
 @given(cells=_rows("tickets"))
 def test_tickets_read_in_one_go_equal_the_checked_ones(cells: list[str]) -> None:
     converter = _converter("tickets", {})
+    _same(converter, cells)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=_rows("tickets"))
+def test_tickets_with_values_tables_and_derived_fields_equal_the_checked_ones(
+    cells: list[str],
+) -> None:
+    converter = _converter("tickets", _MAPPED, fill=_derive)
     _same(converter, cells)
 
 
@@ -163,7 +197,8 @@ def test_a_usual_ticket_row_is_read_without_the_cell_checks() -> None:
     assert data is not None
     assert (data["status"].value, data["reopens"], data["escalated"]) == ("solved", 2, True)
     assert (data["tags"], data["handle_seconds"]) == (["b", "a"], 90.5)
-    assert data["created_at"].utcoffset().total_seconds() == 3600  # Berlin in January
+    assert data["created_at"] == datetime(2026, 1, 5, 8, 30, tzinfo=UTC)  # from Berlin's 09:30
+    assert data["created_at"].tzinfo is UTC
     assert data["priority"] is None and "custom_fields" not in data
     # A cell the one-go reader leaves to the checks: "3.0" is a whole number only to them.
     row["reopens"] = "3.0"

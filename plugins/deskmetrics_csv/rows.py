@@ -14,7 +14,7 @@ from deskmetrics_csv.cells import CellError, Cells
 from deskmetrics_csv.row_reader import row_reader
 from deskmetrics_csv.scales import map_nps
 from deskmetrics_csv.streams import StreamSpec
-from deskmetrics_csv.trusted_rows import trusted_records
+from deskmetrics_csv.trusted_rows import lower_bounds, trusted_records
 
 _SHOWN_VALUE = 80
 
@@ -145,6 +145,7 @@ class RowConverter:
             cells,
             set(cells.maps),
             self._empty,
+            lower_bounds(spec.model),
         )
         self._trusted = trusted_records(spec.model, self.fields)
         self._mentions = re.compile(

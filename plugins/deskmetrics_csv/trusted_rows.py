@@ -3,9 +3,10 @@
 The one-go reader (row_reader.py) already gives every cell its field's exact type: ``str``
 (never empty), an aware ``datetime``, ``int``, a finite ``float``, ``bool``, an enum member, a
 fresh list of tags. Validating that again with pydantic cost 11 % of a CSV sync. What the reader
-cannot know, the check made here for each row settles: timestamps in UTC (converted as the
-model does), the fields' bounds (``>= 0``, not empty) and the model's own rules across fields.
-A row that fails any of them is validated as before, so every error text stays the same.
+cannot know, the check made here for each row settles: ids not empty and the model's own rules
+across fields (the reader itself puts timestamps in UTC, as the model does, and refuses numbers
+below the fields' bounds). A row that fails any of them is validated as before, so every error
+text stays the same.
 
 A record type is only trusted when each of its constraints and validators is one this module
 knows; one added to the models later sends its rows back through validation until it is
@@ -25,7 +26,7 @@ import deskmetrics
 from deskmetrics_csv.cells import FieldType, Kind
 
 TrustedRecord = Callable[[dict[str, Any]], "deskmetrics.Record | None"]
-"""A row's data (changed in place: timestamps in UTC) → its record, or None: validate it."""
+"""A row's data → its record, or None: validate it (a survey's default scale is filled in)."""
 
 Rule = Callable[[dict[str, Any]], bool]
 """Whether a row's data satisfies one record type's validators (may fill defaults in)."""
@@ -39,25 +40,16 @@ def trusted_records(
 ) -> TrustedRecord | None:
     """How rows of ``model`` become records without validation; None if it is not known how.
 
-    ``fields``: how the reader types each column (streams.StreamSpec.fields).
+    ``fields``: how the reader types each column (streams.StreamSpec.fields). The reader must
+    have been given ``lower_bounds(model)`` and puts timestamps in UTC itself.
     """
     rule = _rule(model)
-    constraints = _constraints(model, fields)
-    if rule is None or constraints is None:
+    non_empty = _non_empty(model, fields)
+    if rule is None or non_empty is None:
         return None
-    times = [name for name, field in fields.items() if field.kind is Kind.TIMESTAMP]
-    lower, non_empty = constraints
     trusted = model.trusted
 
     def record(data: dict[str, Any]) -> deskmetrics.Record | None:
-        for name in times:
-            value = data.get(name)
-            if value is not None and value.tzinfo is not UTC:
-                data[name] = value.astimezone(UTC)  # what the model's UTCDateTime does
-        for name, bound in lower:
-            value = data.get(name)
-            if value is not None and value < bound:
-                return None
         for name in non_empty:
             if name in data and not data[name]:
                 return None
@@ -66,24 +58,30 @@ def trusted_records(
     return record
 
 
-def _constraints(
-    model: type[deskmetrics.Record], fields: dict[str, FieldType]
-) -> tuple[list[tuple[str, float]], list[str]] | None:
-    """The model's lower bounds and non-empty fields; None if it has any other constraint."""
-    lower: list[tuple[str, float]] = []
+def lower_bounds(model: type[deskmetrics.Record]) -> dict[str, float]:
+    """The least value of each numeric field that has one (``ge``), for the row reader."""
+    return {
+        name: constraint.ge
+        for name, info in model.model_fields.items()
+        for constraint in info.metadata
+        if isinstance(constraint, Ge) and isinstance(constraint.ge, int | float)
+    }
+
+
+def _non_empty(model: type[deskmetrics.Record], fields: dict[str, FieldType]) -> list[str] | None:
+    """The fields that must not be empty; None if the model has a constraint not known here
+    (the reader checks the bounds, lower_bounds, and gives timestamps in UTC)."""
     non_empty: list[str] = []
     for name, info in model.model_fields.items():
         field = fields.get(name)
         if field is not None and field.kind is Kind.TIMESTAMP and not _is_utc(info):
             return None
         for constraint in info.metadata:
-            if isinstance(constraint, Ge) and isinstance(constraint.ge, int | float):
-                lower.append((name, constraint.ge))
-            elif isinstance(constraint, MinLen) and constraint.min_length == 1:
+            if isinstance(constraint, MinLen) and constraint.min_length == 1:
                 non_empty.append(name)
-            elif constraint is not _UTC_CHECK:
+            elif not isinstance(constraint, Ge) and constraint is not _UTC_CHECK:
                 return None
-    return lower, non_empty
+    return non_empty
 
 
 def _is_utc(info: Any) -> bool:
