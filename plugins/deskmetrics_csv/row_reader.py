@@ -4,15 +4,19 @@ The per-cell loop of RowConverter (a reader call, its checks and bookkeeping for
 ticket's 30 cells) was the largest cost of a CSV sync. For the rows that are fine, which are
 nearly all of them, this reads the same values in straight-line code with the common parsers
 inlined. It never reports a problem: on anything unusual (a cell it cannot read, a required
-cell left empty) it returns None and the row goes through RowConverter's own checks, which
-name every bad cell exactly as before.
+cell left empty, a number below its field's bound) it returns None and the row goes through
+RowConverter's own checks, which name every bad cell exactly as before.
+
+It also does what validation would still do to the values it read, so that trusted_rows.py
+can build the record without validating: timestamps come out in UTC and numbers within the
+bounds it is given.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from deskmetrics_csv.cells import BOOLEANS, CellReader, Cells, FieldType, Kind, choice_members
@@ -30,17 +34,31 @@ _PARSED: dict[Kind, list[str]] = {
     Kind.CHOICE: ["x = {members}.get(v.casefold())", "if x is None:", "  return None"],
 }
 
+_UTC = ["if x.tzinfo is not _utc:", "  x = x.astimezone(_utc)"]
+"""What the models' UTCDateTime does to a timestamp, for every timestamp read."""
+
+
+def _after(field: FieldType, lower: float | None) -> list[str]:
+    """Lines run on a value ``x`` the column read: in UTC, within the field's bound."""
+    lines = _UTC if field.kind is Kind.TIMESTAMP else []
+    if lower is not None:
+        lines = [*lines, f"if x < {lower!r}:", "  return None"]
+    return lines
+
 
 def row_reader(
     columns: list[tuple[int, str, FieldType, CellReader, bool]],
     cells: Cells,
     mapped: set[str],
     empty: dict[str, Any],
+    lower: dict[str, float],
 ) -> RowReader:
     """``columns``: (cell index, field, its type, its reader, required) per mapped column;
     ``mapped``: fields with a values table (read by their reader); ``empty``: the value an
-    empty cell sets, per field that has one."""
+    empty cell sets, per field that has one; ``lower``: the least value of numeric fields
+    that have one (a row below it is left to the checks)."""
     namespace: dict[str, Any] = {
+        "_utc": UTC,
         "_iso": datetime.fromisoformat,
         "_zone": cells.zone,
         "_finite": math.isfinite,
@@ -54,6 +72,8 @@ def row_reader(
             namespace[f"_read{number}"] = reader
             body.append(f"    x = _read{number}(c[{index}])")
             body.append("    if x is not None:")
+            if field.kind is not Kind.TAGS:
+                body += [f"      {line}" for line in _after(field, lower.get(name))]
             body.append(f"      d[{name!r}] = x")
         else:
             parsed = _PARSED[field.kind]
@@ -63,7 +83,7 @@ def row_reader(
                 parsed = [line.format(members=f"_members{number}") for line in parsed]
             body.append(f"    v = c[{index}].strip()")
             body.append("    if v:")
-            body += [f"      {line}" for line in parsed]
+            body += [f"      {line}" for line in [*parsed, *_after(field, lower.get(name))]]
             body.append(f"      d[{name!r}] = x")
         if required:
             body += ["    else:", "      return None"]

@@ -14,6 +14,7 @@ from deskmetrics_csv.cells import CellError, Cells
 from deskmetrics_csv.row_reader import row_reader
 from deskmetrics_csv.scales import map_nps
 from deskmetrics_csv.streams import StreamSpec
+from deskmetrics_csv.trusted_rows import lower_bounds, trusted_records
 
 _SHOWN_VALUE = 80
 
@@ -144,7 +145,9 @@ class RowConverter:
             cells,
             set(cells.maps),
             self._empty,
+            lower_bounds(spec.model),
         )
+        self._trusted = trusted_records(spec.model, self.fields)
         self._mentions = re.compile(
             r"\b(" + "|".join(sorted(self.fields, key=len, reverse=True)) + r")\b"
         )
@@ -182,6 +185,8 @@ class RowConverter:
             self.fill(data)
         if map_nps(data, self.nps_scale):
             return None
+        if self._trusted is not None and (record := self._trusted(data)) is not None:
+            return record  # the reader typed every value and the row keeps the model's rules
         try:
             return self.spec.model.model_validate(data)
         except ValidationError:
