@@ -1,7 +1,7 @@
 """The built-in commands: which module defines each, and the line ``deskmetrics --help`` shows.
 
 ``deskmetrics --help`` lists every command without importing any command module (each pulls in
-the store, the report or the sync engine); tests/test_cli_lazy.py fails when a line here
+the store, the report or the sync engine); tests/test_lazy_imports.py fails when a line here
 differs from the command's own docstring.
 """
 
