@@ -17,7 +17,6 @@ from deskmetrics.cli.app import App, pass_app
 from deskmetrics.cli.output_file import check_output, write_output
 from deskmetrics.metrics.dimensions import DIMENSIONS, all_dimensions
 from deskmetrics.metrics.filters import Filter
-from deskmetrics.metrics.member_links import ticket_links
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.report import build_report
 from deskmetrics.report.period import GRAINS
@@ -331,6 +330,8 @@ def _lazy_ticket_links(config: Config) -> TicketLink:
 
     def link(source: str, ticket_id: str) -> str | None:
         if not made:
+            from deskmetrics.metrics.member_links import ticket_links  # it loads the config
+
             made.append(ticket_links(config, get_registry().connectors))
         return made[0](source, ticket_id)
 
