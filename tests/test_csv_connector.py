@@ -246,6 +246,7 @@ def test_canonical_files_are_stored_with_exact_values(desk: Helpdesk) -> None:
             "first_response_us": 2_700_000_000,
             "resolution_us": 81_000_000_000,
             "first_resolution_us": 23_400_000_000,
+            "first_assignment_us": None,  # schema 10; the file states no first assignment
         },
         {
             "id": "t2",
@@ -275,6 +276,7 @@ def test_canonical_files_are_stored_with_exact_values(desk: Helpdesk) -> None:
             "first_response_us": None,
             "resolution_us": None,
             "first_resolution_us": None,
+            "first_assignment_us": None,
         },
     ]
     tags = desk.store.conn.execute("SELECT ticket_id, tag FROM ticket_tags ORDER BY 1, 2")

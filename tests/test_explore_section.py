@@ -128,6 +128,36 @@ def test_first_response_buckets_include_their_lower_bound(tmp_path: Path) -> Non
     ]  # fmt: skip
 
 
+def test_the_grid_and_the_buckets_come_from_one_read_of_the_created_cohort(
+    tmp_path: Path,
+) -> None:
+    records: list[Record] = [
+        Ticket(id="a", created_at=at("2026-01-06 09:10"), first_response_at=at("2026-01-06 09:40")),
+        Ticket(id="b", created_at=at("2026-01-06 09:50"), first_response_at=at("2026-01-06 12:00")),
+        Ticket(id="d", created_at=at("2026-01-07 15:05")),
+    ]  # fmt: skip
+    with Store(tmp_path / "x.db") as store:
+        store.write(records, source="s")
+        report = build_report(store, start=date(2026, 1, 5), end=date(2026, 1, 12),
+                              as_of=at("2026-01-12 00:00"))  # fmt: skip
+        section = next(s for s in get_registry().report_sections.values() if s.name == "explore")
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        built = section.build(store, report)
+        store.conn.set_trace_callback(None)
+    assert built is not None
+    created_reads = [sql for sql in statements if "t.created_at >= p.lo" in sql]
+    assert len(created_reads) == 1
+    by_title = {table.title.split(" (")[0]: table.rows for table in built.tables}
+    assert by_title["First response time distribution"] == [
+        ["< 1 h", 1, 50.0, 50.0], ["1–4 h", 1, 50.0, 100.0], ["4–8 h", 0, 0.0, 100.0],
+        ["8–24 h", 0, 0.0, 100.0], ["> 24 h", 0, 0.0, 100.0],
+    ]  # fmt: skip
+    assert by_title["Created tickets by weekday"][:3] == [
+        ["Mon", 0, 0.0], ["Tue", 2, 66.7], ["Wed", 1, 33.3],
+    ]  # fmt: skip
+
+
 def test_backlog_by_age_at_the_period_end(tmp_path: Path) -> None:
     end = "2026-01-12 00:00"
     records: list[Record] = [

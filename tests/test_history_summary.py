@@ -19,7 +19,7 @@ from deskmetrics import EventField, Status, Store, Ticket, TicketEvent, TicketUp
 from deskmetrics.demo.data import DemoSpec, demo_records
 from deskmetrics.store import history_summary
 from deskmetrics.store.database import _split_sql
-from deskmetrics.store.schema import MIGRATIONS, SCHEMA_VERSION
+from deskmetrics.store.schema import HISTORY_SUMMARY, MIGRATIONS, SCHEMA_VERSION
 from deskmetrics_explore import history
 
 END = datetime(2026, 1, 5, tzinfo=UTC)
@@ -141,7 +141,7 @@ def test_a_store_with_histories_upgrades_in_place_to_the_same_summaries(tmp_path
     with Store(tmp_path / "fresh.db") as fresh:
         fresh.write(list(demo_records(spec)), source="demo")
         expected = summaries(fresh.conn)
-    before = SCHEMA_VERSION - 1
+    before = MIGRATIONS.index(HISTORY_SUMMARY)
     old = tmp_path / "old.db"
     conn = sqlite3.connect(old, isolation_level=None)
     for script in MIGRATIONS[:before]:

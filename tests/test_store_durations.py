@@ -34,9 +34,13 @@ def _sql_micros(start: datetime, end: datetime) -> int:
 @given(start=_INSTANTS, later=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=900)))
 def test_python_durations_equal_the_sql_ones(start: datetime, later: timedelta) -> None:
     end = start + later
-    ticket = Ticket(id="1", created_at=start, first_response_at=end, resolved_at=end)
-    (_, first_response_us, resolution_us, first_resolution_us) = _durations(ticket)
-    assert first_response_us == resolution_us == _sql_micros(start, end)
+    ticket = Ticket(
+        id="1", created_at=start, first_response_at=end, resolved_at=end, first_assigned_at=end
+    )
+    (_, first_response_us, resolution_us, first_resolution_us, first_assignment_us) = _durations(
+        ticket
+    )
+    assert first_response_us == resolution_us == first_assignment_us == _sql_micros(start, end)
     assert first_resolution_us is None
 
 
@@ -65,19 +69,23 @@ def test_stored_durations_match_sql_after_inserts_and_partial_updates(tmp_path: 
                 Ticket(id="1", created_at=t0, first_response_at=t0 + timedelta(seconds=1.5)),
                 Ticket(id="2", created_at=t0, resolved_at=t0 + timedelta(days=400, microseconds=1)),
                 Ticket(id="3", created_at=t0),
+                Ticket(id="4", created_at=t0, first_assigned_at=t0 + timedelta(minutes=5)),
             ],
             source="s",
         )
         # Only one end of a span set: the stored other end is used (SQL computes it).
         store.write([Ticket(id="2", created_at=t0 - timedelta(hours=1))], source="s")
+        store.write([Ticket(id="4", created_at=t0 - timedelta(hours=1))], source="s")
         rows = store.conn.execute(
             "SELECT id, first_response_us, resolution_us, first_resolution_us, "
+            "first_assignment_us, "
             + ", ".join(f"{micros(a, b)}" for a, b in DURATION_COLUMNS.values())
             + " FROM tickets ORDER BY id"
         ).fetchall()
-    assert [row[:4] for row in rows] == [
-        ("1", 1_500_000, None, None),
-        ("2", None, 400 * 86_400_000_000 + 3_600_000_000 + 1, None),
-        ("3", None, None, None),
+    assert [row[:5] for row in rows] == [
+        ("1", 1_500_000, None, None, None),
+        ("2", None, 400 * 86_400_000_000 + 3_600_000_000 + 1, None, None),
+        ("3", None, None, None, None),
+        ("4", None, None, None, 3_900_000_000),  # the first assignment's (schema 10)
     ]
-    assert all(row[1:4] == row[4:] for row in rows)
+    assert all(row[1:5] == row[5:] for row in rows)

@@ -394,6 +394,8 @@ class CsvConnector(deskmetrics.Connector):
                 f"interactions.csv is unreadable: {str(exc).splitlines()[0]}"
             )
             return None
+        if not index:
+            return None  # no interactions (a header alone): nothing to derive, no call per row
 
         def fill(data: dict[str, object]) -> list[str]:
             missing = [name for name in DERIVED_FIELDS if data.get(name) is None]

@@ -14,10 +14,6 @@ Key = deskmetrics.ScopeKey
 Seconds = Callable[[Thread, datetime, datetime], float | None]
 
 
-def _calendar(_thread: Thread, start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds()
-
-
 def _business(scope: Scope) -> Seconds:
     choice = scope.schedule
     assert choice is not None  # requires_schedule: only computed with one
@@ -29,17 +25,24 @@ def _business(scope: Scope) -> Seconds:
     return seconds
 
 
-def _reply_seconds(thread: Thread, seconds: Seconds, skip_first: bool) -> list[float]:
-    pairs = thread.reply_pairs()[1 if skip_first else 0 :]
+def _reply_seconds(thread: Thread, seconds: Seconds | None, skip_first: bool) -> list[float]:
+    """The thread's reply times: calendar ones (``seconds`` None, kept by the thread) or as
+    ``seconds`` counts them."""
+    first = 1 if skip_first else 0
+    if seconds is None:
+        return thread.calendar_reply_seconds()[first:]
+    pairs = thread.reply_pairs()[first:]
     found = (seconds(thread, waiting, reply) for waiting, reply in pairs)
     return [value for value in found if value is not None]
 
 
 def _distribution(
-    per_ticket: Callable[[Thread, Seconds], list[float]], business: bool, average: bool = False
+    per_ticket: Callable[[Thread, Seconds | None], list[float]],
+    business: bool,
+    average: bool = False,
 ) -> Callable[[Scope], dict[Key, MetricValue]]:
     def compute(scope: Scope) -> dict[Key, MetricValue]:
-        seconds = _business(scope) if business else _calendar
+        seconds = _business(scope) if business else None
         result = {}
         for key, found in threads(scope).items():
             values: list[float] = []
@@ -56,16 +59,17 @@ def _distribution(
     return compute
 
 
-def _every(thread: Thread, seconds: Seconds) -> list[float]:
+def _every(thread: Thread, seconds: Seconds | None) -> list[float]:
     return _reply_seconds(thread, seconds, skip_first=False)
 
 
-def _next(thread: Thread, seconds: Seconds) -> list[float]:
+def _next(thread: Thread, seconds: Seconds | None) -> list[float]:
     return _reply_seconds(thread, seconds, skip_first=True)
 
 
 def _reply_metric(
-    id: str, label: str, per_ticket: Callable[[Thread, Seconds], list[float]], description: str,
+    id: str, label: str, per_ticket: Callable[[Thread, Seconds | None], list[float]],
+    description: str,
     *, business: bool = False, average: bool = False,
 ) -> Metric:  # fmt: skip
     return Metric(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import deskmetrics
-from deskmetrics import Metric, MetricValue, Scope
+from deskmetrics import Metric, MetricValue, Scope, seconds_between
 from deskmetrics_explore import history
 
 Key = deskmetrics.ScopeKey
@@ -48,11 +48,20 @@ reassignment_rate = Metric.proportion(
     description="Resolved tickets with more than one assignee, among those ever assigned.",
 )
 
-time_to_first_assignment = Metric.duration(
+# The stored microseconds (the store keeps them from created_at and first_assigned_at, the same
+# numerator seconds_between computes: the same float) where the ticket states its first
+# assignment; its history's otherwise. Parsing the two texts per ticket cost 0.6 s per 1 M.
+TIME_TO_FIRST_ASSIGNMENT = (
+    "(CASE WHEN t.first_assigned_at IS NOT NULL THEN t.first_assignment_us / 1000000.0 ELSE "
+    f"{seconds_between('t.created_at', history.first_assigned_at())} END)"
+)
+
+time_to_first_assignment = Metric.mean(
     id="time_to_first_assignment",
     label="Time to first assignment",
+    expr=TIME_TO_FIRST_ASSIGNMENT,
+    unit="seconds",
     cohort="resolved",
-    end=FIRST_ASSIGNED_AT,
     description="First assignment − creation, over resolved tickets that record it.",
 )
 

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import deskmetrics
 from deskmetrics_explore.agents import agents_table
 from deskmetrics_explore.arrivals import arrivals_tables
-from deskmetrics_explore.distributions import backlog_table, frt_table
+from deskmetrics_explore.created_counts import created_counts
+from deskmetrics_explore.distributions import FRT_BUCKETS, backlog_table, frt_table
 from deskmetrics_explore.replies import reply_metrics
 from deskmetrics_explore.touches import touch_metrics
 from deskmetrics_explore.workload import workload_metrics
@@ -49,7 +50,10 @@ class ExploreSection:
             return None
         zone = ZoneInfo(report.timezone)
         section = deskmetrics.ReportSection(SECTION_ID, TITLE, notes=list(NOTES))
-        section.tables += [*arrivals_tables(scope, zone), frt_table(scope), backlog_table(scope)]
+        created = created_counts(scope, FRT_BUCKETS)
+        section.tables += [
+            *arrivals_tables(created.slots, zone), frt_table(created), backlog_table(scope),
+        ]  # fmt: skip
         if not any(_counts(table) for table in section.tables):
             return None  # nothing created, replied or open: a section of zeros says nothing
         # Agent names appear only when asked for (--by agent), as in every other part of a report.

@@ -56,26 +56,33 @@ TOUCHES_SQL = (
 )
 
 
-@dataclass(frozen=True)
-class Thread:
-    source: str
-    created_at: datetime
-    first_solved_at: datetime
-    """First resolution; the latest one when the source does not record the first."""
-    resolved_at: datetime
-    reopens: int
-    messages: tuple[tuple[str, datetime], ...]
-    """(kind, when) of every interaction in time order: 'a' public agent message, 'c' public
-    customer message, 'x' anything else."""
+StoreTime = str
+"""A time as the store writes it (``2026-01-05T09:30:00.000000Z``, UTC, fixed width): text
+order is time order, so times are compared as text and parsed only where a duration needs them."""
 
-    def agent_replies(self) -> list[datetime]:
+
+@dataclass(slots=True)
+class Thread:
+    """What the reply and touch KPIs need of one resolved ticket's conversation, worked out once
+    when it is parsed: the reply KPIs ask for the same pairs three times, the touch rates for
+    the touches twice, and a series' bucket and total share threads. (Parsing every message's
+    time and walking the messages once per KPI cost ~2 s per 200 k threads; this ~1 s.)"""
+
+    source: str
+    first_solved_at: StoreTime
+    """First resolution; the latest one when the source does not record the first."""
+    resolved_at: StoreTime
+    reopens: int
+    _agent_replies: list[StoreTime]
+    _reply_pairs: list[tuple[datetime, datetime]]
+    _calendar_seconds: list[float]
+    _touches: int
+
+    def agent_replies(self) -> list[StoreTime]:
         """Public agent messages that are replies: an agent-written opening message (the ticket's
         first interaction, an outbound ticket) answers nobody and is not one (as the CSV
         connector derives agent_replies)."""
-        replies = [at for kind, at in self.messages if kind == "a"]
-        if self.messages[0][0] == "a":
-            return replies[1:]
-        return replies
+        return self._agent_replies
 
     def reply_pairs(self) -> list[tuple[datetime, datetime]]:
         """(customer message waiting since, agent reply) for every customer turn answered.
@@ -83,33 +90,44 @@ class Thread:
         Several customer messages in a row are one turn, timed from the first of them; an agent
         message with no customer message waiting (a follow-up) answers nothing.
         """
-        pairs = []
-        waiting: datetime | None = None
-        for kind, at in self.messages:
-            if kind == "c":
-                waiting = waiting or at
-            elif kind == "a" and waiting is not None:
-                pairs.append((waiting, at))
-                waiting = None
-        return pairs
+        return self._reply_pairs
+
+    def calendar_reply_seconds(self) -> list[float]:
+        """Calendar seconds of every reply pair, in order (reply − waiting since)."""
+        return self._calendar_seconds
 
     def touches(self) -> int:
         """Agent public replies up to (and at) the first solve."""
-        return sum(1 for at in self.agent_replies() if at <= self.first_solved_at)
+        return self._touches
+
+
+_parse_time = datetime.fromisoformat
 
 
 def parse(text: str) -> Thread:
-    source, created, first, resolved, reopens, messages = text.split(FIELD)
-    parse_time = datetime.fromisoformat
-    resolved_at = parse_time(resolved)
-    return Thread(
-        source=source,
-        created_at=parse_time(created),
-        first_solved_at=parse_time(first) if first else resolved_at,
-        resolved_at=resolved_at,
-        reopens=int(reopens),
-        messages=tuple((m[0], parse_time(m[1:])) for m in messages.split(ITEM)),
-    )
+    """One THREAD_SQL text, its messages walked once (kinds: 'a' public agent message, 'c'
+    public customer message, 'x' anything else, which only matters as an opening message)."""
+    source, _created, first, resolved, reopens, messages = text.split(FIELD)
+    first_solved = first or resolved
+    replies: list[StoreTime] = []
+    pairs: list[tuple[datetime, datetime]] = []
+    waiting: StoreTime | None = None
+    opening = True
+    for message in messages.split(ITEM):
+        kind = message[0]
+        if kind == "a":
+            at = message[1:]
+            if not opening:
+                replies.append(at)
+            if waiting is not None:
+                pairs.append((_parse_time(waiting), _parse_time(at)))
+                waiting = None
+        elif kind == "c" and waiting is None:
+            waiting = message[1:]
+        opening = False
+    touches = sum(1 for at in replies if at <= first_solved)
+    seconds = [(reply - since).total_seconds() for since, reply in pairs]
+    return Thread(source, first_solved, resolved, int(reopens), replies, pairs, seconds, touches)
 
 
 Threads = dict[deskmetrics.ScopeKey, list[Thread]]

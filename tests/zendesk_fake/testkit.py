@@ -26,8 +26,9 @@ def connector(
 JSON_COLUMNS = {"tags", "custom_fields", "raw", "fields"}
 
 
-DERIVED = ("first_response_us", "resolution_us", "first_resolution_us")
-"""Ticket durations the store derives from the times (schema 3): not part of what was served."""
+DERIVED = ("first_response_us", "resolution_us", "first_resolution_us", "first_assignment_us")
+"""Ticket durations the store derives from the times (schemas 3, 10): not part of what was
+served."""
 
 
 def table(

@@ -6,7 +6,7 @@ import itertools
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -235,11 +235,12 @@ class Store(SyncLog):
                 if not batch:
                     continue
                 upsert = _UPSERTS[model]
+                last_rowid = self._last_ticket_rowid() if model is Ticket else 0
                 for fields_set, rows in self._statements(upsert, batch, source, synced_at):
                     self.conn.executemany(upsert.sql(fields_set), rows)
                 if model is Ticket:
-                    self._write_tags(source, batch)  # type: ignore[arg-type]
-                    self._apply_pending(source, [t.id for t in batch], synced_at)
+                    self._write_tags(source, batch, last_rowid)  # type: ignore[arg-type]
+                    self._apply_pending(source, batch, synced_at)  # type: ignore[arg-type]
                 counts[model.table] += len(batch)
             updates = groups.get(TicketUpdate)
             if updates:
@@ -320,13 +321,13 @@ class Store(SyncLog):
                     (source, update.id, json.dumps(values), synced_at, source, update.id),
                 )
 
-    def _apply_pending(self, source: str, ticket_ids: list[str], synced_at: str) -> None:
+    def _apply_pending(self, source: str, tickets: list[Ticket], synced_at: str) -> None:
         has_pending = self.conn.execute(
             "SELECT 1 FROM pending_updates WHERE source = ? LIMIT 1", (source,)
         ).fetchone()
         if not has_pending:
             return
-        ids = list(dict.fromkeys(ticket_ids))
+        ids = list(dict.fromkeys(t.id for t in tickets))
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
@@ -342,23 +343,79 @@ class Store(SyncLog):
                 (source, *chunk),
             )
 
-    def _write_tags(self, source: str, tickets: list[Ticket]) -> None:
-        # Kept here rather than in a trigger: json_each in a trigger tripled the cost of a sync.
+    def _last_ticket_rowid(self) -> int:
+        """The highest ticket rowid: every ticket inserted after this has a higher one.
+
+        (Upserts keep an updated row's rowid and the store never deletes tickets, so the new
+        tickets of a write are exactly those above the rowid read before it.)
+        """
+        last: int | None = self.conn.execute("SELECT max(rowid) FROM tickets").fetchone()[0]
+        return last or 0
+
+    def _write_tags(self, source: str, tickets: list[Ticket], last_rowid: int) -> None:
+        """``ticket_tags`` to match the tags of ``tickets``, written just after ``last_rowid``.
+
+        Only changes are written: a ticket this write inserted cannot have tag rows, so its
+        tags are inserted without a delete; a stored ticket's tag rows are read in one query per
+        500 and only the tags it lost or gained are deleted or inserted (a re-sync of unchanged
+        tickets writes none). Kept here rather than in a trigger: json_each in a trigger
+        tripled the cost of a sync.
+        """
         # A ticket listed twice in one batch is stored as its last version; so are its tags.
         # Tickets that did not set tags keep the ones stored.
         latest = {t.id: t for t in tickets if "tags" in t.model_fields_set}
-        ids = list(latest)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            self.conn.execute(
-                "DELETE FROM ticket_tags WHERE source = ? AND ticket_id IN "
+        if not latest:
+            return
+        new = self._tickets_after(last_rowid, tickets)
+        stored = self._stored_tags(source, [i for i in latest if i not in new])
+        # New tickets' tags in one pass (a tag listed twice is ignored: the key forbids two).
+        gained = [
+            (source, ticket_id, tag)
+            for ticket_id, ticket in latest.items()
+            if ticket_id not in stored
+            for tag in ticket.tags
+        ]
+        lost: list[tuple[str, str, str]] = []
+        for ticket_id, before in stored.items():
+            after = set(latest[ticket_id].tags)
+            gained += [(source, ticket_id, tag) for tag in after - before]
+            lost += [(source, ticket_id, tag) for tag in before - after]
+        if lost:
+            self.conn.executemany(
+                "DELETE FROM ticket_tags WHERE source = ? AND ticket_id = ? AND tag = ?", lost
+            )
+        if gained:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO ticket_tags (source, ticket_id, tag) VALUES (?, ?, ?)",
+                gained,
+            )
+
+    def _tickets_after(self, last_rowid: int, tickets: list[Ticket]) -> Container[str]:
+        """Ids of the tickets stored with a rowid above ``last_rowid``: inserted since.
+
+        Each insert takes the next rowid, so when the rowids above ``last_rowid`` are as many as
+        the distinct ids of ``tickets`` (a first load), every one of them is new: the ids are
+        then not read back.
+        """
+        last: int = self.conn.execute("SELECT max(rowid) FROM tickets").fetchone()[0] or 0
+        ids = {ticket.id for ticket in tickets}
+        if last - last_rowid == len(ids):
+            return ids
+        rows = self.conn.execute("SELECT id FROM tickets WHERE rowid > ?", (last_rowid,))
+        return {row[0] for row in rows}
+
+    def _stored_tags(self, source: str, ticket_ids: list[str]) -> dict[str, set[str]]:
+        """The stored tag rows of ``ticket_ids`` (stored tickets), an empty set if none."""
+        stored: dict[str, set[str]] = {ticket_id: set() for ticket_id in ticket_ids}
+        for start in range(0, len(ticket_ids), 500):
+            chunk = ticket_ids[start : start + 500]
+            for ticket_id, tag in self.conn.execute(
+                "SELECT ticket_id, tag FROM ticket_tags WHERE source = ? AND ticket_id IN "
                 f"({', '.join('?' * len(chunk))})",
                 (source, *chunk),
-            )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO ticket_tags (source, ticket_id, tag) VALUES (?, ?, ?)",
-            [(source, t.id, tag) for t in latest.values() for tag in t.tags],
-        )
+            ):
+                stored[ticket_id].add(tag)
+        return stored
 
     def count(self, table: str, source: str | None = None) -> int:
         if source is None:

@@ -10,7 +10,7 @@ import json
 import types
 import typing
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from json.encoder import encode_basestring
 from typing import Any
@@ -104,7 +104,20 @@ def field_encoders(model: type[Record]) -> dict[str, Callable[[Any], Any]]:
     return {name: _encoder_for(info.annotation) for name, info in model.model_fields.items()}
 
 
-_TIME_FORMAT = "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ"
+class _DayTexts(dict[int, str]):
+    """``"YYYY-MM-DDT"`` per proleptic ordinal, made on first use (a few thousand days)."""
+
+    def __missing__(self, ordinal: int) -> str:
+        text = self[ordinal] = date.fromordinal(ordinal).isoformat() + "T"
+        return text
+
+
+# The store's text of a UTC time from tables of its parts: %-formatting seven fields was most
+# of a ticket row's encoding (nine timestamps a ticket); looking up the day, the minute of the
+# day and the second is a ninth of its cost. to_db_time stays the reference (same text, tested).
+_DAYS = _DayTexts()
+_MINUTES = tuple("%02d:%02d:" % divmod(minute, 60) for minute in range(24 * 60))  # noqa: UP031
+_SECONDS = tuple("%02d." % second for second in range(60))  # noqa: UP031
 
 # How each kind of column reads its value ``v`` (already known not to be None, except for the
 # list and JSON encoders, which take None themselves).
@@ -112,12 +125,17 @@ _EXPRESSIONS: dict[Callable[[Any], Any], str] = {
     _plain: "{value}",
     _enum: "(None if (v := {value}) is None else v._value_)",
     _flag: "(None if (v := {value}) is None else int(v))",
-    # to_db_time, inlined for the usual UTC value: a call per timestamp was a fifth of the row.
+    # to_db_time, inlined for the usual UTC value (a call per timestamp was a fifth of the
+    # row), from the tables of its parts; most helpdesks' times are whole seconds.
     _time: (
-        "(None if (v := {value}) is None else _TIME_FORMAT % (v.year, v.month, v.day, v.hour, "
-        "v.minute, v.second, v.microsecond) if v.tzinfo is UTC else to_db_time(v))"
+        "(None if (v := {value}) is None else _DAYS[v.toordinal()] + "
+        "_MINUTES[v.hour * 60 + v.minute] + _SECONDS[v.second] + "
+        "('%06dZ' % v.microsecond if v.microsecond else '000000Z') "
+        "if v.tzinfo is UTC else to_db_time(v))"
     ),
-    _text_list: "_text_list({value})",
+    _text_list: (  # _text_list, inlined
+        "(None if (v := {value}) is None else '[' + ', '.join(map(_quote, v)) + ']')"
+    ),
     _json: "_json({value})",
 }
 
@@ -162,9 +180,11 @@ class RowEncoder:
         )
         namespace: dict[str, Any] = {
             "UTC": UTC,
-            "_TIME_FORMAT": _TIME_FORMAT,
+            "_DAYS": _DAYS,
+            "_MINUTES": _MINUTES,
+            "_SECONDS": _SECONDS,
             "to_db_time": to_db_time,
-            "_text_list": _text_list,
+            "_quote": encode_basestring,
             "_json": _json,
             "_MICROSECOND": timedelta(microseconds=1),
         }

@@ -13,12 +13,24 @@ import sqlite3
 
 from deskmetrics.store.database import _split_sql
 from deskmetrics.store.postgres.dialect import translate_ddl
-from deskmetrics.store.schema import MIGRATIONS
+from deskmetrics.store.schema import (
+    FIRST_ASSIGNMENT_COLUMN,
+    MIGRATIONS,
+    RESOLVED_INDEX_COLUMNS,
+)
 
 VERSION_TABLE = "deskmetrics_schema"
 """One row: the schema version (SQLite keeps it in ``PRAGMA user_version``)."""
 
-PG_MIGRATIONS: dict[int, str] = {}
+PG_MIGRATIONS: dict[int, str] = {
+    10: f"""{FIRST_ASSIGNMENT_COLUMN}
+UPDATE tickets SET first_assignment_us = (extract(epoch FROM
+    (first_assigned_at::timestamptz - created_at::timestamptz)) * 1000000)::bigint
+    WHERE first_assigned_at IS NOT NULL;
+DROP INDEX tickets_resolved_at;
+CREATE INDEX tickets_resolved_at ON tickets({RESOLVED_INDEX_COLUMNS});
+""",
+}
 """PostgreSQL text of the SQLite migrations (1-based) that translate_ddl cannot carry over."""
 
 FIRST_PG_SCHEMA = 6
