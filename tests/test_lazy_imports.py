@@ -129,6 +129,16 @@ def test_a_built_in_command_loads_only_its_own_module_and_no_plugin() -> None:
     assert loaded(modules, (*plugins, "deskmetrics.plugin.manager")) == []
 
 
+def test_a_mistyped_command_gets_the_same_suggestion_as_before() -> None:
+    result = subprocess.run(
+        [str(DESKMETRICS_BIN), "repor"], env=clean_env(), capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "No such command 'repor'." in result.stderr
+    if hasattr(click.exceptions, "NoSuchCommand"):  # click >= 8.4 suggests close names
+        assert "Did you mean 'report'?" in result.stderr
+
+
 def test_the_help_table_matches_each_commands_own_help() -> None:
     for name, entry in BUILT_IN.items():
         real = cli.built_in_command(name)

@@ -41,6 +41,15 @@ class LazyGroup(DeskmetricsGroup):
         self.add_plugin_commands()
         return sorted({*self.commands, *self.built_in})
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and self.get_command(ctx, click.utils.make_str(args[0])) is None:
+            # A mistyped name: click suggests close ones from self.commands, so all are there.
+            for name in self.built_in:
+                self.built_in_command(name)
+        return super().resolve_command(ctx, args)
+
     def built_in_command(self, name: str) -> click.Command:
         if name not in self.commands:
             family = importlib.import_module(f"deskmetrics.cli.{self.built_in[name].module}")
