@@ -182,10 +182,15 @@ def baseline_env(src: Path, base: dict[str, str] | None = None) -> dict[str, str
 
 
 def report_case(
-    name: str, db: Path, folder: Path, args: list[str], env: dict[str, str] | None = None
+    name: str,
+    db: Path,
+    folder: Path,
+    args: list[str],
+    env: dict[str, str] | None = None,
+    config_tail: str = "",
 ) -> Case:
     config = folder / f"{name.split()[0]}.toml"
-    config.write_text(f"[database]\npath = {str(db)!r}\n", encoding="utf-8")
+    config.write_text(f"[database]\npath = {str(db)!r}\n{config_tail}", encoding="utf-8")
     output = folder / f"{name.split()[0]}.json"
     command = [sys.executable, "-c", RUN_CLI, "--config", str(config), "report", *args]
     return Case(name, [*command, "--output", str(output), "--force"], env, output)
@@ -229,12 +234,16 @@ def compare(
     baseline: Path | None = None,
     old_db: Path | None = None,
     generate: list[str] | None = None,
+    *,
+    report_args: tuple[str, ...] = (),
+    config_tail: str = "",
 ) -> None:
     """Runs the floor and cases (a) and (b) over ``db`` from ``start`` to END, alternating
     ``repeat`` times, and prints the table; with ``baseline`` (another checkout's src) also its
-    cases on ``old_db``, generated first by the ``generate`` command under that checkout."""
+    cases on ``old_db``, generated first by the ``generate`` command under that checkout.
+    ``report_args`` go to every report, ``config_tail`` (TOML) to every report's config."""
     period = ["--from", start.date().isoformat(), "--to", END.date().isoformat()]
-    common = [*period, "--as-of", END.isoformat(), "--format", "json"]
+    common = [*period, "--as-of", END.isoformat(), "--format", "json", *report_args]
     series = ["--by", "agent", "--grain", "week"]
     floor_args = [db, start.strftime("%Y-%m-%dT%H:%M:%S.000000Z"),
                   END.strftime("%Y-%m-%dT%H:%M:%S.000000Z")]  # fmt: skip
@@ -245,17 +254,20 @@ def compare(
         folder = Path(name)
         cases = [
             Case("floor  hand-written pass", [sys.executable, "-c", FLOOR, *map(str, floor_args)]),
-            report_case("a  full report", db, folder, common, ours),
-            report_case("b  --by agent --grain week", db, folder, [*common, *series], ours),
+            report_case("a  full report", db, folder, common, ours, config_tail),
+            report_case(
+                "b  --by agent --grain week", db, folder, [*common, *series], ours, config_tail
+            ),
         ]
         if baseline and old_db and generate:
             env = baseline_env(baseline, ours)
             if not old_db.exists():
                 print(f"  generating the baseline's data with {baseline}", file=sys.stderr)
                 subprocess.run(generate, env=env, check=True)
-            cases.append(report_case("a' baseline full report", old_db, folder, common, env))
+            cases.append(report_case("a' baseline full report", old_db, folder, common, env,
+                                     config_tail))  # fmt: skip
             cases.append(report_case("b' baseline --by --grain", old_db, folder,
-                                     [*common, *series], env))  # fmt: skip
+                                     [*common, *series], env, config_tail))  # fmt: skip
         for _ in range(repeat):
             for case in cases:  # alternating: load spikes hit every case alike
                 case.runs.append(run(case.command, case.env))

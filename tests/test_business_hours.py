@@ -141,6 +141,23 @@ def test_start_and_end_may_carry_any_offset() -> None:
     )
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.integers(0, 400 * 86_400 * 1_000_000),
+    length=st.integers(-86_400 * 1_000_000, 40 * 86_400 * 1_000_000),
+)
+def test_business_seconds_at_timestamps_is_the_same_float(start: int, length: int) -> None:
+    # Microsecond instants from 2026 on (spans of up to 40 days, across Berlin's DST changes):
+    # the timestamp form gives exactly the float the datetime form does.
+    origin = datetime(2026, 1, 1, tzinfo=UTC)
+    a = origin + timedelta(microseconds=start)
+    b = a + timedelta(microseconds=length)
+    expected = OFFICE.business_seconds(a, b)
+    assert OFFICE.business_seconds_at(a.timestamp(), b.timestamp()) == expected
+    us = (a - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    assert a.timestamp() == us / 1_000_000  # what the history's stretches are counted from
+
+
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         OFFICE.business_seconds(datetime(2026, 11, 23, 10), berlin(2026, 11, 23, 11))

@@ -59,3 +59,18 @@ def test_no_section_without_a_ticket_that_has_both(tmp_path: Path) -> None:
         *history("4", "2026-01-08"),
     ]
     assert "history_check" not in sections(tmp_path, records)
+
+
+def test_the_tolerance_boundaries_are_strict(tmp_path: Path) -> None:
+    # The history says 2 h (7200 s) of requester wait each time; a figure differs when it is
+    # more than 5 min (300 s) AND more than 10 % of the stated figure away.
+    stated = {"1": 8100.0, "2": 8000.0, "3": 6500.0, "4": 7500.0}
+    records: list[Record] = []
+    for number, (ticket_id, seconds) in enumerate(stated.items()):
+        day = f"2026-01-0{5 + number}"
+        records.append(ticket(ticket_id, f"{day} 09:00", f"{day} 12:00",
+                              requester_wait_seconds=seconds))  # fmt: skip
+        records.extend(history(ticket_id, day))
+    (table,) = sections(tmp_path, records)["history_check"]["tables"]
+    # 1: 900 s off, over 810; 2: 800 s, not over 800; 3: 700 s, over 650; 4: exactly 300 s.
+    assert table["rows"] == [["Requester wait", 4, 2, "15 min", "zd/1, zd/3"]]

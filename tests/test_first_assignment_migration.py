@@ -56,7 +56,11 @@ def test_a_schema_9_store_upgrades_in_place_to_the_stored_first_assignment(
     _copy_rows(tmp_path / "fresh.db", path)  # schema 9's columns: no first_assignment_us
     with sqlite3.connect(path) as old:  # and the history summaries schema 9 already keeps
         old.execute("ATTACH DATABASE ? AS fresh", (str(tmp_path / "fresh.db"),))
-        old.execute("INSERT INTO main.ticket_history SELECT * FROM fresh.ticket_history")
+        # (the schema-9 table's columns: later migrations add more, such as the stretches)
+        names = ", ".join(r[1] for r in old.execute("PRAGMA main.table_info(ticket_history)"))
+        old.execute(
+            f"INSERT INTO main.ticket_history ({names}) SELECT {names} FROM fresh.ticket_history"
+        )
 
     with Store(path) as upgraded:
         assert upgraded.schema_version == SCHEMA_VERSION > BEFORE

@@ -25,7 +25,7 @@ from deskmetrics_explore import history
 END = datetime(2026, 1, 5, tzinfo=UTC)
 COLUMNS = (
     "requester_wait_seconds, agent_wait_seconds, on_hold_seconds, agent_work_seconds,"
-    " assignee_stations, group_stations, first_assigned_at"
+    " assignee_stations, group_stations, first_assigned_at, status_stretches"
 )
 LIVE = ", ".join(
     [
@@ -33,6 +33,7 @@ LIVE = ", ".join(
         history_summary.stations("assignee"),
         history_summary.stations("group"),
         history_summary.first_assigned_at(),
+        history_summary.stretches(),
     ]
 )
 """The figures computed from ticket_events on the spot, as every report scan did before."""
@@ -98,7 +99,18 @@ def test_a_later_resolution_and_reopen_update_the_summary(tmp_path: Path) -> Non
             source="s",
         )
         # Open 10:00–12:00, pending 12:00–14:00; assigned at 10:30, one assignee, no group.
-        assert summaries(store.conn) == {"1": (7200.0, 7200.0, 0.0, 7200.0, 1, 0, at_text(10, 30))}
+        assert summaries(store.conn) == {
+            "1": (
+                7200.0,
+                7200.0,
+                0.0,
+                7200.0,
+                1,
+                0,
+                at_text(10, 30),
+                f"o{us(10)},{us(12)} p{us(12)},{us(14)}",
+            ),
+        }
         # Reopened at 15:00 and solved again at 17:00: the resolution moves, with the history.
         store.write(
             [
@@ -109,6 +121,11 @@ def test_a_later_resolution_and_reopen_update_the_summary(tmp_path: Path) -> Non
             source="s",
         )
         assert summaries(store.conn)["1"][:4] == (14400.0, 7200.0, 0.0, 14400.0)
+
+
+def us(hour: int) -> int:
+    """at(hour) in integer microseconds since the epoch, as status_stretches writes it."""
+    return int(at(hour).timestamp()) * 1_000_000
 
 
 def at_text(hour: int, minute: int) -> str:
@@ -141,7 +158,7 @@ def test_a_store_with_histories_upgrades_in_place_to_the_same_summaries(tmp_path
     with Store(tmp_path / "fresh.db") as fresh:
         fresh.write(list(demo_records(spec)), source="demo")
         expected = summaries(fresh.conn)
-    before = MIGRATIONS.index(HISTORY_SUMMARY)
+    before = MIGRATIONS.index(HISTORY_SUMMARY)  # the store before summaries were kept
     old = tmp_path / "old.db"
     conn = sqlite3.connect(old, isolation_level=None)
     for script in MIGRATIONS[:before]:

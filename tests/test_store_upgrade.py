@@ -76,7 +76,7 @@ def test_a_schema_2_store_with_data_upgrades_in_place(tmp_path: Path) -> None:
     schema_2_copy(fresh_path, old_path)
 
     with Store(old_path) as upgraded:
-        assert upgraded.schema_version == SCHEMA_VERSION == 10  # #18, #14 indexes, summaries
+        assert upgraded.schema_version == SCHEMA_VERSION == 11  # #18, #14 indexes, stretches
         conn = upgraded.conn
         assert (
             conn.execute(

@@ -16,14 +16,11 @@ change already had one. A ticket without any history row gives no value.
 The store keeps these figures per ticket, counted when the ticket or its history is written
 (the ``ticket_history`` table, schema 9): :func:`status_seconds`, :func:`stations` and
 :func:`first_assigned_at` read a column there instead of walking the history in every scan
-(issue #18 at #14's speed). :func:`stretches` still walks it, through the store's own rule
-(``deskmetrics.status_timeline``), for what only Python can count (business time in a
-schedule).
+(issue #18 at #14's speed). :func:`stretches` reads the status stretches the same row keeps
+(schema 11), for what only Python can count (business time in a schedule).
 """
 
 from __future__ import annotations
-
-from deskmetrics import status_timeline
 
 REQUESTER_WAIT = ("new", "open", "on_hold")
 AGENT_WAIT = ("pending",)
@@ -67,13 +64,14 @@ def first_assigned_at() -> str:
     return summary("first_assigned_at")
 
 
-def stretches(statuses: tuple[str, ...]) -> str:
-    """SQL text: the ticket's source, then its stretches in ``statuses`` as ``start\x1eend``,
-    each cut to the ticket's life (``\x1f`` between them); NULL without a status history.
-    For what only Python can count, such as business time in a schedule."""
-    names = ", ".join(f"'{status}'" for status in statuses)
-    item = "char(31) || max(s.at, t.created_at) || char(30) || min(s.until, t.resolved_at)"
-    return (
-        f"(SELECT t.source || group_concat(CASE WHEN s.status IN ({names}) "
-        f"AND s.until > s.at THEN {item} ELSE '' END, '') FROM ({status_timeline()}) s)"
-    )
+def stretches() -> str:
+    """SQL text: ticket ``t``'s source, ``\x1f``, then its status stretches as the store keeps
+    them (``ticket_history.status_stretches``: ``<code><start µs>,<end µs>`` in new, open,
+    pending and on-hold, cut to the ticket's life, space-separated; codes in
+    ``STRETCH_CODES``); NULL without a status history. For what only Python can count, such as
+    business time in a schedule: one row of the ticket's summary, not a walk of its history."""
+    return f"(t.source || char(31) || {summary('status_stretches')})"
+
+
+STRETCH_CODES = {"new": "n", "open": "o", "pending": "p", "on_hold": "h"}
+"""The one-letter code of each status in ``stretches`` (the store's, docs/store.md)."""

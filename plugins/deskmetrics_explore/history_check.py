@@ -11,6 +11,7 @@ the period has both, so sources without a history (or without a metric set) get 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -50,26 +51,49 @@ MEASURES = (
     _Measure("Group stations", "t.group_stations", "group_stations", False),
 )  # fmt: skip
 
-# One text per resolved ticket with any history: its id, then each measure's two figures. The
-# summary row exists exactly when the ticket has a history: one lookup gives all five figures.
-_PAIRS = " || char(31) || ".join(
+_OF_TICKET = "FROM ticket_history h WHERE h.source = t.source AND h.ticket_id = t.id"
+"""The ticket's summary row: it exists exactly when the ticket has a history."""
+
+
+def _both(m: _Measure) -> str:
+    return f"{m.stated} IS NOT NULL AND h.{m.derived} IS NOT NULL"
+
+
+def _differs(m: _Measure) -> str:
+    """SQL: ticket ``t`` has both figures of ``m`` and they differ beyond the tolerance."""
+    stated, derived = m.stated, f"h.{m.derived}"
+    if not m.is_time:
+        return f"{_both(m)} AND {stated} <> {derived}"
+    gap = f"abs({stated} - {derived})"
+    return (
+        f"{_both(m)} AND {gap} > {MINUTES_TOLERANCE * 60}"
+        f" AND {gap} > {SHARE_TOLERANCE} * abs({stated})"
+    )
+
+
+# The comparison runs in SQL, on the stored numbers: per resolved ticket with a history, one
+# integer says which figures it has both of (bit 2i) and which of those differ (bit 2i + 1), so
+# a Counter of the integers gives every count; only a ticket that differs somewhere also sends
+# its id and gaps as text. (Before, every ticket sent all ten figures as text, parsed in Python:
+# 40 % of a 200 k-ticket report's CPU.)
+_MASK = " | ".join(
+    f"(CASE WHEN {_both(m)} THEN {1 << (2 * i)} ELSE 0 END)"
+    f" | (CASE WHEN {_differs(m)} THEN {1 << (2 * i + 1)} ELSE 0 END)"
+    for i, m in enumerate(MEASURES)
+)
+MASKS = deskmetrics.ValuesRequest("resolved", f"(SELECT {_MASK} {_OF_TICKET})", ordered=False)
+_GAPS = " || char(31) || ".join(
     # CAST: a number never meets '' in one COALESCE (PostgreSQL wants one type; docs/store.md).
-    f"COALESCE(CAST({m.stated} AS TEXT), '') || char(30)"
-    f" || COALESCE(CAST(h.{m.derived} AS TEXT), '')"
+    f"COALESCE(CAST(CASE WHEN {_differs(m)} THEN abs({m.stated} - h.{m.derived}) END AS TEXT), '')"
     for m in MEASURES
 )
-PAIRS = deskmetrics.ValuesRequest(
+_ANY = " OR ".join(f"({_differs(m)})" for m in MEASURES)
+DIFFERING = deskmetrics.ValuesRequest(
     "resolved",
-    f"(SELECT t.source || '/' || t.id || char(31) || {_PAIRS} FROM ticket_history h"
-    " WHERE h.source = t.source AND h.ticket_id = t.id)",
+    f"(SELECT CASE WHEN {_ANY} THEN t.source || '/' || t.id || char(31) || {_GAPS} END"
+    f" {_OF_TICKET})",
+    ordered=False,
 )
-
-
-def differs(stated: float, derived: float, is_time: bool) -> bool:
-    if not is_time:
-        return stated != derived
-    gap = abs(stated - derived)
-    return gap > MINUTES_TOLERANCE * 60 and gap > SHARE_TOLERANCE * abs(stated)
 
 
 @dataclass
@@ -82,21 +106,21 @@ class _Tally:
         self.ids: list[str] = []
 
 
-def tally(texts: Iterable[object]) -> list[_Tally]:
+def tally(masks: Iterable[int], differing: Iterable[object]) -> list[_Tally]:
+    """Per measure: the tickets with both figures and those that differ (from ``masks``), the
+    largest gap and the differing tickets' ids (from the ``differing`` texts)."""
     tallies = [_Tally() for _ in MEASURES]
-    for text in texts:
+    for mask, count in Counter(masks).items():
+        for i, found in enumerate(tallies):
+            found.compared += count if mask >> (2 * i) & 1 else 0
+            found.differ += count if mask >> (2 * i + 1) & 1 else 0
+    for text in differing:
         if not isinstance(text, str):
             continue
-        ticket, *pairs = text.split("\x1f")
-        for measure, found, pair in zip(MEASURES, tallies, pairs, strict=True):
-            stated, derived = pair.split("\x1e")
-            if not stated or not derived:
-                continue
-            found.compared += 1
-            gap = abs(float(stated) - float(derived))
-            if differs(float(stated), float(derived), measure.is_time):
-                found.differ += 1
-                found.largest = max(found.largest, gap)
+        ticket, *gaps = text.split("\x1f")
+        for found, gap in zip(tallies, gaps, strict=True):
+            if gap:
+                found.largest = max(found.largest, float(gap))
                 found.ids.append(ticket)
     return tallies
 
@@ -115,8 +139,10 @@ class HistoryCheckSection:
         )
         if not scope.applies("tickets"):
             return None
-        texts = [text for values in scope.values(PAIRS).values() for text in values]
-        tallies = tally(texts)
+        scope.prefetch([MASKS, DIFFERING])
+        masks = [int(mask) for values in scope.values(MASKS).values() for mask in values]
+        texts = [text for values in scope.values(DIFFERING).values() for text in values]
+        tallies = tally(masks, texts)
         if not any(found.compared for found in tallies):
             return None
         rows: list[list[str | int | float | None]] = []

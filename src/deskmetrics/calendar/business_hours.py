@@ -106,8 +106,12 @@ class Schedule:
         """Working seconds inside ``[start, end)``; 0.0 when ``end <= start``. Aware datetimes."""
         if start.tzinfo is None or end.tzinfo is None:
             raise ValueError("business_seconds needs timezone-aware datetimes")
-        a = start.timestamp()
-        b = end.timestamp()
+        return self.business_seconds_at(start.timestamp(), end.timestamp())
+
+    def business_seconds_at(self, a: float, b: float) -> float:
+        """``business_seconds`` between two POSIX timestamps (seconds since the epoch, UTC):
+        the same float as for the datetimes they are the ``timestamp()`` of, without building
+        them (a report counting stored stretches holds integer microseconds)."""
         if b <= a:
             return 0.0
         lo, hi, edges, base = self._cache.state

@@ -35,6 +35,21 @@ def _age(seconds: float | None) -> str:
     return f"{minutes // 1440} days"
 
 
+NOT_TRIED = "; not tried: "
+"""How the engine joins a stream it did not try (its host was down) to a sync's errors."""
+
+
+def one_line(error: str) -> str:
+    """A sync's errors with the streams it did not try said once: after a dead host or refused
+    credentials every further stream repeats ``not tried: S found that …`` (the engine's text)."""
+    first, *skipped = error.split(NOT_TRIED)
+    if not skipped or any(text != skipped[0] for text in skipped):
+        return error
+    stream = skipped[0].split(" found that ")[0]
+    others = f"{len(skipped)} more stream{'s' if len(skipped) > 1 else ''}"
+    return f"{first}; {others} not tried ({stream} found the connection down)"
+
+
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option(
@@ -76,6 +91,7 @@ def status(app: App, as_json: bool, max_failures: int) -> None:
         for row in rows:
             if row.last_error and row.last_outcome in ("failed", "interrupted"):
                 # A helpdesk's error body may carry escape sequences: never replay them.
-                click.echo(escape_terminal(f"{row.connection}: {row.last_error}"), err=True)
+                line = f"{row.connection}: {one_line(row.last_error)}"
+                click.echo(escape_terminal(line), err=True)
     if failing:
         sys.exit(1)

@@ -24,6 +24,14 @@ last status lasts until the ticket's latest resolution. Each stretch counts towa
 is in, cut to the ticket's life. Stations count the distinct assignees (groups) the history
 names, before or after a change; the first assignment is the first change to an assignee, or the
 creation when the first recorded change already had one.
+
+``status_stretches`` (schema 11) keeps the timeline itself, for what only Python can count:
+business time in a schedule the report chooses (``--schedule``), which the store cannot know at
+write time. Each stretch in new, open, pending or on-hold, cut to the ticket's life and not
+empty, as ``<code><start>,<end>`` (code: :data:`STRETCH_CODES`; start and end in integer
+microseconds since the epoch, exactly the stored texts' instants), oldest first, separated by
+spaces; ``''`` for a ticket whose status history leaves no such stretch, NULL without a status
+history. A report reads this one column instead of walking each ticket's history.
 """
 
 from __future__ import annotations
@@ -114,6 +122,40 @@ def first_assigned_at() -> str:
     )
 
 
+STRETCH_CODES = {"new": "n", "open": "o", "pending": "p", "on_hold": "h"}
+"""The statuses ``status_stretches`` keeps, by the one-letter code it writes for each."""
+
+
+def epoch_microseconds(text: str) -> str:
+    """SQL: the stored time ``text`` (a column name) in integer microseconds since the epoch.
+    Whole seconds from julianday (its error, ~50 µs at today's dates, is far below the half
+    second the rounding forgives), then the six fraction digits, as seconds_between does."""
+    return (
+        f"(CAST(round((julianday(substr({text}, 1, 19)) - 2440587.5) * 86400) AS INTEGER)"
+        f" * 1000000 + CAST(substr({text}, 21, 6) AS INTEGER))"
+    )
+
+
+def stretches() -> str:
+    """SQL: ticket ``t``'s ``status_stretches`` text from its history (NULL without a status
+    history). The reference :func:`summarise` matches; the migration fills the column with it."""
+    code = " ".join(f"WHEN '{status}' THEN '{c}'" for status, c in STRETCH_CODES.items())
+    item = (
+        f"(CASE c.status {code} END) || {epoch_microseconds('c.a')} || ','"
+        f" || {epoch_microseconds('c.b')}"
+    )
+    # Cut to the ticket's life; a NULL end (no resolution) or a status without a code makes the
+    # item NULL, which group_concat leaves out. Rows come in the timeline's order.
+    cut = (
+        "SELECT s.status, max(s.at, t.created_at) AS a, min(s.until, t.resolved_at) AS b"
+        f" FROM ({timeline()}) s"
+    )
+    return (
+        f"(SELECT CASE WHEN count(*) > 0 THEN COALESCE(group_concat(CASE WHEN c.b > c.a"
+        f" THEN {item} END, ' '), '') END FROM ({cut}) c)"
+    )
+
+
 _COLUMNS = {
     **{column: status_seconds(statuses) for statuses, column in STATUS_COLUMNS.items()},
     **{column: stations(field) for field, column in STATION_COLUMNS.items()},
@@ -138,6 +180,16 @@ INSERT = f"INSERT INTO ticket_history (source, ticket_id, {', '.join(_COLUMNS)})
 
 BACKFILL = INSERT.format(where="1")
 """Fills the table for a store that had histories before schema 9 (its migration)."""
+
+STRETCHES_COLUMN = f"""
+ALTER TABLE ticket_history ADD COLUMN status_stretches TEXT;
+UPDATE ticket_history SET status_stretches = (SELECT {stretches()} FROM tickets t
+    WHERE t.source = ticket_history.source AND t.id = ticket_history.ticket_id);
+"""
+"""Schema 11: the stretches column, filled for the summaries already kept (its migration)."""
+
+_KEPT = [*_COLUMNS, "status_stretches"]
+"""Every column a write keeps (schema 9's, then schema 11's)."""
 
 
 def touched(groups: Mapping[type[Record], list[Record]]) -> list[str]:
@@ -191,8 +243,8 @@ def refresh(conn: Any, source: str, ticket_ids: Iterable[str]) -> None:
 
 
 _INSERT_ROW = (
-    f"INSERT INTO ticket_history (source, ticket_id, {', '.join(_COLUMNS)})"
-    f" VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
+    f"INSERT INTO ticket_history (source, ticket_id, {', '.join(_KEPT)})"
+    f" VALUES ({', '.join('?' * (len(_KEPT) + 2))})"
 )
 
 
@@ -206,6 +258,7 @@ def summarise(created: str, resolved: str | None, events: list[tuple[Any, ...]])
         named = {v for e in events if e[2] == field for v in (e[3], e[4]) if v is not None}
         figures.append(len(named))
     figures.append(_first_assigned(created, [e for e in events if e[2] == "assignee"]))
+    figures.append(_stretches(created, resolved, statuses))
     return figures
 
 
@@ -216,7 +269,7 @@ def _status_seconds(
         return None  # no status history: no value
     # The creation stretch first (in the status the first change left), then each change in
     # (time, id) order; the last lasts until the resolution.
-    timeline = [(changes[0][4] or "new", created)] + [(e[3], e[0]) for e in changes]
+    timeline = _timeline(created, changes)
     ends = [at for _, at in timeline[1:]] + [resolved]
     total = 0.0
     for (status, at), until in zip(timeline, ends, strict=True):
@@ -224,6 +277,33 @@ def _status_seconds(
             continue  # SQL: a NULL end makes the stretch NULL, which total() leaves out
         total += max(0.0, _seconds(max(at, created), min(until, resolved)))
     return total
+
+
+def _timeline(created: str, changes: list[tuple[Any, ...]]) -> list[tuple[str, str]]:
+    """(status, since) from the creation (in the status the first change left), then each
+    change in (time, id) order."""
+    return [(changes[0][4] or "new", created)] + [(e[3], e[0]) for e in changes]
+
+
+def _stretches(created: str, resolved: str | None, changes: list[tuple[Any, ...]]) -> str | None:
+    if not changes:
+        return None  # no status history: no value
+    if resolved is None:
+        return ""  # SQL: every stretch's end is NULL, so none is kept
+    timeline = _timeline(created, changes)
+    ends = [at for _, at in timeline[1:]] + [resolved]
+    items = []
+    for (status, at), until in zip(timeline, ends, strict=True):
+        code = STRETCH_CODES.get(status)
+        start, end = max(at, created), min(until, resolved)
+        if code is not None and end > start:
+            items.append(f"{code}{_microseconds(start)},{_microseconds(end)}")
+    return " ".join(items)
+
+
+def _microseconds(text: str) -> int:
+    """epoch_microseconds on a stored text."""
+    return _epoch(text[:19]) * 1_000_000 + int(text[20:26] or 0)
 
 
 def _seconds(start: str, end: str) -> float:

@@ -10,7 +10,7 @@ lies before the connection's start date.
 
 from __future__ import annotations
 
-from deskmetrics.store.history_summary import BACKFILL, TABLE
+from deskmetrics.store.history_summary import BACKFILL, STRETCHES_COLUMN, TABLE
 
 _RECORD_COLUMNS = """
     source TEXT NOT NULL,
@@ -464,6 +464,11 @@ DROP INDEX tickets_resolved_at;
 CREATE INDEX tickets_resolved_at ON tickets({RESOLVED_INDEX_COLUMNS});
 """
 
+# Each ticket's status stretches beside its summary (issue #18: business time in status in the
+# report's schedule without walking ticket_events per ticket and report), filled for the
+# summaries already kept. Self-contained (one column and its backfill), so it can be renumbered.
+HISTORY_STRETCHES = STRETCHES_COLUMN
+
 MIGRATIONS: tuple[str, ...] = (
     V1,
     V2,
@@ -475,6 +480,7 @@ MIGRATIONS: tuple[str, ...] = (
     RESOLVED_INDEX_STATUS_TIMES,
     HISTORY_SUMMARY,
     RESOLVED_INDEX_FIRST_ASSIGNMENT,
+    HISTORY_STRETCHES,
 )
 """Migration N (1-based) takes a database from user_version N-1 to N. Only ever append."""
 
