@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
+if TYPE_CHECKING:  # only annotated: importing pydantic costs every command's start-up
+    from pydantic import ValidationError
 
 
 class DeskmetricsError(Exception):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from deskmetrics.config.loading import Config, load_config
 from deskmetrics.errors import ConfigError, DeskmetricsError
-from deskmetrics.store.interface import StoreBackend
-from deskmetrics.store.opening import open_store
+
+if TYPE_CHECKING:
+    from deskmetrics.config.loading import Config
+    from deskmetrics.store.interface import StoreBackend
 
 
 class App:
@@ -22,6 +23,9 @@ class App:
     @property
     def config(self) -> Config:
         if self._config is None:
+            # Imported here: the config pulls in the store, and `--help` needs neither.
+            from deskmetrics.config.loading import load_config
+
             self._config = load_config(self.config_path)
         return self._config
 
@@ -31,6 +35,8 @@ class App:
         Without a database yet, a read command sees an empty in-memory store instead, so
         ``status`` or ``state show`` in the wrong folder leaves no stray ``deskmetrics.db``.
         """
+        from deskmetrics.store.opening import open_store
+
         return open_store(self.config, create=create)
 
 

@@ -12,10 +12,12 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from deskmetrics.config.loading import Config
+if TYPE_CHECKING:
+    from deskmetrics.config.loading import Config
 
 _DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")
 

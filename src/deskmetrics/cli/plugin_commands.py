@@ -14,12 +14,11 @@ from rich.console import Console
 from rich.table import Table
 
 import deskmetrics
+from deskmetrics.cli import cli as deskmetrics_cli
+from deskmetrics.cli import commands_by_plugin
 from deskmetrics.plugin.manager import DEFAULT_PLUGINS, plugin_version, pm
 from deskmetrics.plugin.registry import get_registry
 from deskmetrics.scaffold import KINDS, new_plugin, plugin_names
-
-commands_by_plugin: dict[str, list[str]] = {}
-"""Commands each plugin added through register_commands (filled when the CLI is built)."""
 
 
 def register(cli: click.Group) -> None:
@@ -30,6 +29,7 @@ def register(cli: click.Group) -> None:
 
 
 def plugin_details() -> list[dict[str, Any]]:
+    deskmetrics_cli.add_plugin_commands()  # what each plugin's register_commands adds is listed too
     registry = get_registry()
     details = []
     for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):

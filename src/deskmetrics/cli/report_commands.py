@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import click
@@ -15,18 +15,22 @@ from deskmetrics.calendar.schedule_choice import ScheduleChoice
 from deskmetrics.calendar.timezones import iana_zone
 from deskmetrics.cli.app import App, pass_app
 from deskmetrics.cli.output_file import check_output, write_output
-from deskmetrics.config.loading import Config
 from deskmetrics.metrics.dimensions import DIMENSIONS, all_dimensions
 from deskmetrics.metrics.filters import Filter
-from deskmetrics.metrics.member_links import ticket_links
-from deskmetrics.metrics.members_listing import TicketLink
 from deskmetrics.plugin.registry import get_registry
-from deskmetrics.report import Report, build_report
+from deskmetrics.report import build_report
 from deskmetrics.report.period import GRAINS
-from deskmetrics.report.reporter import Reporter, make_reporter
+from deskmetrics.report.reporter import make_reporter
 from deskmetrics.report.safe_text import escape_terminal
-from deskmetrics.report.targets import TargetResult, missed
-from deskmetrics.store.interface import StoreBackend as Store
+from deskmetrics.report.targets import missed
+
+if TYPE_CHECKING:
+    from deskmetrics.config.loading import Config
+    from deskmetrics.metrics.members_listing import TicketLink
+    from deskmetrics.report import Report
+    from deskmetrics.report.reporter import Reporter
+    from deskmetrics.report.targets import TargetResult
+    from deskmetrics.store.interface import StoreBackend as Store
 
 DEFAULT_FORMAT = "table"
 
@@ -326,6 +330,8 @@ def _lazy_ticket_links(config: Config) -> TicketLink:
 
     def link(source: str, ticket_id: str) -> str | None:
         if not made:
+            from deskmetrics.metrics.member_links import ticket_links  # it loads the config
+
             made.append(ticket_links(config, get_registry().connectors))
         return made[0](source, ticket_id)
 
