@@ -142,8 +142,11 @@ _NOT_COMPARED = {"synced_at", "started_at", "ended_at", "updated_at", "rejected_
 
 
 def compare_stores(ours: Path, theirs: Path) -> str:
-    """Whether two stores hold the same rows in every table, times of the sync left out."""
-    differ = []
+    """Whether two stores hold the same rows in every table, times of the sync left out.
+
+    Only the columns both stores have are compared (a newer schema's added columns are named
+    instead): SQLite reads a quoted name it does not know as a text literal, not an error."""
+    differ, added = [], []
     with sqlite3.connect(ours) as a, sqlite3.connect(theirs) as b:
         tables = [
             row[0]
@@ -151,13 +154,22 @@ def compare_stores(ours: Path, theirs: Path) -> str:
         ]
         for table in tables:
             columns = [row[1] for row in a.execute(f'PRAGMA table_info("{table}")')]
-            kept = ", ".join(f'"{c}"' for c in columns if c not in _NOT_COMPARED)
+            theirs_have = {row[1] for row in b.execute(f'PRAGMA table_info("{table}")')}
+            if not theirs_have:
+                added.append(table)
+                continue
+            added += [f"{table}.{c}" for c in columns if c not in theirs_have]
+            shared = [c for c in columns if c in theirs_have and c not in _NOT_COMPARED]
+            kept = ", ".join(f'"{c}"' for c in shared)
             sql = f'SELECT {kept} FROM "{table}" ORDER BY {kept}'
             if a.execute(sql).fetchall() != b.execute(sql).fetchall():
                 differ.append(table)
+    new = f"; only in ours: {', '.join(added)}" if added else ""
     if differ:
-        return f"stored rows DIFFER from the baseline's in: {', '.join(differ)}"
-    return f"stored rows identical to the baseline's ({len(tables)} tables, synced_at left out)"
+        return f"stored rows DIFFER from the baseline's in: {', '.join(differ)}{new}"
+    return (
+        f"stored rows identical to the baseline's ({len(tables)} tables, synced_at left out){new}"
+    )
 
 
 if __name__ == "__main__":
