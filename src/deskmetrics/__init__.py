@@ -40,7 +40,6 @@ if TYPE_CHECKING:
         retry_after_seconds,
         standard_rate_headers,
     )
-    from deskmetrics.connect.lazy_exports import lazy_exports
     from deskmetrics.connect.paging import link_pages, next_link
     from deskmetrics.connect.prefetch import prefetched
     from deskmetrics.connect.rate_budget import RateBudget, budget_for
@@ -54,6 +53,7 @@ if TYPE_CHECKING:
         RecordError,
         StoreError,
     )
+    from deskmetrics.lazy_names import lazy_exports
     from deskmetrics.metrics import (
         CountRequest,
         Filter,
@@ -140,7 +140,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "retry_after_seconds",
         "standard_rate_headers",
     ),
-    "deskmetrics.connect.lazy_exports": ("lazy_exports",),
+    "deskmetrics.lazy_names": ("lazy_exports",),
     "deskmetrics.connect.paging": ("link_pages", "next_link"),
     "deskmetrics.connect.prefetch": ("prefetched",),
     "deskmetrics.connect.rate_budget": ("RateBudget", "budget_for"),

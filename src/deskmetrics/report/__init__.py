@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from deskmetrics.connect.lazy_exports import lazy_exports
+from deskmetrics.lazy_names import lazy_exports
 
 if TYPE_CHECKING:
     from deskmetrics.report.build import build_report

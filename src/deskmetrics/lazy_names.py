@@ -1,4 +1,5 @@
-"""Module attributes imported on first use (PEP 562), for plugin packages' ``__init__``.
+"""Module attributes imported on first use (PEP 562): ``deskmetrics`` itself, ``deskmetrics.report``
+and plugin packages' ``__init__`` use it.
 
 Every deskmetrics command loads every installed plugin, ``report`` too, which never uses a
 connector: a connector package that imports its connector (and httpx) at import time slows
