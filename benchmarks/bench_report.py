@@ -172,6 +172,17 @@ class Case:
         return statistics.median(cpu for _, cpu, _ in self.runs)
 
 
+def alternate(cases: list[Case], repeat: int, *, warm_up: bool = False) -> None:
+    """Runs every case ``repeat`` times, one case after the other (a load spike hits all alike);
+    with ``warm_up`` an untimed run first, which compiles each checkout's modules once."""
+    if warm_up:
+        for case in cases:
+            run(case.command, case.env)
+    for _ in range(repeat):
+        for case in cases:
+            case.runs.append(run(case.command, case.env))
+
+
 def baseline_env(src: Path, base: dict[str, str] | None = None) -> dict[str, str]:
     """The environment that imports another checkout: its ``src`` and, next to it, its
     ``plugins`` (the built-in plugins are found on the path, so both must come from it)."""
@@ -268,9 +279,7 @@ def compare(
                                      config_tail))  # fmt: skip
             cases.append(report_case("b' baseline --by --grain", old_db, folder,
                                      [*common, *series], env, config_tail))  # fmt: skip
-        for _ in range(repeat):
-            for case in cases:  # alternating: load spikes hit every case alike
-                case.runs.append(run(case.command, case.env))
+        alternate(cases, repeat)
         report(cases)
 
 

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_report import Case, baseline_env, run
+from bench_report import Case, alternate, baseline_env
 from bench_zendesk_sync import process_env
 
 COMMANDS: dict[str, list[str]] = {
@@ -68,12 +68,7 @@ def main() -> None:
             if args.baseline is not None:
                 old_env = baseline_env(args.baseline, env)
                 cases.append(Case(f"{name}  (baseline)", command(line, old), old_env))
-        if not args.no_bytecode_cache:
-            for case in cases:
-                run(case.command, case.env)  # untimed: compiles each checkout's modules once
-        for _ in range(args.repeat):
-            for case in cases:
-                case.runs.append(run(case.command, case.env))
+        alternate(cases, args.repeat, warm_up=not args.no_bytecode_cache)
     floor = cases[0]
     print(f"fresh processes, median of {args.repeat}:")
     print(f"  {'case':<44} {'wall s':>7} {'CPU s':>6} {'peak MB':>8} {'CPU × floor':>12}")

@@ -200,7 +200,7 @@ def end_to_end(
 ) -> None:
     """Fresh processes, alternating: the floor (fetch + decode), the whole sync and, with
     ``baseline`` (another checkout's src folder), that checkout's sync."""
-    from bench_report import Case, baseline_env, run
+    from bench_report import Case, alternate, baseline_env
 
     with tempfile.TemporaryDirectory() as folder:
         env = process_env(Path(folder) if bytecode_cache else None)
@@ -213,12 +213,7 @@ def end_to_end(
         ]
         if baseline is not None:
             cases.append(Case("sync'  baseline", sync_command, env=baseline_env(baseline, env)))
-        if bytecode_cache:
-            for case in cases:
-                run(case.command, case.env)  # untimed: compiles each checkout's modules once
-        for _ in range(repeat):
-            for case in cases:
-                case.runs.append(run(case.command, case.env))
+        alternate(cases, repeat, warm_up=bytecode_cache)
     floor, sync = cases[:2]
     compiled = "bytecode cached, as installed" if bytecode_cache else "every module compiled"
     print(f"end to end, fresh processes (start-up included, {compiled}), median of {repeat}:")

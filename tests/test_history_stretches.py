@@ -36,6 +36,7 @@ from deskmetrics.store.postgres import schema as pg_schema
 from deskmetrics.store.schema import HISTORY_STRETCHES, MIGRATIONS, SCHEMA_VERSION
 from deskmetrics_explore import business_time_in_status, history
 from pg_cluster import Cluster, pg_cluster_fixture  # noqa: F401  (the session's cluster)
+from test_history_summary import status
 
 CREATED = datetime(2026, 3, 27, 16, 59, 59, 999_999, tzinfo=UTC)
 """A Friday, a microsecond before 17:00 UTC, two days before Berlin's clocks spring forward."""
@@ -89,13 +90,6 @@ def compare(conn: Any) -> int:
                 assert found == old_business_seconds(schedule, old), (ticket, statuses, new, old)
                 compared += bool(found)
     return compared
-
-
-def status(ticket: str, id: str, when: datetime, value: str, before: str | None = None) -> Any:
-    return TicketEvent(
-        id=id, ticket_id=ticket, created_at=when, field=EventField.STATUS, value=value,
-        previous_value=before,
-    )  # fmt: skip
 
 
 def test_a_reopened_ticket_keeps_each_stretch_and_the_kpis_count_them(tmp_path: Path) -> None:
