@@ -51,9 +51,11 @@ def start_sync(config: Path) -> subprocess.Popen[str]:
 @pytest.mark.slow
 def test_killed_twenty_times_at_random_then_finished_equals_a_clean_sync(tmp_path: Path) -> None:
     rng = random.Random(20)
-    # Enough pages that twenty short runs cannot finish the whole sync between them.
+    # Enough pages, slow enough, that twenty short runs cannot finish the whole sync between them:
+    # an uninterrupted sync takes ~8.5 s here, while the twenty runs are killed after 0.3 s on
+    # average (at 0.01 s a page the whole sync took 3.8 s, and a faster CLI finished the last runs).
     account = FakeFreshdesk.generate(600)
-    account.page_delay = 0.01
+    account.page_delay = 0.03
     with serve(account) as server:
         config = write_config(tmp_path / "killed.toml", "killed.db", server.url)
         kills = 0
